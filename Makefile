@@ -1,0 +1,198 @@
+# pcisim: the real Linux PCI core, in userspace, on simulated hardware.
+#
+#   make            build build/pcisim (installs Debian packages when root)
+#   make run        enumerate the default topology
+#   make check      build and run every test
+#   make help       all targets and options
+
+KVER       := 6.12
+KTARBALL   ?= /usr/src/linux-source-$(KVER).tar.xz
+B          := build
+ABS_B      := $(abspath $(B))
+# KSRC=/path/to/linux uses another (configured-nowhere, read-only) tree.
+KSRC       ?= $(ABS_B)/linux-source-$(KVER)
+KOBJ       := $(ABS_B)/kbuild
+V          ?= 0
+Q          := $(if $(filter 1,$(V)),,@)
+CC         := gcc
+LD         := ld
+OBJCOPY    := objcopy
+JOBS       ?= 2
+
+DEB_PACKAGES := linux-source-$(KVER) flex bison bc libelf-dev libssl-dev \
+		libcmocka-dev libpciaccess-dev libfdt-dev pciutils gcc make \
+		xz-utils python3
+
+KFILES     := $(shell sed -e 's/\#.*//' -e '/^[[:space:]]*$$/d' pci-core/kernel-files.txt)
+KOBJS      := $(patsubst %.c,$(B)/k/%.o,$(KFILES))
+SHIM_SRCS  := $(wildcard shim/*.c) $(wildcard pci-core/*.c)
+SHIM_OBJS  := $(patsubst %.c,$(B)/ks/%.o,$(SHIM_SRCS))
+
+HOST_SRCS  := $(wildcard shim/host/*.c) $(wildcard topo/*.c) $(wildcard cli/*.c)
+HOST_OBJS  := $(patsubst %.c,$(B)/h/%.o,$(HOST_SRCS))
+HOST_LIB_OBJS := $(filter-out $(B)/h/cli/main.o,$(HOST_OBJS))
+HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE \
+	       -Ishim/include -Ishim/host -Itopo -Icli
+HOST_LIBS  := -lfdt
+
+TEST_SRCS  := $(wildcard tests/test_*.c)
+TEST_BINS  := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRCS))
+
+STAMP_EXTRACT := $(B)/.stamp-extract
+STAMP_PREPARE := $(B)/.stamp-prepare
+KFLAGS_FILE   := $(B)/kflags.txt
+KFLAGS     = $(file < $(KFLAGS_FILE))
+SHIM_INC   = -Ishim/include -I$(KSRC)/drivers/pci -I$(KSRC)/drivers/base
+
+.PHONY: all run check help clean distclean deps verify-kernel stubs-check
+all: $(B)/pcisim
+
+help:
+	@echo 'Targets:'
+	@echo '  all (default)   build build/pcisim'
+	@echo '  run             enumerate the built-in default topology'
+	@echo '  check           build and run every test (CMocka, TAP output)'
+	@echo '  verify-kernel   prove the compiled kernel files are byte-for-byte the tarball'"'"'s'
+	@echo '  stubs-check     fail if the abort-on-call stub list differs from pci-core/stubs.txt'
+	@echo '  clean           remove objects, keep the configured kernel tree'
+	@echo '  distclean       remove build/ entirely'
+	@echo 'Options:'
+	@echo '  V=1             show commands'
+	@echo '  KSRC=DIR        use the kernel tree in DIR instead of extracting $(KTARBALL)'
+	@echo '  TOPO=FILE       topology for make run (default topo/examples/default.topo)'
+
+# ---- Debian packages -------------------------------------------------------
+$(B)/.stamp-deps:
+	$(Q)mkdir -p $(B)
+	$(Q)missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "  APT     $$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else \
+			echo "pcisim needs Debian packages; run as root:"; \
+			echo "  apt-get install -y $$missing"; exit 1; \
+		fi; \
+	fi
+	$(Q)touch $@
+deps: $(B)/.stamp-deps
+
+# ---- The pinned kernel tree: extract, configure, prepare ------------------
+ifeq ($(KSRC),$(ABS_B)/linux-source-$(KVER))
+$(STAMP_EXTRACT): | $(B)/.stamp-deps
+	@echo "  EXTRACT $(KTARBALL)"
+	$(Q)rm -rf $(KSRC) && mkdir -p $(B)
+	$(Q)tar -C $(B) -xf $(KTARBALL)
+	$(Q)touch $@
+else
+$(STAMP_EXTRACT): | $(B)/.stamp-deps
+	$(Q)test -f $(KSRC)/Makefile || { echo "KSRC=$(KSRC) is not a kernel tree"; exit 1; }
+	$(Q)mkdir -p $(B) && touch $@
+endif
+
+$(KOBJ)/.config: $(STAMP_EXTRACT) pci-core/pcisim.config
+	@echo "  CONFIG  allnoconfig + pci-core/pcisim.config"
+	$(Q)mkdir -p $(KOBJ)
+	$(Q)$(MAKE) -s -C $(KSRC) O=$(KOBJ) ARCH=x86_64 \
+		KCONFIG_ALLCONFIG=$(abspath pci-core/pcisim.config) allnoconfig >/dev/null
+	$(Q)pci-core/check-config.sh pci-core/pcisim.config $(KOBJ)/.config
+
+$(STAMP_PREPARE): $(KOBJ)/.config
+	@echo "  PREPARE kernel $$($(MAKE) -s -C $(KSRC) kernelversion) (make prepare)"
+	$(Q)$(MAKE) -s -C $(KSRC) O=$(KOBJ) ARCH=x86_64 -j$(JOBS) prepare >/dev/null
+	@# one real Kbuild compile, so the flags come from the kernel's own build
+	$(Q)$(MAKE) -s -C $(KSRC) O=$(KOBJ) ARCH=x86_64 drivers/pci/access.o >/dev/null
+	$(Q)$(MAKE) -s -C $(KSRC) kernelversion > $(B)/kernel-version.txt
+	$(Q)touch $@
+
+$(KFLAGS_FILE): $(STAMP_PREPARE) pci-core/kflags.sh
+	$(Q)pci-core/kflags.sh $(KSRC) $(KOBJ) $(KOBJ)/drivers/pci/.access.o.cmd > $@.tmp
+	$(Q)echo " -include $(abspath shim/prelude.h)" >> $@.tmp && tr -d '\n' < $@.tmp > $@ && rm $@.tmp
+
+# ---- Kernel world ----------------------------------------------------------
+kname = $(subst -,_,$(notdir $(basename $(1))))
+
+$(B)/k/%.o: $(KFLAGS_FILE)
+	@echo "  KCC     $*.c"
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(KFLAGS) -I$(KSRC)/$(dir $*) -DKBUILD_MODFILE='"$*"' \
+		-DKBUILD_BASENAME='"$(call kname,$*)"' -DKBUILD_MODNAME='"$(call kname,$*)"' \
+		-D__KBUILD_MODNAME=kmod_$(call kname,$*) -MMD -MF $@.d \
+		-c $(KSRC)/$*.c -o $@
+
+$(B)/ks/%.o: %.c $(KFLAGS_FILE)
+	@echo "  KCC     $<"
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(KFLAGS) $(SHIM_INC) -DKBUILD_MODFILE='"$*"' \
+		-DKBUILD_BASENAME='"$(call kname,$*)"' -DKBUILD_MODNAME='"$(call kname,$*)"' \
+		-D__KBUILD_MODNAME=kmod_$(call kname,$*) -MMD -MF $@.d -c $< -o $@
+
+$(B)/kernel-pass1.o: $(KOBJS) $(SHIM_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(LD) -r -o $@ $^
+
+# Still-missing symbols become abort-on-call stubs; the list is checked in.
+$(B)/stubs.txt: $(B)/kernel-pass1.o pci-core/host-symbols.txt
+	$(Q)nm -u $< | awk '{print $$2}' | sort -u | \
+		grep -vxF -f <(sed -e 's/#.*//' -e '/^$$/d' pci-core/host-symbols.txt) > $@ || true
+
+$(B)/stubs.c: $(B)/stubs.txt pci-core/gen-stubs.sh
+	$(Q)pci-core/gen-stubs.sh $< > $@
+
+$(B)/stubs.o: $(B)/stubs.c
+	$(Q)$(CC) -O2 -g -ffreestanding -fno-builtin -w -c $< -o $@
+
+$(B)/kernel-world.o: $(B)/kernel-pass1.o $(B)/stubs.o
+	@echo "  LD      $@ (kernel symbols made local except sim_*)"
+	$(Q)$(LD) -r --defsym=const_pcpu_hot=pcpu_hot --defsym=jiffies=jiffies_64 \
+		-o $@.tmp $^
+	$(Q)$(OBJCOPY) -w --keep-global-symbol='sim_*' $@.tmp $@ && rm -f $@.tmp
+	@echo "  STUBS   $$(wc -l < $(B)/stubs.txt) kernel symbols abort if called (build/stubs.txt)"
+
+# ---- Host world ------------------------------------------------------------
+$(B)/h/%.o: %.c | $(B)/.stamp-deps
+	@echo "  CC      $<"
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MF $@.d -c $< -o $@
+
+# The built-in default topology travels inside the binary.
+$(B)/h/default-topo.o: topo/examples/default.topo
+	@mkdir -p $(@D)
+	$(Q)$(LD) -r -b binary -o $@ $<
+
+$(B)/pcisim: $(HOST_OBJS) $(B)/h/default-topo.o $(B)/kernel-world.o pci-core/initcalls.ld
+	@echo "  LINK    $@"
+	$(Q)$(CC) -no-pie -g -o $@ $(HOST_OBJS) $(B)/h/default-topo.o $(B)/kernel-world.o \
+		-Wl,-T,pci-core/initcalls.ld $(HOST_LIBS)
+
+# ---- Run and check ---------------------------------------------------------
+TOPO ?= topo/examples/default.topo
+run: $(B)/pcisim
+	$(B)/pcisim enumerate $(TOPO)
+
+$(B)/tests/%: tests/%.c $(HOST_LIB_OBJS) $(B)/h/default-topo.o $(B)/kernel-world.o
+	@echo "  CC      $@"
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) -Itests -no-pie -o $@ $< $(HOST_LIB_OBJS) \
+		$(B)/h/default-topo.o $(B)/kernel-world.o -Wl,-T,pci-core/initcalls.ld $(HOST_LIBS) -lcmocka
+
+verify-kernel: $(B)/kernel-world.o
+	$(Q)tests/verify-kernel.sh $(KTARBALL) $(KSRC) $(KFILES)
+
+stubs-check: $(B)/stubs.txt
+	$(Q)diff -u pci-core/stubs.txt $(B)/stubs.txt || { \
+		echo "The abort-on-call stub list changed: review build/stubs.txt and"; \
+		echo "copy it to pci-core/stubs.txt if the change is intended."; exit 1; }
+
+check: $(B)/pcisim $(TEST_BINS)
+	$(Q)$(MAKE) -s verify-kernel stubs-check
+	$(Q)tests/run-tests.sh $(TEST_BINS)
+
+clean:
+	rm -rf $(B)/k $(B)/ks $(B)/h $(B)/tests $(B)/*.o $(B)/stubs.* $(B)/pcisim
+
+distclean:
+	rm -rf $(B)
+
+-include $(shell find $(B)/k $(B)/ks $(B)/h -name '*.d' 2>/dev/null)
+SHELL := /bin/bash

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * From a topology to an enumerated kernel: load the machine, boot the
+ * kernel world on it, and probe every host bridge the machine has.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "host.h"
+#include "machine.h"
+#include "sim/host_abi.h"
+#include "topofile.h"
+
+/* topo/examples/default.topo, linked in by the Makefile (ld -b binary) */
+extern const char _binary_topo_examples_default_topo_start[];
+extern const char _binary_topo_examples_default_topo_end[];
+
+struct machine *cli_load_topology(const char *path)
+{
+	struct topo_error err;
+	struct machine *m;
+	struct topo *t;
+
+	memset(&err, 0, sizeof(err));
+	if (path)
+		t = topo_parse_file(path, &err);
+	else
+		t = topo_parse_string("<built-in default.topo>",
+				      _binary_topo_examples_default_topo_start,
+				      _binary_topo_examples_default_topo_end -
+				      _binary_topo_examples_default_topo_start,
+				      &err);
+	if (!t) {
+		topo_error_print(&err, stderr);
+		return NULL;
+	}
+	m = topo_build(t, &err);
+	topo_free(t);
+	if (!m)
+		topo_error_print(&err, stderr);
+	return m;
+}
+
+static unsigned int cli_window_kind(enum mwindow_kind k)
+{
+	switch (k) {
+	case MW_IO:
+		return SIM_WIN_IO;
+	case MW_MEM:
+		return SIM_WIN_MEM;
+	case MW_MEM64:
+		return SIM_WIN_MEM64;
+	case MW_PREF:
+		return SIM_WIN_PREF;
+	}
+	return SIM_WIN_MEM;
+}
+
+int cli_boot_and_probe(struct machine *m, const char *cmdline)
+{
+	size_t i, w;
+	int ret;
+
+	host_install_traps();
+	host_set_machine(m);
+	ret = sim_kernel_boot(cmdline ? cmdline : "");
+	if (ret)
+		return ret;
+	for (i = 0; i < machine_nr_hosts(m); i++) {
+		struct mhost *h = machine_host(m, i);
+		size_t n = mhost_nr_windows(h);
+		struct sim_window *win = calloc(n ? n : 1, sizeof(*win));
+		uint8_t start, end;
+
+		if (!win)
+			return -1;
+		for (w = 0; w < n; w++) {
+			enum mwindow_kind kind;
+			uint64_t s, e;
+
+			mhost_window(h, w, &kind, &s, &e);
+			win[w].kind = cli_window_kind(kind);
+			win[w].start = s;
+			win[w].end = e;
+		}
+		mhost_bus_range(h, &start, &end);
+		ret = sim_pci_host_probe(mhost_domain(h), start, end, win,
+					 (int)n);
+		free(win);
+		if (ret) {
+			fprintf(stderr, "pcisim: host bridge %04x failed: %d\n",
+				mhost_domain(h), ret);
+			return ret;
+		}
+	}
+	return 0;
+}

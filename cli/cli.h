@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The pcisim command line: shared helpers of the subcommands. */
+#ifndef PCISIM_CLI_H
+#define PCISIM_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct machine;
+struct sim_pci_info;
+
+/* Exit statuses (design.md section 7). */
+#define EXIT_OK			0
+#define EXIT_CHECK_FAILED	1
+#define EXIT_BAD_INPUT		2
+/* 3: the kernel world stopped (BUG, panic, unimplemented symbol) */
+
+int cmd_enumerate(int argc, char **argv);
+
+/* Load TOPO (NULL: the built-in default); prints errors; NULL on failure. */
+struct machine *cli_load_topology(const char *path);
+
+/* Boot the kernel world on m with cmdline and probe every host bridge. */
+int cli_boot_and_probe(struct machine *m, const char *cmdline);
+
+/* Reports over what the kernel enumerated. */
+void report_tree(FILE *out);
+void report_functions(FILE *out);
+int report_dump(const char *path, struct machine *m);
+
+/* "%pR"-style text for one resource, e.g. "[mem 0x1000-0x1fff 64bit]". */
+const char *report_res(char *buf, size_t len, unsigned long long start,
+		       unsigned long long end, unsigned long flags);
+
+#endif /* PCISIM_CLI_H */

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* pcisim enumerate: a cold boot of a topology by the kernel's PCI core. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "host.h"
+#include "machine.h"
+#include "sim/host_abi.h"
+
+int cmd_enumerate(int argc, char **argv)
+{
+	const char *topo = NULL, *dump = NULL, *log = NULL, *cmdline = "";
+	bool enable_vfs = false, quiet = false;
+	struct machine *m;
+	FILE *logf = NULL;
+	int i, ret;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--dump") && i + 1 < argc) {
+			dump = argv[++i];
+		} else if (!strcmp(a, "--log") && i + 1 < argc) {
+			log = argv[++i];
+		} else if (!strcmp(a, "--cmdline") && i + 1 < argc) {
+			cmdline = argv[++i];
+		} else if (!strcmp(a, "--enable-vfs")) {
+			enable_vfs = true;
+		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+			quiet = true;
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "pcisim enumerate: unknown or incomplete option '%s'\n", a);
+			return EXIT_BAD_INPUT;
+		} else if (!topo) {
+			topo = a;
+		} else {
+			fprintf(stderr, "pcisim enumerate: more than one topology given ('%s')\n", a);
+			return EXIT_BAD_INPUT;
+		}
+	}
+
+	m = cli_load_topology(topo);
+	if (!m)
+		return EXIT_BAD_INPUT;
+	if (log) {
+		logf = fopen(log, "w");
+		if (!logf) {
+			perror(log);
+			return EXIT_BAD_INPUT;
+		}
+		host_set_log(logf, 7);
+	}
+	ret = cli_boot_and_probe(m, cmdline);
+	if (!ret && enable_vfs)
+		ret = sim_pci_enable_all_vfs();
+	if (ret) {
+		fprintf(stderr, "pcisim enumerate: failed (%d)\n", ret);
+		return EXIT_CHECK_FAILED;
+	}
+	if (!quiet) {
+		report_tree(stdout);
+		printf("\n");
+		report_functions(stdout);
+	}
+	if (dump && report_dump(dump, m))
+		return EXIT_BAD_INPUT;
+	if (sim_warn_count())
+		fprintf(stderr, "pcisim: the kernel issued %lu WARNING(s)\n",
+			sim_warn_count());
+	if (logf)
+		fclose(logf);
+	return EXIT_OK;
+}

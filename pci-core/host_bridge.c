@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The host bridge driver: a generic ECAM-style host whose config cycles
+ * go to the machine.
+ *
+ * This does what drivers/pci/controller/pci-host-common.c does on an
+ * arm64 or riscv device-tree system, minus the device tree: the windows
+ * come from the topology instead of a "ranges" property, in the same
+ * order (bus range, I/O, memory, 64-bit memory), are requested from
+ * ioport_resource/iomem_resource, PCI_REASSIGN_ALL_BUS is set unless
+ * "probe only", and the kernel's own pci_host_probe() does the rest.
+ * Config accesses are the machine's: nothing here decodes an address.
+ */
+#include <linux/pci.h>
+#include <linux/ioport.h>
+#include <linux/slab.h>
+#include <sim/host_abi.h>
+
+static int sim_pci_read(struct pci_bus *bus, unsigned int devfn, int where,
+			int size, u32 *val)
+{
+	unsigned int v;
+
+	if (host_cfg_read(pci_domain_nr(bus), bus->number, devfn, where, size,
+			  &v)) {
+		PCI_SET_ERROR_RESPONSE(val);
+		return PCIBIOS_DEVICE_NOT_FOUND;
+	}
+	*val = v;
+	return PCIBIOS_SUCCESSFUL;
+}
+
+static int sim_pci_write(struct pci_bus *bus, unsigned int devfn, int where,
+			 int size, u32 val)
+{
+	if (host_cfg_write(pci_domain_nr(bus), bus->number, devfn, where, size,
+			   val))
+		return PCIBIOS_DEVICE_NOT_FOUND;
+	return PCIBIOS_SUCCESSFUL;
+}
+
+static struct pci_ops sim_pci_ops = {
+	.read = sim_pci_read,
+	.write = sim_pci_write,
+};
+
+/*
+ * As devm_of_pci_get_host_bridge_resources() leaves them: a 64-bit
+ * "ranges" entry loses IORESOURCE_MEM_64; the address says where it is.
+ */
+static unsigned long sim_window_flags(const struct sim_window *w)
+{
+	switch (w->kind) {
+	case SIM_WIN_IO:
+		return IORESOURCE_IO;
+	case SIM_WIN_MEM:
+	case SIM_WIN_MEM64:
+		return IORESOURCE_MEM;
+	case SIM_WIN_PREF:
+		return IORESOURCE_MEM | IORESOURCE_PREFETCH;
+	}
+	return 0;
+}
+
+int sim_pci_host_probe(unsigned int domain, unsigned int bus_start,
+		       unsigned int bus_end, const struct sim_window *win,
+		       int nr_win)
+{
+	struct pci_host_bridge *bridge;
+	struct pci_sysdata *sd;
+	struct resource *busn;
+	struct resource_entry *entry;
+	int i, ret;
+
+	bridge = pci_alloc_host_bridge(sizeof(*sd));
+	if (!bridge)
+		return -ENOMEM;
+	sd = pci_host_bridge_priv(bridge);
+	sd->domain = domain;
+
+	busn = kzalloc(sizeof(*busn), GFP_KERNEL);
+	if (!busn)
+		return -ENOMEM;
+	busn->name = "PCI busn";
+	busn->start = bus_start;
+	busn->end = bus_end;
+	busn->flags = IORESOURCE_BUS;
+	pci_add_resource(&bridge->windows, busn);
+
+	for (i = 0; i < nr_win; i++) {
+		struct resource *res = kzalloc(sizeof(*res), GFP_KERNEL);
+
+		if (!res)
+			return -ENOMEM;
+		res->name = "PCI host window";
+		res->start = win[i].start;
+		res->end = win[i].end;
+		res->flags = sim_window_flags(&win[i]);
+		pci_add_resource(&bridge->windows, res);
+	}
+
+	/* devm_request_pci_bus_resources() */
+	resource_list_for_each_entry(entry, &bridge->windows) {
+		struct resource *parent, *res = entry->res;
+
+		switch (resource_type(res)) {
+		case IORESOURCE_IO:
+			parent = &ioport_resource;
+			break;
+		case IORESOURCE_MEM:
+			parent = &iomem_resource;
+			break;
+		default:
+			continue;
+		}
+		ret = request_resource(parent, res);
+		if (ret) {
+			pr_err("pci%04x: can't request host window %pR\n",
+			       domain, res);
+			return ret;
+		}
+	}
+
+	if (!pci_has_flag(PCI_PROBE_ONLY))
+		pci_add_flags(PCI_REASSIGN_ALL_BUS);
+
+	bridge->sysdata = sd;
+	bridge->busnr = bus_start;
+	bridge->ops = &sim_pci_ops;
+	return pci_host_probe(bridge);
+}

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the host world may ask the PCI core: the devices it found, and the
+ * sysfs actions a user would take (sriov_numvfs), done through the same
+ * kernel paths the sysfs handlers use.
+ */
+#include <linux/pci.h>
+#include <linux/device.h>
+#include <linux/string.h>
+#include <sim/host_abi.h>
+#include "pci.h"
+
+void sim_run_deferred(void);
+
+static void sim_fill_info(struct pci_dev *dev, struct sim_pci_info *info)
+{
+	int i;
+
+	memset(info, 0, sizeof(*info));
+	info->domain = pci_domain_nr(dev->bus);
+	info->bus = dev->bus->number;
+	info->devfn = dev->devfn;
+	info->vendor = dev->vendor;
+	info->device = dev->device;
+	info->subsys_vendor = dev->subsystem_vendor;
+	info->subsys_device = dev->subsystem_device;
+	info->class_code = dev->class;
+	info->hdr_type = dev->hdr_type;
+	info->pcie_type = pci_is_pcie(dev) ? pci_pcie_type(dev) : -1;
+	info->is_virtfn = dev->is_virtfn;
+	info->cfg_size = dev->cfg_size;
+	if (dev->bus->self) {
+		info->has_parent = 1;
+		info->parent_bus = dev->bus->self->bus->number;
+		info->parent_devfn = dev->bus->self->devfn;
+	}
+	if (dev->subordinate) {
+		info->is_bridge = 1;
+		info->primary = dev->subordinate->primary;
+		info->secondary = dev->subordinate->busn_res.start;
+		info->subordinate = dev->subordinate->busn_res.end;
+	}
+#ifdef CONFIG_PCI_IOV
+	if (dev->is_physfn) {
+		info->sriov_total = pci_sriov_get_totalvfs(dev);
+		info->sriov_num = pci_num_vf(dev);
+	}
+#endif
+	for (i = 0; i < PCI_NUM_RESOURCES && i < SIM_NR_RES; i++) {
+		info->res[i].start = dev->resource[i].start;
+		info->res[i].end = dev->resource[i].end;
+		info->res[i].flags = dev->resource[i].flags;
+	}
+	if (dev->driver)
+		strscpy(info->driver, dev->driver->name, sizeof(info->driver));
+	strscpy(info->name, pci_name(dev), sizeof(info->name));
+}
+
+static int sim_walk_bus(struct pci_bus *bus,
+			int (*fn)(const struct sim_pci_info *, void *),
+			void *ctx)
+{
+	struct sim_pci_info info;
+	struct pci_dev *dev;
+	int ret;
+
+	list_for_each_entry(dev, &bus->devices, bus_list) {
+		sim_fill_info(dev, &info);
+		ret = fn(&info, ctx);
+		if (ret)
+			return ret;
+		if (dev->subordinate) {
+			ret = sim_walk_bus(dev->subordinate, fn, ctx);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+/* Depth first in bus order, as "lspci -t" draws it; VFs on their bus. */
+int sim_pci_for_each_dev(int (*fn)(const struct sim_pci_info *, void *),
+			 void *ctx)
+{
+	struct pci_bus *bus;
+	int ret;
+
+	list_for_each_entry(bus, &pci_root_buses, node) {
+		ret = sim_walk_bus(bus, fn, ctx);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * echo $(cat sriov_totalvfs) > sriov_numvfs on every PF, as the reference
+ * captures did after binding pci-pf-stub through driver_override.
+ */
+int sim_pci_enable_all_vfs(void)
+{
+	struct pci_dev *dev = NULL;
+	int ret = 0;
+
+	for_each_pci_dev(dev) {
+		int total, r;
+
+		if (!dev->is_physfn)
+			continue;
+		total = pci_sriov_get_totalvfs(dev);
+		device_lock(&dev->dev);
+		if (!dev->driver || !to_pci_driver(dev->dev.driver)->sriov_configure) {
+			pci_info(dev, "no driver bound to device; cannot configure SR-IOV\n");
+			device_unlock(&dev->dev);
+			ret = -ENOENT;
+			continue;
+		}
+		r = to_pci_driver(dev->dev.driver)->sriov_configure(dev, total);
+		device_unlock(&dev->dev);
+		if (r < 0) {
+			pci_warn(dev, "enabling %d VFs failed: %d\n", total, r);
+			ret = r;
+		}
+	}
+	sim_run_deferred();
+	return ret;
+}

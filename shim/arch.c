@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Architecture and early-boot data the PCI core expects (arch/x86,
+ * init/main.c, mm/, drivers/base/).
+ *
+ * Departs from the kernel: the kernel world is x86_64 code, but the PCI
+ * "personality" is the generic ECAM host of arm64/riscv device-tree
+ * systems, because that is what the reference results were captured on:
+ * pcibios_assign_all_busses() follows PCI_REASSIGN_ALL_BUS as on arm64,
+ * PCIBIOS_MIN_MEM is 0 as on arm64 (x86 would use the e820 gap), and the
+ * x86 PCI code (arch/x86/pci) is not built, so the drivers/pci __weak
+ * defaults stand in for pcibios_*() as they do on arm64.
+ */
+#include <linux/pci.h>
+#include <linux/sched.h>
+#include <linux/random.h>
+#include <linux/notifier.h>
+#include <linux/kobject.h>
+#include <linux/mmzone.h>
+#include <linux/init.h>
+#include <linux/device.h>
+#include <linux/swiotlb.h>
+#include <linux/tracepoint.h>
+#include <asm/current.h>
+
+/* The one task that ever runs. */
+static struct task_struct sim_task;
+
+DEFINE_PER_CPU_ALIGNED(struct pcpu_hot, pcpu_hot) = {
+	.current_task = &sim_task,
+	.preempt_count = INIT_PREEMPT_COUNT,
+};
+
+unsigned long phys_base;
+unsigned long pci_mem_start;
+
+#ifdef CONFIG_SPARSEMEM_EXTREME
+struct mem_section **mem_section;
+#else
+struct mem_section mem_section[NR_SECTION_ROOTS][SECTIONS_PER_ROOT];
+#endif
+
+unsigned int pcibios_assign_all_busses(void)
+{
+	return pci_has_flag(PCI_REASSIGN_ALL_BUS);
+}
+
+enum system_states system_state = SYSTEM_BOOTING;
+bool initcall_debug;
+
+/* kernel/ksysfs.c: no sysfs, so no /sys/kernel directory object. */
+struct kobject *kernel_kobj;
+
+/* mm/debug.c: flag name tables used by %pGp/%pGg; empty, terminated. */
+const struct trace_print_flags pageflag_names[] = { { 0, NULL } };
+const struct trace_print_flags pagetype_names[] = { { 0, NULL } };
+const struct trace_print_flags gfpflag_names[] = { { 0, NULL } };
+const struct trace_print_flags vmaflag_names[] = { { 0, NULL } };
+
+/*
+ * drivers/char/random.c. Deterministic on purpose: a run must repeat
+ * exactly (siphash keys, hashed %p pointers).
+ */
+void get_random_bytes(void *buf, size_t len)
+{
+	static u64 state = 0x9e3779b97f4a7c15ULL;
+	u8 *p = buf;
+
+	while (len--) {
+		state ^= state << 13;
+		state ^= state >> 7;
+		state ^= state << 17;
+		*p++ = state;
+	}
+}
+
+int execute_with_initialized_rng(struct notifier_block *nb)
+{
+	nb->notifier_call(nb, 0, NULL);
+	return 0;
+}
+
+/* kernel/dma/swiotlb.c: no bounce buffers, devices see memory directly. */
+void swiotlb_dev_init(struct device *dev)
+{
+}
+
+/* mm/slab_common.c */
+bool kmem_dump_obj(void *object)
+{
+	return false;
+}

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * WARN(), BUG() and panic() (kernel/panic.c, arch/x86/kernel/traps.c).
+ *
+ * WARN and BUG are the real x86 ones: a ud2 plus a __bug_table entry. The
+ * host's SIGILL handler hands the trapping address to sim_report_ud2(),
+ * which asks the real lib/bug.c report_bug() what it was. Departs from the
+ * kernel: no stack dump (KALLSYMS is off, the host prints a backtrace if it
+ * can); warnings are counted so tests can assert there were none; BUG and
+ * panic end the process through the host instead of halting a CPU.
+ */
+#include <linux/bug.h>
+#include <linux/kernel.h>
+#include <linux/panic.h>
+#include <linux/printk.h>
+#include <linux/stdarg.h>
+#include <asm/bug.h>
+#include <asm/ptrace.h>
+#include <sim/host_abi.h>
+
+/* Layout private to kernel/panic.c, needed to print WARN(cond, fmt...) */
+struct warn_args {
+	const char *fmt;
+	va_list args;
+};
+
+static unsigned long sim_warnings;
+static unsigned long sim_taint;
+
+void sim_printk_flush(void);
+
+unsigned long sim_warn_count(void)
+{
+	return sim_warnings;
+}
+
+void add_taint(unsigned int flag, enum lockdep_ok lockdep_ok)
+{
+	sim_taint |= 1UL << flag;
+}
+
+void __warn_printk(const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	vprintk(fmt, args);
+	va_end(args);
+}
+
+void __warn(const char *file, int line, void *caller, unsigned int taint,
+	    struct pt_regs *regs, struct warn_args *args)
+{
+	sim_warnings++;
+	if (file)
+		pr_warn("WARNING: CPU: 0 PID: 0 at %s:%d %px\n", file, line,
+			caller);
+	else
+		pr_warn("WARNING: CPU: 0 PID: 0 at %px\n", caller);
+	if (args)
+		vprintk(args->fmt, args->args);
+	add_taint(taint, LOCKDEP_STILL_OK);
+}
+
+/* The kernel also checks the address is kernel text; all text is ours. */
+int is_valid_bugaddr(unsigned long addr)
+{
+	return *(unsigned short *)addr == INSN_UD2;
+}
+
+int sim_report_ud2(unsigned long ip)
+{
+	struct pt_regs regs = { .ip = ip };
+
+	switch (report_bug(ip, &regs)) {
+	case BUG_TRAP_TYPE_WARN:
+		sim_printk_flush();
+		return 1;
+	case BUG_TRAP_TYPE_BUG:
+		sim_printk_flush();
+		return 2;
+	default:
+		return 0;
+	}
+}
+
+void panic(const char *fmt, ...)
+{
+	static char buf[1024];
+	va_list args;
+
+	va_start(args, fmt);
+	vscnprintf(buf, sizeof(buf), fmt, args);
+	va_end(args);
+	pr_emerg("Kernel panic - not syncing: %s\n", buf);
+	sim_printk_flush();
+	host_abort(buf);
+}
+
+asmlinkage void dump_stack_lvl(const char *log_lvl)
+{
+}
+
+asmlinkage void dump_stack(void)
+{
+}

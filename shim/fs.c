@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Pseudo file systems (fs/libfs.c).
+ *
+ * Departs from the kernel: there is no VFS. kernel/resource.c pins a
+ * pseudo file system for the /dev/mem revocation inode at fs_initcall;
+ * pinning fails with -ENOSYS, which resource.c handles by doing without
+ * (nothing maps /dev/mem here).
+ */
+#include <linux/fs.h>
+#include <linux/mount.h>
+#include <linux/errno.h>
+
+int simple_pin_fs(struct file_system_type *type, struct vfsmount **mount,
+		  int *count)
+{
+	return -ENOSYS;
+}

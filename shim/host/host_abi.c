@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The host half of the kernel/host seam: memory, the kernel log sink,
+ * stopping the run, config cycles into the machine, and the SIGILL trap
+ * that turns the kernel's ud2-based WARN()/BUG() into reports.
+ */
+#include "host.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "machine.h"
+#include "sim/host_abi.h"
+
+static struct machine *host_machine;
+static FILE *host_log_file;
+static int host_log_level = 7;
+
+void host_set_machine(struct machine *m)
+{
+	host_machine = m;
+}
+
+void host_set_log(FILE *f, int max_level)
+{
+	host_log_file = f;
+	host_log_level = max_level;
+}
+
+void *host_alloc(unsigned long size, unsigned long align)
+{
+	void *p;
+
+	if (align < sizeof(void *))
+		align = sizeof(void *);
+	if (posix_memalign(&p, align, size ? size : 1))
+		return NULL;
+	return p;
+}
+
+void host_free(void *p)
+{
+	free(p);
+}
+
+void host_log(int level, const char *msg, unsigned long len)
+{
+	FILE *f = host_log_file ? host_log_file : stderr;
+
+	if (level > host_log_level)
+		return;
+	fprintf(f, "%.*s\n", (int)len, msg);
+}
+
+void host_abort(const char *why)
+{
+	fflush(NULL);
+	fprintf(stderr, "pcisim: kernel stopped: %s\n", why);
+	exit(HOST_EXIT_KERNEL_STOPPED);
+}
+
+int host_cfg_read(unsigned int domain, unsigned int bus, unsigned int devfn,
+		  int where, int size, unsigned int *val)
+{
+	uint32_t v;
+
+	if (!host_machine ||
+	    !machine_cfg_read(host_machine, domain, bus, devfn, where, size, &v))
+		return -1;
+	*val = v;
+	return 0;
+}
+
+int host_cfg_write(unsigned int domain, unsigned int bus, unsigned int devfn,
+		   int where, int size, unsigned int val)
+{
+	if (!host_machine ||
+	    !machine_cfg_write(host_machine, domain, bus, devfn, where, size, val))
+		return -1;
+	return 0;
+}
+
+/*
+ * WARN()/BUG() on x86 are ud2 with a __bug_table entry. The kernel's
+ * report_bug() decides which; a WARN resumes after the 2-byte ud2.
+ */
+static void host_sigill(int sig, siginfo_t *si, void *uctx)
+{
+	ucontext_t *uc = uctx;
+	unsigned long ip = uc->uc_mcontext.gregs[REG_RIP];
+
+	(void)sig;
+	(void)si;
+	switch (sim_report_ud2(ip)) {
+	case 1:
+		uc->uc_mcontext.gregs[REG_RIP] += 2;
+		return;
+	case 2:
+		host_abort("kernel BUG (see the log above for file:line)");
+	default:
+		host_abort("illegal instruction outside a WARN/BUG site");
+	}
+}
+
+void host_install_traps(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = host_sigill;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGILL, &sa, NULL);
+}

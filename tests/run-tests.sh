@@ -1,0 +1,22 @@
+#!/bin/bash
+# Run every CMocka test binary with TAP output and print one closing line
+# "N passed, N failed" over all of them. Exit non-zero if any failed or if
+# a binary crashed before reporting.
+set -u
+export CMOCKA_MESSAGE_OUTPUT=TAP
+pass=0 fail=0
+for t in "$@"; do
+	out=$("$t" 2>&1)
+	rc=$?
+	echo "$out"
+	p=$(grep -c '^ok ' <<<"$out")
+	f=$(grep -c '^not ok ' <<<"$out")
+	pass=$((pass + p))
+	fail=$((fail + f))
+	if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - $(basename "$t") exited with status $rc"
+		fail=$((fail + 1))
+	fi
+done
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]

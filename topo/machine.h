@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The machine world: simulated PCI hardware.
+ *
+ * A machine holds host bridges (one per PCI domain); each host bridge has a
+ * root bus with functions attached by device/function number; bridges have
+ * a secondary side with more functions attached. Nothing here knows bus
+ * numbers except the bus-number registers inside bridges' config spaces:
+ * config cycles are routed exactly as real hardware routes them, by the
+ * primary/secondary/subordinate registers the kernel programmed.
+ *
+ * Register behaviour is data (in the spirit of QEMU's hw/pci): every
+ * function has 4 KiB of config bytes plus, per byte, a write mask, a
+ * write-1-to-clear mask and the power-on value. One generic write path
+ * applies them; function kinds only fill the masks.
+ *
+ * Host-world C11; never included by kernel-world code.
+ */
+#ifndef PCISIM_MACHINE_H
+#define PCISIM_MACHINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MACHINE_CFG_SIZE	4096
+#define MACHINE_MAX_BARS	6
+
+struct machine;
+struct mhost;
+struct mfunc;
+
+/* What a function is; decides header type, PCIe port type and masks. */
+enum mfunc_kind {
+	MF_ENDPOINT,		/* PCIe endpoint (type 0, PCI_EXP_TYPE_ENDPOINT) */
+	MF_LEGACY_ENDPOINT,	/* PCIe legacy endpoint */
+	MF_RCIEP,		/* root complex integrated endpoint */
+	MF_PCI_DEVICE,		/* conventional PCI function, no PCIe cap */
+	MF_HOST_BRIDGE,		/* class 0600 function on a root bus */
+	MF_ROOT_PORT,		/* type 1, PCI_EXP_TYPE_ROOT_PORT */
+	MF_SWITCH_UP,		/* type 1, PCI_EXP_TYPE_UPSTREAM */
+	MF_SWITCH_DOWN,		/* type 1, PCI_EXP_TYPE_DOWNSTREAM */
+	MF_PCIE_TO_PCI,		/* type 1, PCI_EXP_TYPE_PCI_BRIDGE */
+	MF_PCI_BRIDGE,		/* conventional PCI-to-PCI bridge, no PCIe cap */
+};
+
+enum mbar_kind {
+	MBAR_NONE = 0,
+	MBAR_MEM32,
+	MBAR_MEM64,		/* occupies two BAR slots */
+	MBAR_IO,
+};
+
+struct mbar_desc {
+	enum mbar_kind kind;
+	bool prefetchable;
+	uint64_t size;		/* power of two; 0 with MBAR_NONE */
+};
+
+/* Raw bytes a topology can force into config space (unmodelled caps). */
+struct mraw_bytes {
+	uint16_t offset;
+	uint16_t len;
+	const uint8_t *bytes;	/* copied by machine_add_function() */
+};
+
+/*
+ * Everything needed to build one function at power-on state. Fields that
+ * do not apply to the kind are ignored; zero means "absent".
+ */
+struct mfunc_desc {
+	enum mfunc_kind kind;
+	uint16_t vendor, device;
+	uint16_t subsys_vendor, subsys_device;
+	uint32_t class_code;		/* 24 bits: base, sub, prog-if */
+	uint8_t revision;
+	uint8_t interrupt_pin;		/* 0 = none, 1..4 = INTA..INTD */
+	struct mbar_desc bar[MACHINE_MAX_BARS];	/* type 0: 6, type 1: 2 */
+	uint32_t rom_size;		/* expansion ROM, power of two or 0 */
+
+	/* Bridges: which windows the bridge implements. */
+	bool io_window;			/* 16-bit I/O window (32-bit if io32) */
+	bool io32;
+	bool pref_window;		/* prefetchable memory window */
+	bool pref64;			/* ... with 64-bit base/limit */
+
+	/* PCIe capability (not for MF_PCI_DEVICE / MF_PCI_BRIDGE). */
+	uint8_t link_speed;		/* 1 = 2.5GT/s .. 5 = 32GT/s; 0 -> 1 */
+	uint8_t link_width;		/* lanes; 0 -> 1 */
+	bool slot;			/* slot implemented (ports only) */
+	uint16_t slot_number;		/* physical slot number */
+	bool hotplug;			/* slot is hot-plug capable (HPC) */
+	bool presence;			/* card present (default: children) */
+
+	/* Other capabilities. */
+	bool pm;
+	bool msi;
+	uint16_t msix_vectors;		/* 0 = no MSI-X */
+	bool aer;
+	bool acs;			/* downstream/root ports, multifunction */
+	bool ari;			/* ARI capability (endpoints) */
+
+	/* SR-IOV (endpoints, physical functions). */
+	uint16_t total_vfs;		/* 0 = no SR-IOV capability */
+	uint16_t vf_offset;		/* First VF Offset */
+	uint16_t vf_stride;		/* VF Stride */
+	uint16_t vf_device;		/* VF Device ID */
+	struct mbar_desc vf_bar[MACHINE_MAX_BARS];
+
+	const struct mraw_bytes *raw;	/* raw config bytes, applied last */
+	size_t nr_raw;
+};
+
+enum mwindow_kind {
+	MW_IO,
+	MW_MEM,		/* non-prefetchable memory below 4 GiB */
+	MW_PREF,	/* prefetchable memory (64-bit if above 4 GiB) */
+	MW_MEM64,	/* 64-bit non-prefetchable memory, as QEMU virt's
+			 * high MMIO window (topology key mem64=) */
+};
+
+struct machine *machine_new(void);
+void machine_free(struct machine *m);
+
+/*
+ * A host bridge: one PCI domain with a root bus number range and windows
+ * (CPU address == bus address). Returns NULL with a message in err when the
+ * domain already exists or the range is empty.
+ */
+struct mhost *machine_add_host(struct machine *m, uint16_t domain,
+			       uint8_t bus_start, uint8_t bus_end,
+			       char *err, size_t errlen);
+int mhost_add_window(struct mhost *h, enum mwindow_kind kind,
+		     uint64_t start, uint64_t end, char *err, size_t errlen);
+
+/*
+ * Attach a function at power-on state. parent == NULL puts it on the host
+ * bridge's root bus; otherwise on the secondary side of the bridge parent.
+ * Returns NULL with a message in err for a bad description (BAR size not a
+ * power of two, devfn already taken, parent not a bridge, ...).
+ */
+struct mfunc *machine_add_function(struct machine *m, struct mhost *h,
+				   struct mfunc *parent, uint8_t devfn,
+				   const struct mfunc_desc *d,
+				   char *err, size_t errlen);
+
+/*
+ * Config cycles as a host bridge issues them: routed by the bus-number
+ * registers of every bridge on the way. Reads of nothing return all ones
+ * (~0 masked to size). size is 1, 2 or 4; where is naturally aligned.
+ * Returns false when the domain does not exist.
+ */
+bool machine_cfg_read(struct machine *m, uint16_t domain, uint8_t bus,
+		      uint8_t devfn, uint16_t where, int size, uint32_t *val);
+bool machine_cfg_write(struct machine *m, uint16_t domain, uint8_t bus,
+		       uint8_t devfn, uint16_t where, int size, uint32_t val);
+
+/* Host-bridge access for the glue that creates the kernel's root buses. */
+size_t machine_nr_hosts(const struct machine *m);
+struct mhost *machine_host(struct machine *m, size_t i);
+uint16_t mhost_domain(const struct mhost *h);
+void mhost_bus_range(const struct mhost *h, uint8_t *start, uint8_t *end);
+size_t mhost_nr_windows(const struct mhost *h);
+void mhost_window(const struct mhost *h, size_t i, enum mwindow_kind *kind,
+		  uint64_t *start, uint64_t *end);
+
+/* Statistics, for benchmarks and tests. */
+uint64_t machine_cfg_accesses(const struct machine *m);
+
+#endif /* PCISIM_MACHINE_H */

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Topology files: the text a kernel developer writes to describe the
+ * simulated PCI hardware (see topo/FORMAT.md for the language itself).
+ *
+ * Three steps, each its own file:
+ *   topofile.c   text -> tree      (every error located FILE:LINE:COL)
+ *   topobuild.c  tree -> machine   (templates instantiated, machine.h calls)
+ *   topowrite.c  tree -> text      (canonical form, templates preserved)
+ *
+ * The tree keeps what was written, not what it means: an instance of a
+ * template stays an instance, defaults stay implicit. That is what lets
+ * topo_write() give back a file a person still wants to read and diff.
+ *
+ * Host-world C11.
+ */
+#ifndef PCISIM_TOPOFILE_H
+#define PCISIM_TOPOFILE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct machine;
+struct topo;
+
+/* Where and what. line/col are 1-based; line 0 means "the file itself". */
+struct topo_error {
+	char file[256];
+	int line, col;
+	char msg[512];
+};
+
+/* Parse a whole file (read in one go). NULL with *err filled on error. */
+struct topo *topo_parse_file(const char *path, struct topo_error *err);
+
+/* Parse text in memory; name is what error messages call the file. */
+struct topo *topo_parse_string(const char *name, const char *text,
+			       size_t len, struct topo_error *err);
+
+/*
+ * Build the hardware: a new machine with every host and function of t at
+ * power-on state. NULL with *err filled (at the function's line) when the
+ * machine refuses something.
+ */
+struct machine *topo_build(const struct topo *t, struct topo_error *err);
+
+/*
+ * Write t back in canonical form: two-space indentation, templates first,
+ * attributes in the order written, numbers in one spelling. Comments and
+ * blank lines are not kept. Returns 0, or -1 when writing failed.
+ */
+int topo_write(const struct topo *t, FILE *out);
+
+void topo_free(struct topo *t);
+
+/* "FILE:LINE:COL: error: MSG\n" (or "FILE: error: MSG\n" for line 0). */
+void topo_error_print(const struct topo_error *err, FILE *out);
+
+/* Counts, for tools and benchmarks: functions written in the file, and
+ * functions the machine will have once templates are instantiated. */
+size_t topo_nr_lines_functions(const struct topo *t);
+size_t topo_nr_functions(const struct topo *t);
+
+#endif /* PCISIM_TOPOFILE_H */
