@@ -117,7 +117,7 @@ $(B)/k/%.o: $(KFLAGS_FILE)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(KFLAGS) -I$(KSRC)/$(dir $*) -DKBUILD_MODFILE='"$*"' \
 		-DKBUILD_BASENAME='"$(call kname,$*)"' -DKBUILD_MODNAME='"$(call kname,$*)"' \
-		-D__KBUILD_MODNAME=kmod_$(call kname,$*) -MMD -MF $@.d \
+		-D__KBUILD_MODNAME=kmod_$(call kname,$*) -MMD -MF $(@:.o=.d) \
 		-c $(KSRC)/$*.c -o $@
 
 $(B)/ks/%.o: %.c $(KFLAGS_FILE)
@@ -125,7 +125,7 @@ $(B)/ks/%.o: %.c $(KFLAGS_FILE)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(KFLAGS) $(SHIM_INC) -DKBUILD_MODFILE='"$*"' \
 		-DKBUILD_BASENAME='"$(call kname,$*)"' -DKBUILD_MODNAME='"$(call kname,$*)"' \
-		-D__KBUILD_MODNAME=kmod_$(call kname,$*) -MMD -MF $@.d -c $< -o $@
+		-D__KBUILD_MODNAME=kmod_$(call kname,$*) -MMD -MF $(@:.o=.d) -c $< -o $@
 
 $(B)/kernel-pass1.o: $(KOBJS) $(SHIM_OBJS)
 	@echo "  LD      $@"
@@ -153,7 +153,7 @@ $(B)/kernel-world.o: $(B)/kernel-pass1.o $(B)/stubs.o
 $(B)/h/%.o: %.c | $(B)/.stamp-deps
 	@echo "  CC      $<"
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MF $@.d -c $< -o $@
+	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MF $(@:.o=.d) -c $< -o $@
 
 # The built-in default topology travels inside the binary.
 $(B)/h/default-topo.o: topo/examples/default.topo
@@ -170,10 +170,10 @@ TOPO ?= topo/examples/default.topo
 run: $(B)/pcisim
 	$(B)/pcisim enumerate $(TOPO)
 
-$(B)/tests/%: tests/%.c $(HOST_LIB_OBJS) $(B)/h/default-topo.o $(B)/kernel-world.o
+$(B)/tests/%: tests/%.c tests/simtest.c tests/simtest.h $(HOST_LIB_OBJS) $(B)/h/default-topo.o $(B)/kernel-world.o
 	@echo "  CC      $@"
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(HOST_CFLAGS) -Itests -no-pie -o $@ $< $(HOST_LIB_OBJS) \
+	$(Q)$(CC) $(HOST_CFLAGS) -Itests -no-pie -o $@ $< tests/simtest.c $(HOST_LIB_OBJS) \
 		$(B)/h/default-topo.o $(B)/kernel-world.o -Wl,-T,pci-core/initcalls.ld $(HOST_LIBS) -lcmocka
 
 verify-kernel: $(B)/kernel-world.o
@@ -196,3 +196,5 @@ distclean:
 
 -include $(shell find $(B)/k $(B)/ks $(B)/h -name '*.d' 2>/dev/null)
 SHELL := /bin/bash
+MAKEFLAGS += --no-builtin-rules
+%.d: ;

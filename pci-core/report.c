@@ -94,9 +94,24 @@ int sim_pci_for_each_dev(int (*fn)(const struct sim_pci_info *, void *),
 }
 
 /*
- * echo $(cat sriov_totalvfs) > sriov_numvfs on every PF, as the reference
- * captures did after binding pci-pf-stub through driver_override.
+ * What the reference captures did from user space for each PF without a
+ * driver: echo pci-pf-stub > driver_override, bind it, echo 0 >
+ * sriov_drivers_autoprobe. The sysfs handlers are not built (SYSFS=n), so
+ * this calls what they call.
  */
+static void sim_bind_pf_stub(struct pci_dev *dev)
+{
+	static const char stub[] = "pci-pf-stub";
+
+	if (dev->driver)
+		return;
+	if (device_set_driver_override(&dev->dev, stub))
+		return;
+	if (device_attach(&dev->dev) <= 0)
+		pci_warn(dev, "could not bind %s\n", stub);
+}
+
+/* echo $(cat sriov_totalvfs) > sriov_numvfs, for every PF. */
 int sim_pci_enable_all_vfs(void)
 {
 	struct pci_dev *dev = NULL;
@@ -108,6 +123,8 @@ int sim_pci_enable_all_vfs(void)
 		if (!dev->is_physfn)
 			continue;
 		total = pci_sriov_get_totalvfs(dev);
+		sim_bind_pf_stub(dev);
+		dev->sriov->drivers_autoprobe = false;
 		device_lock(&dev->dev);
 		if (!dev->driver || !to_pci_driver(dev->dev.driver)->sriov_configure) {
 			pci_info(dev, "no driver bound to device; cannot configure SR-IOV\n");

@@ -104,3 +104,9 @@ asmlinkage void dump_stack_lvl(const char *log_lvl)
 asmlinkage void dump_stack(void)
 {
 }
+
+/* For the test that proves a WARN is trapped, reported and survived. */
+int sim_selftest_warn(void)
+{
+	return WARN(1, "pcisim: self-test warning\n");
+}

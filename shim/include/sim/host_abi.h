@@ -92,6 +92,9 @@ int sim_pci_for_each_dev(int (*fn)(const struct sim_pci_info *info,
 int sim_report_ud2(unsigned long ip);
 unsigned long sim_warn_count(void);
 
+/* Issues one WARN() from kernel code; returns 1 once execution resumed. */
+int sim_selftest_warn(void);
+
 /* Names of kernel symbols that were called but are not implemented. */
 extern const char *const sim_stub_names[];
 

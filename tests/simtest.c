@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Running the kernel world in a forked child; see simtest.h. */
+#include "simtest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "host.h"
+#include "machine.h"
+#include "topofile.h"
+
+struct wire_hdr {
+	unsigned long warns;
+	size_t n;
+	size_t loglen;
+};
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t w = write(fd, p, len);
+
+		if (w <= 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+static int collect(const struct sim_pci_info *info, void *ctx)
+{
+	struct sim_result *r = ctx;
+	struct sim_pci_info *v = realloc(r->dev, (r->n + 1) * sizeof(*v));
+
+	if (!v)
+		return -1;
+	r->dev = v;
+	r->dev[r->n++] = *info;
+	return 0;
+}
+
+static struct machine *child_load(const struct sim_run *run)
+{
+	struct topo_error err;
+	struct machine *m;
+	struct topo *t;
+
+	if (!run->topo_text)
+		return cli_load_topology(run->topo_path);
+	memset(&err, 0, sizeof(err));
+	t = topo_parse_string("<test>", run->topo_text, strlen(run->topo_text),
+			      &err);
+	if (!t) {
+		topo_error_print(&err, stderr);
+		return NULL;
+	}
+	m = topo_build(t, &err);
+	if (!m)
+		topo_error_print(&err, stderr);
+	topo_free(t);
+	return m;
+}
+
+static void child(const struct sim_run *run, int fd)
+{
+	struct sim_result r = { 0 };
+	struct wire_hdr h;
+	struct machine *m;
+	char *log = NULL;
+	size_t loglen = 0;
+	FILE *logf = open_memstream(&log, &loglen);
+
+	m = child_load(run);
+	if (!m)
+		_exit(EXIT_BAD_INPUT);
+	host_set_log(logf, 7);
+	if (cli_boot_and_probe(m, run->cmdline))
+		_exit(EXIT_CHECK_FAILED);
+	if (run->enable_vfs && sim_pci_enable_all_vfs())
+		_exit(EXIT_CHECK_FAILED);
+	if (run->selftest_warn && sim_selftest_warn() != 1)
+		_exit(EXIT_CHECK_FAILED);
+	sim_pci_for_each_dev(collect, &r);
+	fclose(logf);
+	h.warns = sim_warn_count();
+	h.n = r.n;
+	h.loglen = loglen;
+	if (write_all(fd, &h, sizeof(h)) ||
+	    write_all(fd, r.dev, r.n * sizeof(*r.dev)) ||
+	    write_all(fd, log, loglen))
+		_exit(4);
+	_exit(0);
+}
+
+static int read_all(int fd, char **buf, size_t *len)
+{
+	size_t cap = 1 << 16;
+	char *b = malloc(cap);
+
+	*len = 0;
+	if (!b)
+		return -1;
+	for (;;) {
+		ssize_t got;
+
+		if (*len == cap) {
+			char *nb = realloc(b, cap *= 2);
+
+			if (!nb) {
+				free(b);
+				return -1;
+			}
+			b = nb;
+		}
+		got = read(fd, b + *len, cap - *len);
+		if (got < 0) {
+			free(b);
+			return -1;
+		}
+		if (!got)
+			break;
+		*len += (size_t)got;
+	}
+	*buf = b;
+	return 0;
+}
+
+int simtest_run(const struct sim_run *run, struct sim_result *r)
+{
+	struct wire_hdr h;
+	int fds[2], wstatus;
+	char *buf = NULL;
+	size_t len = 0;
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	if (pipe(fds))
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		close(fds[0]);
+		child(run, fds[1]);
+	}
+	close(fds[1]);
+	if (read_all(fds[0], &buf, &len))
+		return -1;
+	close(fds[0]);
+	waitpid(pid, &wstatus, 0);
+	r->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+	if (len >= sizeof(h)) {
+		memcpy(&h, buf, sizeof(h));
+		if (len == sizeof(h) + h.n * sizeof(*r->dev) + h.loglen) {
+			r->warns = h.warns;
+			r->n = h.n;
+			r->dev = malloc(h.n * sizeof(*r->dev) + 1);
+			memcpy(r->dev, buf + sizeof(h), h.n * sizeof(*r->dev));
+			r->log = malloc(h.loglen + 1);
+			memcpy(r->log, buf + sizeof(h) + h.n * sizeof(*r->dev),
+			       h.loglen);
+			r->log[h.loglen] = '\0';
+		}
+	}
+	free(buf);
+	if (!r->log)
+		r->log = strdup("");
+	return 0;
+}
+
+void simtest_free(struct sim_result *r)
+{
+	free(r->dev);
+	free(r->log);
+	memset(r, 0, sizeof(*r));
+}
+
+const struct sim_pci_info *simtest_find(const struct sim_result *r,
+					const char *bdf)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (!strcmp(r->dev[i].name, bdf))
+			return &r->dev[i];
+	return NULL;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Running the kernel world from tests.
+ *
+ * A kernel world boots once per process, as a kernel boots once per
+ * machine, so every enumeration runs in a forked child: the child loads
+ * the topology, boots, probes and sends back what the kernel found, its
+ * log and its warning count; the test process never boots a kernel and
+ * can run as many scenarios as it likes.
+ */
+#ifndef PCISIM_SIMTEST_H
+#define PCISIM_SIMTEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sim/host_abi.h"
+
+struct sim_result {
+	int status;		/* child's exit status; 0 = enumerated */
+	unsigned long warns;	/* kernel WARN()s */
+	size_t n;
+	struct sim_pci_info *dev;
+	char *log;		/* the kernel log, NUL-terminated */
+};
+
+struct sim_run {
+	const char *topo_path;	/* a topology file, or */
+	const char *topo_text;	/* topology text (NULL both: built-in) */
+	const char *cmdline;	/* kernel command line, may be NULL */
+	bool enable_vfs;	/* enable every PF's VFs after boot */
+	bool selftest_warn;	/* issue one WARN() from kernel code */
+};
+
+int simtest_run(const struct sim_run *run, struct sim_result *r);
+void simtest_free(struct sim_result *r);
+
+/* The function at "DDDD:BB:DD.F", or NULL. */
+const struct sim_pci_info *simtest_find(const struct sim_result *r,
+					const char *bdf);
+
+#endif /* PCISIM_SIMTEST_H */
