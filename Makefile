@@ -32,6 +32,7 @@ HOST_SRCS  := $(wildcard shim/host/*.c) $(wildcard topo/*.c) $(wildcard cli/*.c)
 HOST_OBJS  := $(patsubst %.c,$(B)/h/%.o,$(HOST_SRCS))
 HOST_LIB_OBJS := $(filter-out $(B)/h/cli/main.o,$(HOST_OBJS))
 HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE \
+	       '-D__noreturn=__attribute__((noreturn))' \
 	       -Ishim/include -Ishim/host -Itopo -Icli
 HOST_LIBS  := -lfdt
 
@@ -44,7 +45,7 @@ KFLAGS_FILE   := $(B)/kflags.txt
 KFLAGS     = $(file < $(KFLAGS_FILE))
 SHIM_INC   = -Ishim/include -I$(KSRC)/drivers/pci -I$(KSRC)/drivers/base
 
-.PHONY: all run check help clean distclean deps verify-kernel stubs-check
+.PHONY: all run check help clean distclean deps verify-kernel stubs-check checkpatch
 all: $(B)/pcisim
 
 help:
@@ -54,6 +55,7 @@ help:
 	@echo '  check           build and run every test (CMocka, TAP output)'
 	@echo '  verify-kernel   prove the compiled kernel files are byte-for-byte the tarball'"'"'s'
 	@echo '  stubs-check     fail if the abort-on-call stub list differs from pci-core/stubs.txt'
+	@echo '  checkpatch      scripts/checkpatch.pl --strict over the kernel-side code'
 	@echo '  clean           remove objects, keep the configured kernel tree'
 	@echo '  distclean       remove build/ entirely'
 	@echo 'Options:'
@@ -184,8 +186,16 @@ stubs-check: $(B)/stubs.txt
 		echo "The abort-on-call stub list changed: review build/stubs.txt and"; \
 		echo "copy it to pci-core/stubs.txt if the change is intended."; exit 1; }
 
+# Kernel-side code follows kernel coding style (shims standing in for
+# kernel code, the kernel-world glue; lu/ and lu/patches/ with issue #5).
+KSTYLE_SRCS := $(wildcard shim/*.c shim/*.h shim/include/sim/*.h pci-core/*.c)
+checkpatch: $(STAMP_EXTRACT)
+	$(Q)fail=0; for f in $(KSTYLE_SRCS); do \
+		out=$$($(KSRC)/scripts/checkpatch.pl --strict --no-tree -q --terse -f $$f) || { echo "$$out"; fail=1; }; \
+	done; [ $$fail = 0 ] && echo "checkpatch --strict: clean ($(words $(KSTYLE_SRCS)) files)"
+
 check: $(B)/pcisim $(TEST_BINS)
-	$(Q)$(MAKE) -s verify-kernel stubs-check
+	$(Q)$(MAKE) -s verify-kernel stubs-check checkpatch
 	$(Q)tests/run-tests.sh $(TEST_BINS)
 
 clean:

@@ -58,6 +58,6 @@ int report_dump(const char *path, struct machine *m)
 		perror(path);
 		return -1;
 	}
-	sim_pci_for_each_dev(dump_one, &c);
+	sim_pci_visit_devs(dump_one, &c);
 	return fclose(c.out) ? -1 : 0;
 }

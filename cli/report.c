@@ -108,7 +108,7 @@ void report_tree(FILE *out)
 	unsigned int domain = ~0u, root = ~0u;
 	size_t i;
 
-	sim_pci_for_each_dev(collect, &l);
+	sim_pci_visit_devs(collect, &l);
 	for (i = 0; i < l.n; i++) {
 		const struct sim_pci_info *d = &l.v[i];
 		int depth = depth_of(&l, i);
@@ -173,5 +173,5 @@ static int print_one(const struct sim_pci_info *info, void *ctx)
 
 void report_functions(FILE *out)
 {
-	sim_pci_for_each_dev(print_one, out);
+	sim_pci_visit_devs(print_one, out);
 }

@@ -10,7 +10,7 @@
 #include <sim/host_abi.h>
 #include "pci.h"
 
-void sim_run_deferred(void);
+#include <sim/kernel.h>
 
 static void sim_fill_info(struct pci_dev *dev, struct sim_pci_info *info)
 {
@@ -56,9 +56,7 @@ static void sim_fill_info(struct pci_dev *dev, struct sim_pci_info *info)
 	strscpy(info->name, pci_name(dev), sizeof(info->name));
 }
 
-static int sim_walk_bus(struct pci_bus *bus,
-			int (*fn)(const struct sim_pci_info *, void *),
-			void *ctx)
+static int sim_walk_bus(struct pci_bus *bus, sim_pci_visit_t fn, void *ctx)
 {
 	struct sim_pci_info info;
 	struct pci_dev *dev;
@@ -78,9 +76,8 @@ static int sim_walk_bus(struct pci_bus *bus,
 	return 0;
 }
 
-/* Depth first in bus order, as "lspci -t" draws it; VFs on their bus. */
-int sim_pci_for_each_dev(int (*fn)(const struct sim_pci_info *, void *),
-			 void *ctx)
+/* Depth first in bus order, as lspci -t draws it; VFs on their bus. */
+int sim_pci_visit_devs(sim_pci_visit_t fn, void *ctx)
 {
 	struct pci_bus *bus;
 	int ret;

@@ -20,13 +20,7 @@
 #include <asm/setup.h>
 #include "base.h"
 #include <sim/host_abi.h>
-
-extern initcall_entry_t __initcall_start[];
-extern initcall_entry_t __initcall0_start[], __initcall1_start[];
-extern initcall_entry_t __initcall2_start[], __initcall3_start[];
-extern initcall_entry_t __initcall4_start[], __initcall5_start[];
-extern initcall_entry_t __initcall6_start[], __initcall7_start[];
-extern initcall_entry_t __initcall_end[];
+#include <sim/kernel.h>
 
 /* early (do_pre_smp_initcalls), then levels 0..7 (do_initcalls) */
 static initcall_entry_t *sim_initcall_levels[] = {
@@ -34,8 +28,6 @@ static initcall_entry_t *sim_initcall_levels[] = {
 	__initcall3_start, __initcall4_start, __initcall5_start,
 	__initcall6_start, __initcall7_start, __initcall_end,
 };
-
-void sim_run_deferred(void);
 
 static char sim_cmdline[COMMAND_LINE_SIZE];
 static char sim_cmdline_early[COMMAND_LINE_SIZE];
@@ -54,7 +46,7 @@ static int sim_do_early_param(char *param, char *val, const char *unused,
 	return 0;
 }
 
-/* init/main.c obsolete_checksetup(): non-early __setup("name=") */
+/* init/main.c obsolete_checksetup(): the parameters that are not early */
 static int sim_do_setup_param(char *param, char *val, const char *unused,
 			      void *arg)
 {

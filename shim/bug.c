@@ -14,9 +14,11 @@
 #include <linux/panic.h>
 #include <linux/printk.h>
 #include <linux/stdarg.h>
+#include <linux/radix-tree.h>
 #include <asm/bug.h>
 #include <asm/ptrace.h>
 #include <sim/host_abi.h>
+#include <sim/kernel.h>
 
 /* Layout private to kernel/panic.c, needed to print WARN(cond, fmt...) */
 struct warn_args {
@@ -26,8 +28,6 @@ struct warn_args {
 
 static unsigned long sim_warnings;
 static unsigned long sim_taint;
-
-void sim_printk_flush(void);
 
 unsigned long sim_warn_count(void)
 {
@@ -53,10 +53,10 @@ void __warn(const char *file, int line, void *caller, unsigned int taint,
 {
 	sim_warnings++;
 	if (file)
-		pr_warn("WARNING: CPU: 0 PID: 0 at %s:%d %px\n", file, line,
+		pr_warn("WARNING: CPU: 0 PID: 0 at %s:%d %pS\n", file, line,
 			caller);
 	else
-		pr_warn("WARNING: CPU: 0 PID: 0 at %px\n", caller);
+		pr_warn("WARNING: CPU: 0 PID: 0 at %pS\n", caller);
 	if (args)
 		vprintk(args->fmt, args->args);
 	add_taint(taint, LOCKDEP_STILL_OK);
@@ -92,9 +92,8 @@ void panic(const char *fmt, ...)
 	va_start(args, fmt);
 	vscnprintf(buf, sizeof(buf), fmt, args);
 	va_end(args);
-	pr_emerg("Kernel panic - not syncing: %s\n", buf);
-	sim_printk_flush();
-	host_abort(buf);
+	pr_emerg("Kernel %s - not syncing: %s\n", __func__, buf);
+	sim_abortf("Kernel %s - not syncing: %s", __func__, buf);
 }
 
 asmlinkage void dump_stack_lvl(const char *log_lvl)
@@ -109,4 +108,27 @@ asmlinkage void dump_stack(void)
 int sim_selftest_warn(void)
 {
 	return WARN(1, "pcisim: self-test warning\n");
+}
+
+/*
+ * For the test that proves a BUG() stops the run, naming file and line:
+ * a real one, lib/radix-tree.c refusing to store an internal-node pointer.
+ */
+void sim_selftest_bug(void)
+{
+	static RADIX_TREE(sim_tree, GFP_KERNEL);
+
+	radix_tree_insert(&sim_tree, 0, (void *)RADIX_TREE_INTERNAL_NODE);
+}
+
+void sim_abortf(const char *fmt, ...)
+{
+	static char buf[256];
+	va_list args;
+
+	va_start(args, fmt);
+	vscnprintf(buf, sizeof(buf), fmt, args);
+	va_end(args);
+	sim_printk_flush();
+	host_abort(buf);
 }

@@ -4,7 +4,7 @@
  *
  * Departs from the kernel: there is no VFS. kernel/resource.c pins a
  * pseudo file system for the /dev/mem revocation inode at fs_initcall;
- * pinning fails with -ENOSYS, which resource.c handles by doing without
+ * pinning fails with -ENODEV, which resource.c handles by doing without
  * (nothing maps /dev/mem here).
  */
 #include <linux/fs.h>
@@ -14,5 +14,5 @@
 int simple_pin_fs(struct file_system_type *type, struct vfsmount **mount,
 		  int *count)
 {
-	return -ENOSYS;
+	return -ENODEV;
 }

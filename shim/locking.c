@@ -12,6 +12,7 @@
 #include <linux/kernel.h>
 #include <linux/bug.h>
 #include <sim/host_abi.h>
+#include <sim/kernel.h>
 
 void __mutex_init(struct mutex *lock, const char *name,
 		  struct lock_class_key *key)
@@ -23,7 +24,7 @@ void __mutex_init(struct mutex *lock, const char *name,
 void mutex_lock(struct mutex *lock)
 {
 	if (atomic_long_read(&lock->owner))
-		host_abort("mutex_lock: deadlock, mutex already held by the only thread");
+		sim_abortf("%s: deadlock, mutex already held by the only thread", __func__);
 	atomic_long_set(&lock->owner, 1);
 }
 
@@ -70,7 +71,7 @@ void __init_rwsem(struct rw_semaphore *sem, const char *name,
 void down_read(struct rw_semaphore *sem)
 {
 	if (atomic_long_read(&sem->count) < 0)
-		host_abort("down_read: deadlock, rwsem write-held by the only thread");
+		sim_abortf("%s: deadlock, rwsem write-held by the only thread", __func__);
 	atomic_long_inc(&sem->count);
 }
 
@@ -91,7 +92,7 @@ int down_read_trylock(struct rw_semaphore *sem)
 void down_write(struct rw_semaphore *sem)
 {
 	if (atomic_long_read(&sem->count))
-		host_abort("down_write: deadlock, rwsem already held by the only thread");
+		sim_abortf("%s: deadlock, rwsem already held by the only thread", __func__);
 	atomic_long_set(&sem->count, -1);
 }
 

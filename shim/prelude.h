@@ -11,5 +11,5 @@
  * faulting.
  */
 asm(".macro cli\n.endm\n"
-    ".macro sti\n.endm\n"
-    ".macro hlt\nud2\n.endm\n");
+	".macro sti\n.endm\n"
+	".macro hlt\nud2\n.endm\n");

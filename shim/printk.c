@@ -13,6 +13,7 @@
 #include <linux/string.h>
 #include <linux/stdarg.h>
 #include <sim/host_abi.h>
+#include <sim/kernel.h>
 
 #define SIM_LOG_LINE_MAX	1024
 
@@ -116,7 +117,6 @@ void __printk_deferred_exit(void)
 }
 
 /* Flush a pending line that did not end in a newline. */
-void sim_printk_flush(void);
 void sim_printk_flush(void)
 {
 	sim_log_flush();

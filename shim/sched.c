@@ -15,6 +15,7 @@
 #include <linux/sched/task.h>
 #include <linux/list.h>
 #include <sim/host_abi.h>
+#include <sim/kernel.h>
 
 void __init_waitqueue_head(struct wait_queue_head *wq_head, const char *name,
 			   struct lock_class_key *key)
@@ -123,7 +124,7 @@ void complete(struct completion *x)
 void wait_for_completion(struct completion *x)
 {
 	if (!x->done)
-		host_abort("wait_for_completion: nothing else can run to complete it");
+		sim_abortf("%s: nothing else can run to complete it", __func__);
 	if (x->done != UINT_MAX)
 		x->done--;
 }
@@ -136,7 +137,7 @@ int wait_for_completion_state(struct completion *x, unsigned int state)
 
 asmlinkage void schedule(void)
 {
-	host_abort("schedule(): a wait can never end, no other task runs");
+	sim_abortf("%s: a wait can never end, no other task runs", __func__);
 }
 
 int wake_up_process(struct task_struct *p)
@@ -146,7 +147,7 @@ int wake_up_process(struct task_struct *p)
 
 void __put_task_struct(struct task_struct *t)
 {
-	host_abort("__put_task_struct: the only task cannot be freed");
+	sim_abortf("%s: the only task cannot be freed", __func__);
 }
 
 /* kernel/softirq.c: no softirqs exist, so there is nothing to run here. */

@@ -13,12 +13,12 @@
 #include <linux/ktime.h>
 #include <linux/timekeeping.h>
 #include <linux/export.h>
+#include <sim/kernel.h>
 
 u64 jiffies_64 __cacheline_aligned_in_smp = INITIAL_JIFFIES;
 
 static u64 sim_clock_ns;
 
-u64 sim_clock_now_ns(void);
 u64 sim_clock_now_ns(void)
 {
 	return sim_clock_ns;

@@ -22,6 +22,7 @@
 #include <linux/jiffies.h>
 #include <linux/delay.h>
 #include <linux/cpuhotplug.h>
+#include <sim/kernel.h>
 
 struct workqueue_struct {
 	char name[32];
@@ -134,8 +135,6 @@ bool cancel_delayed_work(struct delayed_work *dwork)
 	return cancel_work_sync(&dwork->work);
 }
 
-void sim_run_deferred(void);
-
 void __flush_workqueue(struct workqueue_struct *wq)
 {
 	sim_run_deferred();
@@ -180,9 +179,10 @@ void sim_run_deferred(void)
 			continue;
 		}
 		if (!list_empty(&sim_pending_work)) {
-			struct work_struct *work = list_first_entry(
-					&sim_pending_work, struct work_struct,
-					entry);
+			struct work_struct *work;
+
+			work = list_first_entry(&sim_pending_work,
+						struct work_struct, entry);
 
 			sim_run_work(work);
 			continue;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,7 +17,6 @@
 struct wire_hdr {
 	unsigned long warns;
 	size_t n;
-	size_t loglen;
 };
 
 static int write_all(int fd, const void *buf, size_t len)
@@ -68,15 +68,18 @@ static struct machine *child_load(const struct sim_run *run)
 	return m;
 }
 
-static void child(const struct sim_run *run, int fd)
+static void child(const struct sim_run *run, int fd, const char *logpath)
 {
 	struct sim_result r = { 0 };
 	struct wire_hdr h;
 	struct machine *m;
-	char *log = NULL;
-	size_t loglen = 0;
-	FILE *logf = open_memstream(&log, &loglen);
+	FILE *logf = fopen(logpath, "w");
 
+	if (!logf)
+		_exit(4);
+	/* unbuffered: the log must be complete even if the kernel stops */
+	setvbuf(logf, NULL, _IONBF, 0);
+	dup2(fileno(logf), 2);
 	m = child_load(run);
 	if (!m)
 		_exit(EXIT_BAD_INPUT);
@@ -87,14 +90,13 @@ static void child(const struct sim_run *run, int fd)
 		_exit(EXIT_CHECK_FAILED);
 	if (run->selftest_warn && sim_selftest_warn() != 1)
 		_exit(EXIT_CHECK_FAILED);
-	sim_pci_for_each_dev(collect, &r);
-	fclose(logf);
+	if (run->selftest_bug)
+		sim_selftest_bug();
+	sim_pci_visit_devs(collect, &r);
 	h.warns = sim_warn_count();
 	h.n = r.n;
-	h.loglen = loglen;
 	if (write_all(fd, &h, sizeof(h)) ||
-	    write_all(fd, r.dev, r.n * sizeof(*r.dev)) ||
-	    write_all(fd, log, loglen))
+	    write_all(fd, r.dev, r.n * sizeof(*r.dev)))
 		_exit(4);
 	_exit(0);
 }
@@ -134,22 +136,25 @@ static int read_all(int fd, char **buf, size_t *len)
 
 int simtest_run(const struct sim_run *run, struct sim_result *r)
 {
+	char logpath[] = "/tmp/pcisim-simtest-XXXXXX";
 	struct wire_hdr h;
-	int fds[2], wstatus;
+	int fds[2], wstatus, logfd;
 	char *buf = NULL;
 	size_t len = 0;
 	pid_t pid;
 
 	memset(r, 0, sizeof(*r));
-	if (pipe(fds))
+	logfd = mkstemp(logpath);
+	if (logfd < 0 || pipe(fds))
 		return -1;
+	close(logfd);
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
 		return -1;
 	if (!pid) {
 		close(fds[0]);
-		child(run, fds[1]);
+		child(run, fds[1], logpath);
 	}
 	close(fds[1]);
 	if (read_all(fds[0], &buf, &len))
@@ -159,18 +164,24 @@ int simtest_run(const struct sim_run *run, struct sim_result *r)
 	r->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
 	if (len >= sizeof(h)) {
 		memcpy(&h, buf, sizeof(h));
-		if (len == sizeof(h) + h.n * sizeof(*r->dev) + h.loglen) {
+		if (len == sizeof(h) + h.n * sizeof(*r->dev)) {
 			r->warns = h.warns;
 			r->n = h.n;
 			r->dev = malloc(h.n * sizeof(*r->dev) + 1);
 			memcpy(r->dev, buf + sizeof(h), h.n * sizeof(*r->dev));
-			r->log = malloc(h.loglen + 1);
-			memcpy(r->log, buf + sizeof(h) + h.n * sizeof(*r->dev),
-			       h.loglen);
-			r->log[h.loglen] = '\0';
 		}
 	}
 	free(buf);
+	logfd = open(logpath, O_RDONLY);
+	if (logfd >= 0 && !read_all(logfd, &buf, &len)) {
+		r->log = malloc(len + 1);
+		memcpy(r->log, buf, len);
+		r->log[len] = '\0';
+		free(buf);
+	}
+	if (logfd >= 0)
+		close(logfd);
+	unlink(logpath);
 	if (!r->log)
 		r->log = strdup("");
 	return 0;

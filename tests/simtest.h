@@ -21,7 +21,7 @@ struct sim_result {
 	unsigned long warns;	/* kernel WARN()s */
 	size_t n;
 	struct sim_pci_info *dev;
-	char *log;		/* the kernel log, NUL-terminated */
+	char *log;		/* kernel log and stderr, NUL-terminated */
 };
 
 struct sim_run {
@@ -30,6 +30,7 @@ struct sim_run {
 	const char *cmdline;	/* kernel command line, may be NULL */
 	bool enable_vfs;	/* enable every PF's VFs after boot */
 	bool selftest_warn;	/* issue one WARN() from kernel code */
+	bool selftest_bug;	/* hit one BUG() in kernel code */
 };
 
 int simtest_run(const struct sim_run *run, struct sim_result *r);

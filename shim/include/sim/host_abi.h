@@ -10,6 +10,8 @@
 #ifndef SIM_HOST_ABI_H
 #define SIM_HOST_ABI_H
 
+/* The host world defines __noreturn on its compiler command line. */
+
 /* ---- kernel world -> host world ---- */
 
 /* Memory for kmalloc() and friends; align is a power of two. */
@@ -20,7 +22,7 @@ void host_free(void *p);
 void host_log(int level, const char *msg, unsigned long len);
 
 /* Stop the run: BUG(), panic(), an unimplemented kernel symbol. */
-void host_abort(const char *why) __attribute__((noreturn));
+__noreturn void host_abort(const char *why);
 
 /*
  * Config cycles issued by a host bridge of the machine.
@@ -85,8 +87,8 @@ struct sim_pci_info {
 };
 
 /* Call fn for every pci_dev in bus order; stops when fn returns non-zero. */
-int sim_pci_for_each_dev(int (*fn)(const struct sim_pci_info *info,
-				   void *ctx), void *ctx);
+typedef int (*sim_pci_visit_t)(const struct sim_pci_info *info, void *ctx);
+int sim_pci_visit_devs(sim_pci_visit_t fn, void *ctx);
 
 /* WARN()/BUG() trap: 1 = WARN handled, 2 = BUG, 0 = not a bug site. */
 int sim_report_ud2(unsigned long ip);
@@ -94,6 +96,8 @@ unsigned long sim_warn_count(void);
 
 /* Issues one WARN() from kernel code; returns 1 once execution resumed. */
 int sim_selftest_warn(void);
+/* Hits one BUG() in kernel code: the run stops with exit status 3. */
+void sim_selftest_bug(void);
 
 /* Names of kernel symbols that were called but are not implemented. */
 extern const char *const sim_stub_names[];

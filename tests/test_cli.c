@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The pcisim command as a user runs it: exit statuses, file:line:column
+ * errors, the kernel log file, and dumps that the real lspci reads and
+ * draws exactly as it draws the real kernel's.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#define PCISIM "build/pcisim"
+
+/* Run a shell command; return its exit status and its stdout+stderr. */
+static int run(char **out, const char *fmt, ...)
+{
+	char cmd[2048], *buf = NULL;
+	size_t len = 0;
+	va_list ap;
+	FILE *p, *m;
+	int c, st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	strncat(cmd, " 2>&1", sizeof(cmd) - strlen(cmd) - 1);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	m = open_memstream(&buf, &len);
+	while ((c = fgetc(p)) != EOF)
+		fputc(c, m);
+	fclose(m);
+	st = pclose(p);
+	if (out)
+		*out = buf;
+	else
+		free(buf);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+static char *slurp(const char *path)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = fopen(path, "r"), *m;
+	int c;
+
+	assert_non_null(f);
+	m = open_memstream(&buf, &len);
+	while ((c = fgetc(f)) != EOF)
+		fputc(c, m);
+	fclose(m);
+	fclose(f);
+	return buf;
+}
+
+static void tmpname(char *buf, size_t len, const char *what)
+{
+	snprintf(buf, len, "/tmp/pcisim-test-%d-%s", (int)getpid(), what);
+}
+
+static void test_bad_topology_is_exit_2_with_file_line_col(void **state)
+{
+	char path[256], *out;
+	FILE *f;
+	int st;
+
+	(void)state;
+	tmpname(path, sizeof(path), "bad.topo");
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("host\n  02.0 rciep id=8086:10d3 class=020000 bar0=mem32:100K\n", f);
+	fclose(f);
+	st = run(&out, PCISIM " enumerate %s", path);
+	assert_int_equal(st, 2);
+	{
+		char want[300];
+
+		snprintf(want, sizeof(want), "%s:2:", path);
+		if (!strstr(out, want) || !strstr(out, "error"))
+			fail_msg("no file:line:column error in: %s", out);
+	}
+	free(out);
+	unlink(path);
+}
+
+static void test_missing_topology_file_is_exit_2(void **state)
+{
+	(void)state;
+	assert_int_equal(run(NULL, PCISIM " enumerate /nonexistent.topo"), 2);
+}
+
+static void test_unknown_option_is_exit_2(void **state)
+{
+	(void)state;
+	assert_int_equal(run(NULL, PCISIM " enumerate --no-such-option"), 2);
+}
+
+static void test_default_topology_enumerates(void **state)
+{
+	char *out;
+
+	(void)state;
+	assert_int_equal(run(&out, PCISIM " enumerate --quiet"), 0);
+	free(out);
+}
+
+static void test_log_file_has_kernel_lines(void **state)
+{
+	char log[256], *text;
+
+	(void)state;
+	tmpname(log, sizeof(log), "log");
+	assert_int_equal(run(NULL, PCISIM " enumerate tests/topo/T1_single_endpoint.topo --quiet --log %s", log), 0);
+	text = slurp(log);
+	if (!strstr(text, "pci 0000:00:02.0: BAR 0 [mem 0x10000000-0x1001ffff]: assigned"))
+		fail_msg("kernel log lacks the BAR assignment:\n%s", text);
+	free(text);
+	unlink(log);
+}
+
+/* lspci -F draws pcisim's dump exactly as it drew the real kernel's. */
+static void lspci_tree_matches(const char *topo, const char *extra,
+			       const char *oracle)
+{
+	char dump[256], *ours, *want;
+
+	tmpname(dump, sizeof(dump), "dump");
+	assert_int_equal(run(NULL, PCISIM " enumerate tests/topo/%s.topo %s --quiet --dump %s",
+			     topo, extra, dump), 0);
+	assert_int_equal(run(&ours, "lspci -F %s -tv", dump), 0);
+	want = slurp(oracle);
+	if (strcmp(ours, want))
+		fail_msg("lspci -tv differs.\npcisim:\n%sreal kernel:\n%s", ours, want);
+	free(ours);
+	free(want);
+	unlink(dump);
+}
+
+static void test_lspci_reads_dump_T1(void **state)
+{
+	(void)state;
+	lspci_tree_matches("T1_single_endpoint", "",
+			   "tests/oracle/T1_single_endpoint/lspci-tv-boot.txt");
+}
+
+static void test_lspci_reads_dump_T3(void **state)
+{
+	(void)state;
+	lspci_tree_matches("T3_switch", "", "tests/oracle/T3_switch/lspci-tv-boot.txt");
+}
+
+static void test_lspci_reads_dump_T5_vfs(void **state)
+{
+	(void)state;
+	lspci_tree_matches("T5_sriov_nvme", "--enable-vfs",
+			   "tests/oracle/T5_sriov_nvme/lspci-tv-sriov.txt");
+}
+
+static void test_lspci_vvv_decodes_dump(void **state)
+{
+	char dump[256], *out;
+
+	(void)state;
+	tmpname(dump, sizeof(dump), "dumpv");
+	assert_int_equal(run(NULL, PCISIM " enumerate tests/topo/T3_switch.topo --quiet --dump %s", dump), 0);
+	assert_int_equal(run(&out, "lspci -F %s -vvv -s 03:00.0", dump), 0);
+	if (!strstr(out, "Memory at 10000000 (64-bit, non-prefetchable)"))
+		fail_msg("lspci -vvv did not decode the NVMe BAR:\n%s", out);
+	free(out);
+	assert_int_equal(run(&out, "lspci -F %s -vvv -s 00:01.0", dump), 0);
+	if (!strstr(out, "Bus: primary=00, secondary=01, subordinate=05"))
+		fail_msg("lspci -vvv did not decode the root port:\n%s", out);
+	free(out);
+	unlink(dump);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bad_topology_is_exit_2_with_file_line_col),
+		cmocka_unit_test(test_missing_topology_file_is_exit_2),
+		cmocka_unit_test(test_unknown_option_is_exit_2),
+		cmocka_unit_test(test_default_topology_enumerates),
+		cmocka_unit_test(test_log_file_has_kernel_lines),
+		cmocka_unit_test(test_lspci_reads_dump_T1),
+		cmocka_unit_test(test_lspci_reads_dump_T3),
+		cmocka_unit_test(test_lspci_reads_dump_T5_vfs),
+		cmocka_unit_test(test_lspci_vvv_decodes_dump),
+	};
+
+	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}

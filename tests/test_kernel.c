@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kernel world itself: WARN() trapped and survived, the command line
+ * reaching the kernel's own parameter handlers, drivers binding through
+ * the real driver core, and enumeration results of the kernel's code on
+ * topologies with known answers.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "simtest.h"
+
+#define IORESOURCE_PREFETCH	0x00002000
+#define RES_BRIDGE_IO	13
+#define RES_BRIDGE_MEM	14
+#define RES_BRIDGE_PREF	15
+
+static void run_ok(const struct sim_run *run, struct sim_result *r)
+{
+	assert_int_equal(simtest_run(run, r), 0);
+	if (r->status)
+		fail_msg("kernel world exited %d; log:\n%s", r->status, r->log);
+}
+
+static const struct sim_pci_info *must_find(const struct sim_result *r,
+					    const char *bdf)
+{
+	const struct sim_pci_info *d = simtest_find(r, bdf);
+
+	if (!d)
+		fail_msg("%s not enumerated; log:\n%s", bdf, r->log);
+	return d;
+}
+
+static unsigned long long res_size(const struct sim_pci_info *d, int i)
+{
+	return d->res[i].end - d->res[i].start + 1;
+}
+
+static void test_warn_is_trapped_reported_and_survived(void **state)
+{
+	struct sim_run run = { .topo_path = "tests/topo/T1_single_endpoint.topo",
+			       .selftest_warn = true };
+	struct sim_result r;
+
+	(void)state;
+	run_ok(&run, &r);
+	assert_int_equal(r.warns, 1);
+	assert_non_null(strstr(r.log, "WARNING: CPU: 0 PID: 0 at shim/bug.c:"));
+	assert_non_null(strstr(r.log, "pcisim: self-test warning"));
+	simtest_free(&r);
+}
+
+static void test_bug_stops_the_run_naming_file_and_line(void **state)
+{
+	struct sim_run run = { .topo_path = "tests/topo/T1_single_endpoint.topo",
+			       .selftest_bug = true };
+	struct sim_result r;
+
+	(void)state;
+	assert_int_equal(simtest_run(&run, &r), 0);
+	assert_int_equal(r.status, 3);
+	if (!strstr(r.log, "kernel BUG at lib/radix-tree.c:710!"))
+		fail_msg("no 'kernel BUG at file:line' in:\n%s", r.log);
+	assert_non_null(strstr(r.log, "pcisim: kernel stopped: kernel BUG"));
+	simtest_free(&r);
+}
+
+static void test_default_topology_no_warnings(void **state)
+{
+	struct sim_run run = { 0 };
+	struct sim_result r;
+
+	(void)state;
+	run_ok(&run, &r);
+	assert_true(r.n > 0);
+	assert_int_equal(r.warns, 0);
+	simtest_free(&r);
+}
+
+static void test_unknown_pci_option_reaches_pci_setup(void **state)
+{
+	struct sim_run run = { .topo_path = "tests/topo/T1_single_endpoint.topo",
+			       .cmdline = "pci=bogus" };
+	struct sim_result r;
+
+	(void)state;
+	run_ok(&run, &r);
+	assert_non_null(strstr(r.log, "Kernel command line: pci=bogus"));
+	assert_non_null(strstr(r.log, "PCI: Unknown option `bogus'"));
+	simtest_free(&r);
+}
+
+/* pci=hpmemsize= sizes the memory window of an empty hotplug port. */
+static void test_hpmemsize_resizes_hotplug_window(void **state)
+{
+	struct sim_run run = { .topo_path = "tests/topo/T3_switch.topo" };
+	struct sim_result r;
+	const struct sim_pci_info *d;
+
+	(void)state;
+	run_ok(&run, &r);
+	d = must_find(&r, "0000:02:02.0");
+	assert_int_equal(res_size(d, RES_BRIDGE_MEM), 2ULL << 20);
+	simtest_free(&r);
+
+	run.cmdline = "pci=hpmemsize=8M,hpiosize=8K";
+	run_ok(&run, &r);
+	d = must_find(&r, "0000:02:02.0");
+	assert_int_equal(res_size(d, RES_BRIDGE_MEM), 8ULL << 20);
+	assert_int_equal(res_size(d, RES_BRIDGE_IO), 8ULL << 10);
+	simtest_free(&r);
+}
+
+/* pci=hpbussize= reserves bus numbers below a hotplug port. */
+static void test_hpbussize_reserves_bus_numbers(void **state)
+{
+	struct sim_run run = { .topo_path = "tests/topo/T3_switch.topo",
+			       .cmdline = "pci=hpbussize=4" };
+	struct sim_result r;
+	const struct sim_pci_info *d;
+
+	(void)state;
+	run_ok(&run, &r);
+	d = must_find(&r, "0000:02:02.0");
+	assert_int_equal(d->secondary, 5);
+	assert_true(d->subordinate >= d->secondary + 3);
+	simtest_free(&r);
+}
+
+static void test_pcieport_binds_ports_only(void **state)
+{
+	struct sim_run run = { .topo_path = "tests/topo/T3_switch.topo" };
+	struct sim_result r;
+
+	(void)state;
+	run_ok(&run, &r);
+	assert_string_equal(must_find(&r, "0000:00:01.0")->driver, "pcieport");
+	assert_string_equal(must_find(&r, "0000:01:00.0")->driver, "pcieport");
+	assert_string_equal(must_find(&r, "0000:02:00.0")->driver, "pcieport");
+	assert_string_equal(must_find(&r, "0000:03:00.0")->driver, "");
+	simtest_free(&r);
+}
+
+/* VFs are created by the real iov.c once VF Enable is set, not before. */
+static void test_vfs_appear_only_when_enabled(void **state)
+{
+	struct sim_run run = { .topo_path = "tests/topo/T5_sriov_nvme.topo" };
+	struct sim_result r;
+
+	(void)state;
+	run_ok(&run, &r);
+	assert_null(simtest_find(&r, "0000:01:00.1"));
+	assert_int_equal(must_find(&r, "0000:01:00.0")->sriov_num, 0);
+	simtest_free(&r);
+
+	run.enable_vfs = true;
+	run_ok(&run, &r);
+	assert_true(must_find(&r, "0000:01:00.1")->is_virtfn);
+	assert_true(must_find(&r, "0000:01:00.4")->is_virtfn);
+	assert_null(simtest_find(&r, "0000:01:00.5"));
+	assert_int_equal(must_find(&r, "0000:01:00.0")->sriov_num, 4);
+	assert_string_equal(must_find(&r, "0000:01:00.0")->driver, "pci-pf-stub");
+	/* 16 VFs with ARI reach past device 0's 8 functions */
+	assert_true(must_find(&r, "0000:02:02.0")->is_virtfn);
+	simtest_free(&r);
+}
+
+/*
+ * A conventional PCI bridge behind a PCIe-to-PCI bridge, a multifunction
+ * endpoint and a 64-bit prefetchable BAR on the root bus.
+ */
+static const char mixed_topo[] =
+	"host\n"
+	"  00.0 host-bridge id=1b36:0008\n"
+	"  01.0 root-port id=1b36:000c slot=1\n"
+	"    00.0 pcie-pci-bridge id=1b36:000e\n"
+	"      01.0 pci-bridge id=1b36:0001 no-io\n"
+	"        02.0 pci-device id=8086:100e class=020000 bar0=mem32:128K bar1=io:64\n"
+	"  02.0 root-port id=1b36:000c slot=2\n"
+	"    00.0 endpoint id=8086:1521 class=020000 bar0=mem32:1M bar3=mem32:16K\n"
+	"    00.1 endpoint id=8086:1521 class=020000 bar0=mem32:1M bar3=mem32:16K\n"
+	"  03.0 rciep id=1af4:1041 class=020000 bar4=pref64:16K\n";
+
+static void test_mixed_topology_bus_numbers_and_bars(void **state)
+{
+	struct sim_run run = { .topo_text = mixed_topo };
+	struct sim_result r;
+	const struct sim_pci_info *d;
+
+	(void)state;
+	run_ok(&run, &r);
+	d = must_find(&r, "0000:00:01.0");
+	assert_int_equal(d->secondary, 1);
+	assert_int_equal(d->subordinate, 3);
+	d = must_find(&r, "0000:01:00.0");
+	assert_int_equal(d->primary, 1);
+	assert_int_equal(d->secondary, 2);
+	assert_int_equal(d->subordinate, 3);
+	d = must_find(&r, "0000:02:01.0");
+	assert_int_equal(d->secondary, 3);
+	assert_int_equal(d->subordinate, 3);
+	d = must_find(&r, "0000:03:02.0");
+	assert_int_equal(res_size(d, 0), 128 << 10);
+	assert_int_equal(res_size(d, 1), 64);
+	d = must_find(&r, "0000:00:02.0");
+	assert_int_equal(d->secondary, 4);
+	must_find(&r, "0000:04:00.0");
+	must_find(&r, "0000:04:00.1");
+	/* On the root bus a 64-bit prefetchable BAR goes above 4 GiB. */
+	d = must_find(&r, "0000:00:03.0");
+	assert_true(d->res[4].start >= 0x8000000000ULL);
+	assert_true(d->res[4].flags & IORESOURCE_PREFETCH);
+	assert_int_equal(r.warns, 0);
+	simtest_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_warn_is_trapped_reported_and_survived),
+		cmocka_unit_test(test_bug_stops_the_run_naming_file_and_line),
+		cmocka_unit_test(test_default_topology_no_warnings),
+		cmocka_unit_test(test_unknown_pci_option_reaches_pci_setup),
+		cmocka_unit_test(test_hpmemsize_resizes_hotplug_window),
+		cmocka_unit_test(test_hpbussize_reserves_bus_numbers),
+		cmocka_unit_test(test_pcieport_binds_ports_only),
+		cmocka_unit_test(test_vfs_appear_only_when_enabled),
+		cmocka_unit_test(test_mixed_topology_bus_numbers_and_bars),
+	};
+
+	return cmocka_run_group_tests_name("kernel", tests, NULL, NULL);
+}
