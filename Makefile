@@ -165,7 +165,7 @@ $(B)/h/default-topo.o: topo/examples/default.topo
 $(B)/pcisim: $(HOST_OBJS) $(B)/h/default-topo.o $(B)/kernel-world.o pci-core/initcalls.ld
 	@echo "  LINK    $@"
 	$(Q)$(CC) -no-pie -g -o $@ $(HOST_OBJS) $(B)/h/default-topo.o $(B)/kernel-world.o \
-		-Wl,-T,pci-core/initcalls.ld $(HOST_LIBS)
+		-Wl,-T,pci-core/initcalls.ld -Wl,-z,noexecstack $(HOST_LIBS)
 
 # ---- Run and check ---------------------------------------------------------
 TOPO ?= topo/examples/default.topo
@@ -176,7 +176,7 @@ $(B)/tests/%: tests/%.c tests/simtest.c tests/simtest.h $(HOST_LIB_OBJS) $(B)/h/
 	@echo "  CC      $@"
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(HOST_CFLAGS) -Itests -no-pie -o $@ $< tests/simtest.c $(HOST_LIB_OBJS) \
-		$(B)/h/default-topo.o $(B)/kernel-world.o -Wl,-T,pci-core/initcalls.ld $(HOST_LIBS) -lcmocka
+		$(B)/h/default-topo.o $(B)/kernel-world.o -Wl,-T,pci-core/initcalls.ld -Wl,-z,noexecstack $(HOST_LIBS) -lcmocka
 
 verify-kernel: $(B)/kernel-world.o
 	$(Q)tests/verify-kernel.sh $(KTARBALL) $(KSRC) $(KFILES)

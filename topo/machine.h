@@ -164,6 +164,33 @@ size_t mhost_nr_windows(const struct mhost *h);
 void mhost_window(const struct mhost *h, size_t i, enum mwindow_kind *kind,
 		  uint64_t *start, uint64_t *end);
 
+/*
+ * Inspection, for reports and checks in the host world. machine_find()
+ * routes exactly as a config cycle would (no access counted, no bus number
+ * captured) and returns the function that would answer, or NULL. A VF
+ * returned here stays valid until its PF's VF Enable is cleared or the PF
+ * is reset.
+ */
+struct mfunc *machine_find(struct machine *m, uint16_t domain, uint8_t bus,
+			   uint8_t devfn);
+/* Config bytes as config reads return them (a VF's IDs read 0xffff). */
+const uint8_t *mfunc_config(const struct mfunc *f);
+/* Bytes the function decodes: 256 for conventional PCI, 4096 for PCIe. */
+size_t mfunc_config_size(const struct mfunc *f);
+enum mfunc_kind mfunc_kind(const struct mfunc *f);
+/* The physical function of a VF; NULL for any other function. */
+struct mfunc *mfunc_physfn(const struct mfunc *f);
+
+/*
+ * Resets. mfunc_flr(): Function Level Reset, as writing Initiate FLR does:
+ * the power-on image except sticky bits; a PF loses its VFs. Secondary
+ * bus reset happens through Bridge Control like on hardware (a hot reset
+ * of everything below the bridge). machine_reset(): cold reset of every
+ * function, sticky bits and captured bus numbers included.
+ */
+void mfunc_flr(struct mfunc *f);
+void machine_reset(struct machine *m);
+
 /* Statistics, for benchmarks and tests. */
 uint64_t machine_cfg_accesses(const struct machine *m);
 

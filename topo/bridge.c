@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Type-1 (PCI-to-PCI bridge) header: bus-number registers, the I/O, memory
+ * and prefetchable windows, Bridge Control; which bus numbers a bridge
+ * forwards; and the secondary bus reset it can drive.
+ *
+ * Window registers reset to 0 as on real bridges and QEMU (so a fresh
+ * bridge decodes base 0 <= limit 0); the low nibble of the I/O and
+ * prefetchable base/limit is read-only and says 16/32-bit or 32/64-bit,
+ * which is what the kernel's pci_read_bridge_windows() probes.
+ */
+#include <linux/pci_regs.h>
+
+#include "mfunc.h"
+
+#define SEC_STATUS_W1C	(PCI_STATUS_PARITY | PCI_STATUS_SIG_TARGET_ABORT | \
+			 PCI_STATUS_REC_TARGET_ABORT | \
+			 PCI_STATUS_REC_MASTER_ABORT | \
+			 PCI_STATUS_SIG_SYSTEM_ERROR | \
+			 PCI_STATUS_DETECTED_PARITY)
+/* Master Abort Mode is PCI-only; hardwired 0 on PCIe (r6.0 7.5.1.3.13). */
+#define BCTL_PCIE	(PCI_BRIDGE_CTL_PARITY | PCI_BRIDGE_CTL_SERR | \
+			 PCI_BRIDGE_CTL_ISA | PCI_BRIDGE_CTL_VGA | \
+			 PCI_BRIDGE_CTL_VGA_16BIT | PCI_BRIDGE_CTL_BUS_RESET)
+#define BCTL_PCI	(BCTL_PCIE | PCI_BRIDGE_CTL_MASTER_ABORT)
+
+void bridge_init(struct mfunc *f, const struct mfunc_desc *d)
+{
+	bool pci = d->kind == MF_PCI_BRIDGE;
+
+	cfg_init(f, PCI_PRIMARY_BUS, 1, 0, 0xff, 0);
+	cfg_init(f, PCI_SECONDARY_BUS, 1, 0, 0xff, 0);
+	cfg_init(f, PCI_SUBORDINATE_BUS, 1, 0, 0xff, 0);
+	cfg_init(f, PCI_SEC_LATENCY_TIMER, 1, 0, pci ? 0xff : 0, 0);
+
+	if (d->io_window) {
+		uint8_t type = d->io32 ? PCI_IO_RANGE_TYPE_32 :
+					 PCI_IO_RANGE_TYPE_16;
+
+		cfg_init(f, PCI_IO_BASE, 1, type, 0xf0, 0);
+		cfg_init(f, PCI_IO_LIMIT, 1, type, 0xf0, 0);
+		if (d->io32) {
+			cfg_init(f, PCI_IO_BASE_UPPER16, 2, 0, 0xffff, 0);
+			cfg_init(f, PCI_IO_LIMIT_UPPER16, 2, 0, 0xffff, 0);
+		}
+	}
+	cfg_init(f, PCI_SEC_STATUS, 2, 0, 0, SEC_STATUS_W1C);
+
+	cfg_init(f, PCI_MEMORY_BASE, 2, 0, 0xfff0, 0);
+	cfg_init(f, PCI_MEMORY_LIMIT, 2, 0, 0xfff0, 0);
+
+	if (d->pref_window) {
+		uint16_t type = d->pref64 ? PCI_PREF_RANGE_TYPE_64 :
+					    PCI_PREF_RANGE_TYPE_32;
+
+		cfg_init(f, PCI_PREF_MEMORY_BASE, 2, type, 0xfff0, 0);
+		cfg_init(f, PCI_PREF_MEMORY_LIMIT, 2, type, 0xfff0, 0);
+		if (d->pref64) {
+			cfg_init(f, PCI_PREF_BASE_UPPER32, 4, 0, 0xffffffff, 0);
+			cfg_init(f, PCI_PREF_LIMIT_UPPER32, 4, 0, 0xffffffff, 0);
+		}
+	}
+	cfg_init(f, PCI_BRIDGE_CONTROL, 2, 0, pci ? BCTL_PCI : BCTL_PCIE, 0);
+}
+
+uint8_t bridge_secondary(const struct mfunc *b)
+{
+	return b->cfg[PCI_SECONDARY_BUS];
+}
+
+/*
+ * A bridge claims a type-1 cycle for bus numbers secondary..subordinate as
+ * currently programmed. Secondary 0 is the reset value: such a bridge has
+ * not been configured and forwards nothing, as does an empty range.
+ */
+bool bridge_forwards(const struct mfunc *b, uint8_t bus)
+{
+	uint8_t sec = b->cfg[PCI_SECONDARY_BUS];
+	uint8_t sub = b->cfg[PCI_SUBORDINATE_BUS];
+
+	return sec && sec <= sub && bus >= sec && bus <= sub;
+}
+
+/* Secondary Bus Reset: a hot reset of everything below, on its 0->1 edge. */
+void bridge_written(struct mfunc *b, uint16_t old_bctl)
+{
+	uint16_t bctl = cfg_get(b, PCI_BRIDGE_CONTROL, 2);
+
+	if (!(old_bctl & PCI_BRIDGE_CTL_BUS_RESET) &&
+	    (bctl & PCI_BRIDGE_CTL_BUS_RESET))
+		mbus_reset(b->sec, false);
+}
+
+/*
+ * Every function on bus, and recursively below its bridges, to power-on
+ * state. A hot reset keeps sticky bits; a cold one does not.
+ */
+void mbus_reset(struct mbus *bus, bool cold)
+{
+	for (int devfn = 0; devfn < MBUS_DEVFNS; devfn++) {
+		struct mfunc *f = bus->fn[devfn];
+
+		if (!f)
+			continue;
+		mfunc_power_on(f, cold);
+		if (f->sec)
+			mbus_reset(f->sec, cold);
+	}
+}

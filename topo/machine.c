@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The machine: host bridges, attaching functions, and config-cycle routing.
+ *
+ * Routing is what real hardware does with the registers as programmed. On
+ * the root bus number a host bridge issues type 0 cycles to its root bus.
+ * Above it, type 1 cycles are offered to the bridges on the root bus; a
+ * bridge claims the bus numbers secondary..subordinate, turns the cycle
+ * into type 0 on its secondary bus or passes it further down, and SR-IOV
+ * PFs claim type 1 cycles for the buses their VFs live on. A PCIe link
+ * (below a root or downstream port) carries only device 0 unless the
+ * port's ARI Forwarding Enable is set. What nobody claims reads all ones.
+ *
+ * Lookups are per-bus arrays indexed by devfn plus, per bus, the short
+ * lists of bridges and PFs, so the cost of a cycle is its depth in the
+ * hierarchy, not the number of functions in the machine.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/pci_regs.h>
+
+#include "mfunc.h"
+
+#define PCI_SLOT(devfn)	((devfn) >> 3)
+
+struct mwin {
+	enum mwindow_kind kind;
+	uint64_t start, end;
+};
+
+struct mhost {
+	struct machine *m;
+	uint16_t domain;
+	uint8_t bus_start, bus_end;
+	struct mwin *win;
+	size_t nr_win;
+	struct mbus root;
+};
+
+struct machine {
+	struct mhost **hosts;	/* sorted by domain */
+	size_t nr_hosts;
+	uint64_t accesses;
+};
+
+int merr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+struct machine *machine_new(void)
+{
+	return calloc(1, sizeof(struct machine));
+}
+
+static void mbus_free(struct mbus *bus)
+{
+	for (int devfn = 0; devfn < MBUS_DEVFNS; devfn++) {
+		struct mfunc *f = bus->fn[devfn];
+
+		if (!f)
+			continue;
+		if (f->sec)
+			mbus_free(f->sec);
+		mfunc_destroy(f);
+	}
+}
+
+void machine_free(struct machine *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->nr_hosts; i++) {
+		struct mhost *h = m->hosts[i];
+
+		mbus_free(&h->root);
+		free(h->root.bridges);
+		free(h->root.pfs);
+		free(h->win);
+		free(h);
+	}
+	free(m->hosts);
+	free(m);
+}
+
+/* Index of the first host with domain >= domain. */
+static size_t host_index(const struct machine *m, uint16_t domain)
+{
+	size_t lo = 0, hi = m->nr_hosts;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (m->hosts[mid]->domain < domain)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static struct mhost *host_find(const struct machine *m, uint16_t domain)
+{
+	size_t i = host_index(m, domain);
+
+	return i < m->nr_hosts && m->hosts[i]->domain == domain ?
+	       m->hosts[i] : NULL;
+}
+
+struct mhost *machine_add_host(struct machine *m, uint16_t domain,
+			       uint8_t bus_start, uint8_t bus_end,
+			       char *err, size_t errlen)
+{
+	struct mhost *h, **hosts;
+	size_t i;
+
+	if (host_find(m, domain)) {
+		merr(err, errlen, "domain %04x already exists", domain);
+		return NULL;
+	}
+	if (bus_start > bus_end) {
+		merr(err, errlen, "empty bus range %02x-%02x", bus_start, bus_end);
+		return NULL;
+	}
+	h = calloc(1, sizeof(*h));
+	hosts = realloc(m->hosts, (m->nr_hosts + 1) * sizeof(*hosts));
+	if (!h || !hosts) {
+		free(h);
+		if (hosts)
+			m->hosts = hosts;
+		merr(err, errlen, "out of memory");
+		return NULL;
+	}
+	m->hosts = hosts;
+	h->m = m;
+	h->domain = domain;
+	h->bus_start = bus_start;
+	h->bus_end = bus_end;
+	i = host_index(m, domain);
+	memmove(&hosts[i + 1], &hosts[i], (m->nr_hosts - i) * sizeof(*hosts));
+	hosts[i] = h;
+	m->nr_hosts++;
+	return h;
+}
+
+int mhost_add_window(struct mhost *h, enum mwindow_kind kind,
+		     uint64_t start, uint64_t end, char *err, size_t errlen)
+{
+	struct mwin *win;
+
+	if (kind != MW_IO && kind != MW_MEM && kind != MW_PREF &&
+	    kind != MW_MEM64)
+		return merr(err, errlen, "unknown window kind %d", (int)kind);
+	if (start > end)
+		return merr(err, errlen, "window %#llx-%#llx is empty",
+			    (unsigned long long)start, (unsigned long long)end);
+	if ((kind == MW_IO || kind == MW_MEM) && end > 0xffffffffULL)
+		return merr(err, errlen, "%s window ends above 4G",
+			    kind == MW_IO ? "I/O" : "memory");
+	for (size_t i = 0; i < h->nr_win; i++) {
+		const struct mwin *w = &h->win[i];
+
+		if ((w->kind == MW_IO) == (kind == MW_IO) &&
+		    start <= w->end && w->start <= end)
+			return merr(err, errlen, "window %#llx-%#llx overlaps another",
+				    (unsigned long long)start,
+				    (unsigned long long)end);
+	}
+	win = realloc(h->win, (h->nr_win + 1) * sizeof(*win));
+	if (!win)
+		return merr(err, errlen, "out of memory");
+	h->win = win;
+	win[h->nr_win++] = (struct mwin){ kind, start, end };
+	return 0;
+}
+
+static int list_add(struct mfunc ***list, uint16_t *nr, struct mfunc *f)
+{
+	struct mfunc **l = realloc(*list, (*nr + 1) * sizeof(*l));
+	uint16_t i = *nr;
+
+	if (!l)
+		return -1;
+	/* Keep devfn order: the lowest-numbered bridge sees a cycle first. */
+	while (i && l[i - 1]->devfn > f->devfn) {
+		l[i] = l[i - 1];
+		i--;
+	}
+	l[i] = f;
+	*list = l;
+	(*nr)++;
+	return 0;
+}
+
+/*
+ * Which functions form one device: below a PCIe link every function on the
+ * bus (an ARI device may use all 256 function numbers), elsewhere the 8
+ * functions of one device number.
+ */
+static bool same_device(const struct mbus *bus, uint8_t a, uint8_t b)
+{
+	if (bus->bridge && caps_is_link_port(bus->bridge))
+		return true;
+	return PCI_SLOT(a) == PCI_SLOT(b);
+}
+
+/*
+ * Read-only state that depends on siblings: the Multi-Function bit of the
+ * Header Type, and the ARI Next Function Number chain through the device's
+ * ARI functions (0 ends it).
+ */
+static void device_update(struct mbus *bus, uint8_t devfn)
+{
+	struct mfunc *members[MBUS_DEVFNS];
+	int n = 0, next = 0;
+
+	for (int d = 0; d < MBUS_DEVFNS; d++)
+		if (bus->fn[d] && same_device(bus, d, devfn))
+			members[n++] = bus->fn[d];
+	for (int i = n - 1; i >= 0; i--) {
+		cfg_poke(members[i], PCI_HEADER_TYPE, 1, PCI_HEADER_TYPE_MFD,
+			 n > 1 ? PCI_HEADER_TYPE_MFD : 0);
+		if (members[i]->ari) {
+			caps_set_ari_next(members[i], next);
+			next = members[i]->devfn;
+		}
+	}
+}
+
+struct mfunc *machine_add_function(struct machine *m, struct mhost *h,
+				   struct mfunc *parent, uint8_t devfn,
+				   const struct mfunc_desc *d,
+				   char *err, size_t errlen)
+{
+	struct mbus *bus;
+	struct mfunc *f;
+
+	if (!h || h->m != m) {
+		merr(err, errlen, "host bridge not in this machine");
+		return NULL;
+	}
+	if (parent && (!parent->sec || parent->host != h)) {
+		merr(err, errlen, "parent is not a bridge of this host");
+		return NULL;
+	}
+	bus = parent ? parent->sec : &h->root;
+	if (bus->fn[devfn]) {
+		merr(err, errlen, "devfn %02x.%d already taken",
+		     PCI_SLOT(devfn), devfn & 7);
+		return NULL;
+	}
+	f = mfunc_create(d, devfn, err, errlen);
+	if (!f)
+		return NULL;
+	f->host = h;
+	f->bus = bus;
+	/* A function is a bridge or a PF, never both: one list at most. */
+	if ((f->sec && list_add(&bus->bridges, &bus->nr_bridges, f)) ||
+	    (f->iov && list_add(&bus->pfs, &bus->nr_pfs, f))) {
+		mfunc_destroy(f);
+		merr(err, errlen, "out of memory");
+		return NULL;
+	}
+	bus->fn[devfn] = f;
+	device_update(bus, devfn);
+	if (parent)
+		caps_set_presence(parent, true);
+	return f;
+}
+
+/* Type 0 on bus, whose number is nr. */
+static struct mfunc *route_type0(struct mbus *bus, uint8_t nr, uint8_t devfn)
+{
+	struct mfunc *f;
+
+	if (bus->bridge && caps_is_link_port(bus->bridge) && PCI_SLOT(devfn) &&
+	    !caps_ari_forwarding(bus->bridge))
+		return NULL;
+	f = bus->fn[devfn];
+	if (f)
+		return f;
+	for (uint16_t i = 0; i < bus->nr_pfs; i++) {
+		f = sriov_find_vf(bus->pfs[i], nr, devfn);
+		if (f)
+			return f;
+	}
+	return NULL;
+}
+
+/* Type 1 for bus nr, offered to what sits on bus. */
+static struct mfunc *route_type1(struct mbus *bus, uint8_t nr, uint8_t devfn,
+				 bool *type0)
+{
+	struct mfunc *f;
+
+	for (uint16_t i = 0; i < bus->nr_bridges; i++) {
+		struct mfunc *b = bus->bridges[i];
+
+		if (!bridge_forwards(b, nr))
+			continue;
+		if (nr == bridge_secondary(b)) {
+			*type0 = true;
+			return route_type0(b->sec, nr, devfn);
+		}
+		return route_type1(b->sec, nr, devfn, type0);
+	}
+	for (uint16_t i = 0; i < bus->nr_pfs; i++) {
+		f = sriov_find_vf(bus->pfs[i], nr, devfn);
+		if (f)
+			return f;
+	}
+	return NULL;
+}
+
+static struct mfunc *route(struct mhost *h, uint8_t bus, uint8_t devfn,
+			   bool *type0)
+{
+	*type0 = false;
+	if (bus < h->bus_start || bus > h->bus_end)
+		return NULL;
+	if (bus == h->bus_start) {
+		*type0 = true;
+		return route_type0(&h->root, bus, devfn);
+	}
+	return route_type1(&h->root, bus, devfn, type0);
+}
+
+static bool access_ok(uint16_t where, int size)
+{
+	return (size == 1 || size == 2 || size == 4) && !(where % size) &&
+	       where + size <= MACHINE_CFG_SIZE;
+}
+
+bool machine_cfg_read(struct machine *m, uint16_t domain, uint8_t bus,
+		      uint8_t devfn, uint16_t where, int size, uint32_t *val)
+{
+	struct mhost *h = host_find(m, domain);
+	struct mfunc *f;
+	bool type0;
+
+	m->accesses++;
+	*val = cfg_ones(size);
+	if (!h)
+		return false;
+	if (!access_ok(where, size))
+		return true;
+	f = route(h, bus, devfn, &type0);
+	if (f)
+		*val = mfunc_read(f, where, size);
+	return true;
+}
+
+bool machine_cfg_write(struct machine *m, uint16_t domain, uint8_t bus,
+		       uint8_t devfn, uint16_t where, int size, uint32_t val)
+{
+	struct mhost *h = host_find(m, domain);
+	struct mfunc *f;
+	bool type0;
+
+	m->accesses++;
+	if (!h)
+		return false;
+	if (!access_ok(where, size))
+		return true;
+	f = route(h, bus, devfn, &type0);
+	if (!f)
+		return true;
+	/* Functions capture their bus number from type-0 writes. */
+	if (type0 && !f->pf)
+		f->bus_nr = bus;
+	mfunc_write(f, where, size, val);
+	return true;
+}
+
+struct mfunc *machine_find(struct machine *m, uint16_t domain, uint8_t bus,
+			   uint8_t devfn)
+{
+	struct mhost *h = host_find(m, domain);
+	bool type0;
+
+	return h ? route(h, bus, devfn, &type0) : NULL;
+}
+
+void machine_reset(struct machine *m)
+{
+	for (size_t i = 0; i < m->nr_hosts; i++)
+		mbus_reset(&m->hosts[i]->root, true);
+}
+
+size_t machine_nr_hosts(const struct machine *m)
+{
+	return m->nr_hosts;
+}
+
+struct mhost *machine_host(struct machine *m, size_t i)
+{
+	return i < m->nr_hosts ? m->hosts[i] : NULL;
+}
+
+uint16_t mhost_domain(const struct mhost *h)
+{
+	return h->domain;
+}
+
+void mhost_bus_range(const struct mhost *h, uint8_t *start, uint8_t *end)
+{
+	*start = h->bus_start;
+	*end = h->bus_end;
+}
+
+size_t mhost_nr_windows(const struct mhost *h)
+{
+	return h->nr_win;
+}
+
+void mhost_window(const struct mhost *h, size_t i, enum mwindow_kind *kind,
+		  uint64_t *start, uint64_t *end)
+{
+	*kind = h->win[i].kind;
+	*start = h->win[i].start;
+	*end = h->win[i].end;
+}
+
+uint64_t machine_cfg_accesses(const struct machine *m)
+{
+	return m->accesses;
+}

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Private to the machine world: one function's config space, and the
+ * buses functions are attached to.
+ *
+ * A function is its config bytes plus, per byte, a write mask (RW bits), a
+ * write-1-to-clear mask (W1C bits), a sticky mask (bits that survive FLR
+ * and hot reset) and the power-on image. mfunc_write() is the one write
+ * path; the few registers with side effects (Bridge Control's Secondary
+ * Bus Reset, SR-IOV VF Enable, Device Control's Initiate FLR) are checked
+ * after the masked write, as QEMU's config_write hooks do.
+ *
+ * Building a function fills cfg and the masks through cfg_init(); when
+ * the build is complete, mfunc_snapshot() copies cfg into the power-on
+ * image. Later changes to read-only hardware state (presence, the
+ * multi-function bit, ARI Next Function) go through cfg_poke(), which
+ * writes both.
+ */
+#ifndef PCISIM_MFUNC_H
+#define PCISIM_MFUNC_H
+
+#include <linux/pci_regs.h>
+
+#include "machine.h"
+
+/* Newer than the uapi pci_regs.h of some distributions (Debian 12). */
+#ifndef PCI_HEADER_TYPE_MFD
+#define PCI_HEADER_TYPE_MFD		0x80
+#endif
+#ifndef PCI_BRIDGE_CTL_VGA_16BIT
+#define PCI_BRIDGE_CTL_VGA_16BIT	0x10
+#endif
+
+#define MBUS_DEVFNS	256
+#define PCI_CFG_SIZE	256	/* conventional functions decode only this */
+
+struct msriov;
+
+/* A bus segment: the root bus of a host, or a bridge's secondary side. */
+struct mbus {
+	struct mfunc *bridge;		/* NULL for a root bus */
+	struct mfunc *fn[MBUS_DEVFNS];	/* attached functions, by devfn */
+	struct mfunc **bridges;		/* type-1 functions here, devfn order */
+	struct mfunc **pfs;		/* SR-IOV physical functions here */
+	uint16_t nr_bridges, nr_pfs;
+};
+
+struct mfunc {
+	struct mhost *host;
+	struct mbus *bus;	/* bus it is attached to; NULL for a VF */
+	struct mbus *sec;	/* type 1: secondary side (same allocation) */
+	struct msriov *iov;	/* PF: SR-IOV state; NULL otherwise */
+	struct mfunc *pf;	/* VF: its physical function; NULL otherwise */
+	enum mfunc_kind kind;
+	uint16_t vf_index;	/* VF: 0-based index */
+	uint16_t cfg_size;	/* bytes decoded: 256 or 4096 */
+	uint8_t devfn;		/* where attached (a VF: where it was made) */
+	uint8_t bus_nr;		/* bus number captured from type-0 writes */
+	uint8_t pcie;		/* PCIe capability offset, 0 = none */
+	uint16_t ari;		/* ARI extended capability offset, 0 = none */
+	bool presence;		/* port: card present even without children */
+
+	uint8_t cfg[MACHINE_CFG_SIZE];
+	uint8_t wmask[MACHINE_CFG_SIZE];
+	uint8_t w1cmask[MACHINE_CFG_SIZE];
+	uint8_t sticky[MACHINE_CFG_SIZE];
+	uint8_t reset[MACHINE_CFG_SIZE];
+};
+
+/* Error reporting shared by the machine files: format into err, return -1. */
+int merr(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static inline uint32_t cfg_ones(int size)
+{
+	return size == 1 ? 0xff : size == 2 ? 0xffff : 0xffffffff;
+}
+
+static inline uint32_t cfg_get(const struct mfunc *f, uint16_t off, int size)
+{
+	uint32_t v = 0;
+
+	for (int i = size - 1; i >= 0; i--)
+		v = v << 8 | f->cfg[off + i];
+	return v;
+}
+
+/* Build time: a register's power-on value, RW bits and W1C bits. */
+static inline void cfg_init(struct mfunc *f, uint16_t off, int size,
+			    uint32_t val, uint32_t wmask, uint32_t w1c)
+{
+	for (int i = 0; i < size; i++) {
+		f->cfg[off + i] = val >> (8 * i);
+		f->wmask[off + i] = wmask >> (8 * i);
+		f->w1cmask[off + i] = w1c >> (8 * i);
+	}
+}
+
+static inline void cfg_sticky(struct mfunc *f, uint16_t off, int size,
+			      uint32_t mask)
+{
+	for (int i = 0; i < size; i++)
+		f->sticky[off + i] = mask >> (8 * i);
+}
+
+/* After build: change read-only hardware state in cfg and power-on image. */
+static inline void cfg_poke(struct mfunc *f, uint16_t off, int size,
+			    uint32_t clear, uint32_t set)
+{
+	for (int i = 0; i < size; i++) {
+		uint8_t c = clear >> (8 * i), s = set >> (8 * i);
+
+		f->cfg[off + i] = (f->cfg[off + i] & ~c) | s;
+		f->reset[off + i] = (f->reset[off + i] & ~c) | s;
+	}
+}
+
+static inline bool mfunc_is_type1(enum mfunc_kind k)
+{
+	return k >= MF_ROOT_PORT && k <= MF_PCI_BRIDGE;
+}
+
+/* mfunc.c: the function itself. */
+struct mfunc *mfunc_create(const struct mfunc_desc *d, uint8_t devfn,
+			   char *err, size_t errlen);
+void mfunc_destroy(struct mfunc *f);
+void mfunc_snapshot(struct mfunc *f);
+uint32_t mfunc_read(const struct mfunc *f, uint16_t where, int size);
+void mfunc_write(struct mfunc *f, uint16_t where, int size, uint32_t val);
+void mfunc_power_on(struct mfunc *f, bool cold);
+int mbars_init(struct mfunc *f, uint16_t base, const struct mbar_desc *bar,
+	       int n, bool mem_only, char *err, size_t errlen);
+
+/* caps.c: capability lists. */
+int caps_init(struct mfunc *f, const struct mfunc_desc *d,
+	      char *err, size_t errlen);
+bool caps_is_link_port(const struct mfunc *f);
+void caps_set_presence(struct mfunc *f, bool present);
+void caps_set_ari_next(struct mfunc *f, uint8_t next);
+bool caps_ari_forwarding(const struct mfunc *f);
+bool caps_flr_capable(const struct mfunc *f);
+
+/* bridge.c: type-1 header, forwarding decisions, secondary bus reset. */
+void bridge_init(struct mfunc *f, const struct mfunc_desc *d);
+bool bridge_forwards(const struct mfunc *b, uint8_t bus);
+uint8_t bridge_secondary(const struct mfunc *b);
+void bridge_written(struct mfunc *b, uint16_t old_bctl);
+void mbus_reset(struct mbus *bus, bool cold);
+
+/* sriov.c: the SR-IOV capability and the VFs it brings to life. */
+int sriov_init(struct mfunc *f, const struct mfunc_desc *d, uint16_t pos,
+	       char *err, size_t errlen);
+void sriov_free(struct mfunc *f);
+uint16_t sriov_ctrl(const struct mfunc *f);
+void sriov_written(struct mfunc *f, uint16_t old_ctrl);
+void sriov_drop_vfs(struct mfunc *f);
+struct mfunc *sriov_find_vf(struct mfunc *pf, uint8_t bus, uint8_t devfn);
+
+#endif /* PCISIM_MFUNC_H */

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SR-IOV: the PF's capability and the virtual functions it brings to life.
+ *
+ * VF i (0-based) exists while VF Enable is set and i < NumVFs; it answers
+ * at routing ID  PF RID + First VF Offset + i * VF Stride, where the PF RID
+ * uses the bus number the PF captured from its last type-0 config write
+ * (PCIe r6.0 2.2.6.2), so VFs may sit on the PF's bus or on higher ones.
+ * Offset and stride are fixed: the spec lets them depend on NumVFs and
+ * ARI Capable Hierarchy, but fixed values are allowed and keep VF BDFs
+ * predictable. A VF's config space is built on first access and thrown
+ * away when VF Enable is cleared or the PF is reset.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <linux/pci_regs.h>
+
+#include "mfunc.h"
+
+/* 4K, 8K, 64K, 256K, 1M, 4M: what typical PFs advertise. */
+#define SRIOV_PAGE_SIZES	0x553
+
+struct msriov {
+	uint16_t pos;			/* SR-IOV capability offset in the PF */
+	uint16_t total;			/* TotalVFs */
+	struct mfunc_desc vf_desc;	/* how to build a VF's config space */
+	struct mfunc *vf[];		/* [total], built on first access */
+};
+
+static void vf_desc_init(struct mfunc_desc *vd, const struct mfunc_desc *d)
+{
+	*vd = *d;
+	vd->kind = d->kind == MF_RCIEP ? MF_RCIEP : MF_ENDPOINT;
+	/* SR-IOV r1.1 3.4.1.1/2: a VF's Vendor and Device ID read 0xffff. */
+	vd->vendor = 0xffff;
+	vd->device = 0xffff;
+	vd->interrupt_pin = 0;		/* VFs have no INTx */
+	/* VF BARs sit in the PF; kept here only to place the MSI-X table. */
+	memcpy(vd->bar, d->vf_bar, sizeof(vd->bar));
+	vd->rom_size = 0;
+	vd->slot = vd->hotplug = vd->presence = false;
+	vd->total_vfs = 0;
+	memset(vd->vf_bar, 0, sizeof(vd->vf_bar));
+	vd->raw = NULL;
+	vd->nr_raw = 0;
+}
+
+int sriov_init(struct mfunc *f, const struct mfunc_desc *d, uint16_t pos,
+	       char *err, size_t errlen)
+{
+	struct msriov *iov;
+	uint16_t link;
+
+	if (!d->vf_offset)
+		return merr(err, errlen, "SR-IOV: First VF Offset 0 aliases the PF");
+	if (!d->vf_stride && d->total_vfs > 1)
+		return merr(err, errlen, "SR-IOV: VF Stride 0 with %u VFs",
+			    d->total_vfs);
+	if (f->devfn + d->vf_offset +
+	    (uint32_t)(d->total_vfs - 1) * d->vf_stride > 0xffff)
+		return merr(err, errlen, "SR-IOV: last VF beyond routing ID 0xffff");
+
+	iov = calloc(1, sizeof(*iov) + d->total_vfs * sizeof(iov->vf[0]));
+	if (!iov)
+		return merr(err, errlen, "out of memory");
+	f->iov = iov;
+	iov->pos = pos;
+	iov->total = d->total_vfs;
+	vf_desc_init(&iov->vf_desc, d);
+
+	/* The kernel compares this with the PF's devfn (RCiEP: function). */
+	link = f->kind == MF_RCIEP ? (f->devfn & 7) : f->devfn;
+
+	cfg_init(f, pos + PCI_SRIOV_CAP, 4, 0, 0, 0);
+	cfg_init(f, pos + PCI_SRIOV_CTRL, 2, 0, PCI_SRIOV_CTRL_VFE |
+		 PCI_SRIOV_CTRL_MSE | PCI_SRIOV_CTRL_ARI, 0);
+	cfg_init(f, pos + PCI_SRIOV_STATUS, 2, 0, 0, 0);
+	cfg_init(f, pos + PCI_SRIOV_INITIAL_VF, 2, d->total_vfs, 0, 0);
+	cfg_init(f, pos + PCI_SRIOV_TOTAL_VF, 2, d->total_vfs, 0, 0);
+	cfg_init(f, pos + PCI_SRIOV_NUM_VF, 2, 0, 0xffff, 0);
+	cfg_init(f, pos + PCI_SRIOV_FUNC_LINK, 1, link, 0, 0);
+	cfg_init(f, pos + PCI_SRIOV_VF_OFFSET, 2, d->vf_offset, 0, 0);
+	cfg_init(f, pos + PCI_SRIOV_VF_STRIDE, 2, d->vf_stride, 0, 0);
+	cfg_init(f, pos + PCI_SRIOV_VF_DID, 2, d->vf_device, 0, 0);
+	cfg_init(f, pos + PCI_SRIOV_SUP_PGSIZE, 4, SRIOV_PAGE_SIZES, 0, 0);
+	cfg_init(f, pos + PCI_SRIOV_SYS_PGSIZE, 4, 1, SRIOV_PAGE_SIZES, 0);
+	return mbars_init(f, pos + PCI_SRIOV_BAR, d->vf_bar, PCI_SRIOV_NUM_BARS,
+			  true, err, errlen);
+}
+
+void sriov_drop_vfs(struct mfunc *f)
+{
+	struct msriov *iov = f->iov;
+
+	for (int i = 0; i < iov->total; i++) {
+		mfunc_destroy(iov->vf[i]);
+		iov->vf[i] = NULL;
+	}
+}
+
+void sriov_free(struct mfunc *f)
+{
+	sriov_drop_vfs(f);
+	free(f->iov);
+	f->iov = NULL;
+}
+
+uint16_t sriov_ctrl(const struct mfunc *f)
+{
+	return cfg_get(f, f->iov->pos + PCI_SRIOV_CTRL, 2);
+}
+
+/* Clearing VF Enable makes every VF vanish, with all its state. */
+void sriov_written(struct mfunc *f, uint16_t old_ctrl)
+{
+	if ((old_ctrl & PCI_SRIOV_CTRL_VFE) &&
+	    !(sriov_ctrl(f) & PCI_SRIOV_CTRL_VFE))
+		sriov_drop_vfs(f);
+}
+
+/*
+ * A VF's own registers, per SR-IOV r1.1 3.4.1: BARs read 0 (the PF's VF
+ * BARs decode for it), Memory Space is the PF's VF MSE, so only Bus
+ * Master is writable in Command; Cache Line Size is not implemented.
+ */
+static struct mfunc *vf_make(struct mfunc *pf, uint16_t i, uint8_t devfn)
+{
+	struct mfunc *vf = mfunc_create(&pf->iov->vf_desc, devfn, NULL, 0);
+
+	if (!vf)
+		return NULL;
+	vf->host = pf->host;
+	vf->pf = pf;
+	vf->vf_index = i;
+	for (int b = 0; b < PCI_STD_NUM_BARS; b++)
+		cfg_init(vf, PCI_BASE_ADDRESS_0 + 4 * b, 4, 0, 0, 0);
+	cfg_init(vf, PCI_COMMAND, 2, 0, PCI_COMMAND_MASTER, 0);
+	cfg_init(vf, PCI_CACHE_LINE_SIZE, 1, 0, 0, 0);
+	mfunc_snapshot(vf);
+	return vf;
+}
+
+/* The enabled VF answering at bus/devfn, or NULL. */
+struct mfunc *sriov_find_vf(struct mfunc *pf, uint8_t bus, uint8_t devfn)
+{
+	struct msriov *iov = pf->iov;
+	uint16_t ctrl = sriov_ctrl(pf);
+	uint32_t num = cfg_get(pf, iov->pos + PCI_SRIOV_NUM_VF, 2);
+	uint32_t offset = cfg_get(pf, iov->pos + PCI_SRIOV_VF_OFFSET, 2);
+	uint32_t stride = cfg_get(pf, iov->pos + PCI_SRIOV_VF_STRIDE, 2);
+	uint32_t first = ((uint32_t)pf->bus_nr << 8 | pf->devfn) + offset;
+	uint32_t rid = (uint32_t)bus << 8 | devfn;
+	uint32_t i;
+
+	if (!(ctrl & PCI_SRIOV_CTRL_VFE) || rid < first)
+		return NULL;
+	if (num > iov->total)
+		num = iov->total;
+	if (stride) {
+		if ((rid - first) % stride)
+			return NULL;
+		i = (rid - first) / stride;
+	} else {
+		if (rid != first)
+			return NULL;
+		i = 0;
+	}
+	if (i >= num)
+		return NULL;
+	if (!iov->vf[i])
+		iov->vf[i] = vf_make(pf, i, devfn);
+	return iov->vf[i];
+}
