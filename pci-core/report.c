@@ -59,6 +59,7 @@ static void sim_fill_info(struct pci_dev *dev, struct sim_pci_info *info)
 static int sim_walk_bus(struct pci_bus *bus, sim_pci_visit_t fn, void *ctx)
 {
 	struct sim_pci_info info;
+	struct pci_bus *child;
 	struct pci_dev *dev;
 	int ret;
 
@@ -72,6 +73,14 @@ static int sim_walk_bus(struct pci_bus *bus, sim_pci_visit_t fn, void *ctx)
 			if (ret)
 				return ret;
 		}
+	}
+	/* Virtual buses iov.c adds for VFs beyond the PF's bus have no bridge. */
+	list_for_each_entry(child, &bus->children, node) {
+		if (child->self)
+			continue;
+		ret = sim_walk_bus(child, fn, ctx);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }

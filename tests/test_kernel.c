@@ -196,6 +196,29 @@ static void test_vfs_appear_only_when_enabled(void **state)
 }
 
 /*
+ * Regression: VFs on the extra buses iov.c creates (no bridge above them)
+ * were missing from reports. Every enabled VF must be listed once.
+ */
+static void test_vfs_on_virtual_buses_are_reported(void **state)
+{
+	struct sim_run run = { .topo_path = "topo/examples/sriov-nics.topo",
+			       .enable_vfs = true };
+	struct sim_result r;
+	unsigned int vfs = 0, enabled = 0;
+	size_t i;
+
+	(void)state;
+	run_ok(&run, &r);
+	for (i = 0; i < r.n; i++) {
+		vfs += r.dev[i].is_virtfn;
+		enabled += r.dev[i].sriov_num;
+	}
+	assert_true(enabled > 0);
+	assert_int_equal(vfs, enabled);
+	simtest_free(&r);
+}
+
+/*
  * A conventional PCI bridge behind a PCIe-to-PCI bridge, a multifunction
  * endpoint and a 64-bit prefetchable BAR on the root bus.
  */
@@ -255,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_hpbussize_reserves_bus_numbers),
 		cmocka_unit_test(test_pcieport_binds_ports_only),
 		cmocka_unit_test(test_vfs_appear_only_when_enabled),
+		cmocka_unit_test(test_vfs_on_virtual_buses_are_reported),
 		cmocka_unit_test(test_mixed_topology_bus_numbers_and_bars),
 	};
 

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tree -> machine: each host with its windows, then its functions depth
+ * first, templates instantiated on the way (a template's children, its
+ * base template's before them, then the instance's own).
+ *
+ * The parser has already checked everything it can, so an error here is
+ * the machine refusing a description; it is reported at the function's
+ * line, plus the line of the instance when the function came from a
+ * template. Iterative, with an explicit stack: a file may nest deeper than
+ * the C stack would like.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "topo_tree.h"
+
+/* A list of siblings still to attach below one parent. */
+struct frame {
+	uint32_t cur;			/* next node, TNONE: list done */
+	struct mfunc *parent;		/* NULL: the host's root bus */
+	uint32_t origin;		/* line of the template instance, or 0 */
+};
+
+struct builder {
+	const struct topo *t;
+	struct topo_error *err;
+	struct frame *st;
+	uint32_t nr, cap;
+	struct mraw_bytes *raw;
+	uint32_t cap_raw;
+};
+
+static int add_raw(struct builder *b, uint32_t *nr, const struct tattr *a)
+{
+	if (topo_grow((void **)&b->raw, &b->cap_raw, *nr + 1, sizeof(*b->raw)))
+		return -1;
+	b->raw[(*nr)++] = (struct mraw_bytes){ a->a, (uint16_t)a->b,
+					       b->t->bytes + a->v };
+	return 0;
+}
+
+/* What a node means: kind defaults, then its template, then its line. */
+static int node_desc(struct builder *b, const struct tnode *n,
+		     struct mfunc_desc *d)
+{
+	const struct topo *t = b->t;
+	uint32_t nr = 0;
+	uint64_t set;
+
+	if (n->tmpl) {
+		const struct teff *e = &t->tmpls[n->tmpl - 1].eff;
+
+		*d = e->d;
+		set = e->set;
+		for (uint32_t i = 0; i < e->nr_raw; i++)
+			if (add_raw(b, &nr, &t->attrs[e->raw[i]]))
+				return -1;
+	} else {
+		struct teff e;
+
+		topo_eff_init(&e, n->kind);
+		*d = e.d;
+		set = e.set;
+	}
+	for (uint32_t i = 0; i < n->nr_attrs; i++) {
+		const struct tattr *a = &t->attrs[n->attr_first + i];
+
+		topo_attr_apply(d, a);
+		set |= TK_BIT(a->key);
+		if (a->key == TK_RAW && add_raw(b, &nr, a))
+			return -1;
+	}
+	topo_desc_finish(d, set);
+	d->presence = n->first_child != TNONE ||
+		      (n->tmpl && t->tmpls[n->tmpl - 1].has_children);
+	d->raw = nr ? b->raw : NULL;
+	d->nr_raw = nr;
+	return 0;
+}
+
+static int push(struct builder *b, uint32_t first, struct mfunc *parent,
+		uint32_t origin)
+{
+	if (first == TNONE)
+		return 0;
+	if (topo_grow((void **)&b->st, &b->cap, b->nr + 1, sizeof(*b->st)))
+		return -1;
+	b->st[b->nr++] = (struct frame){ first, parent, origin };
+	return 0;
+}
+
+/* Children of n go below mf: its own last, its template chain's first. */
+static int push_children(struct builder *b, const struct tnode *n,
+			 struct mfunc *mf, uint32_t origin)
+{
+	const struct topo *t = b->t;
+	uint32_t o = origin ? origin : n->line;
+
+	if (push(b, n->first_child, mf, origin))
+		return -1;
+	for (uint32_t tm = n->tmpl; tm; tm = t->nodes[t->tmpls[tm - 1].root].tmpl)
+		if (push(b, t->nodes[t->tmpls[tm - 1].root].first_child, mf, o))
+			return -1;
+	return 0;
+}
+
+static struct machine *fail(struct builder *b, struct machine *m,
+			    uint32_t line, uint32_t col, const char *msg,
+			    uint32_t origin)
+{
+	b->err->line = (int)line;
+	b->err->col = (int)col;
+	if (origin)
+		snprintf(b->err->msg, sizeof(b->err->msg), "%s (template "
+			 "instantiated at line %u)", msg, origin);
+	else
+		snprintf(b->err->msg, sizeof(b->err->msg), "%s", msg);
+	machine_free(m);
+	free(b->st);
+	free(b->raw);
+	return NULL;
+}
+
+struct machine *topo_build(const struct topo *t, struct topo_error *err)
+{
+	struct topo_error dummy;
+	struct builder b = { t, err ? err : &dummy, NULL, 0, 0, NULL, 0 };
+	struct machine *m;
+	char msg[256];
+
+	memset(b.err, 0, sizeof(*b.err));
+	snprintf(b.err->file, sizeof(b.err->file), "%s", t->name);
+	m = machine_new();
+	if (!m)
+		return fail(&b, NULL, 0, 0, "out of memory", 0);
+
+	for (uint32_t hi = 0; hi < t->nr_hosts; hi++) {
+		const struct thost *h = &t->hosts[hi];
+		struct mhost *mh;
+
+		msg[0] = '\0';
+		mh = machine_add_host(m, h->domain, h->bus_start, h->bus_end,
+				      msg, sizeof(msg));
+		if (!mh)
+			return fail(&b, m, h->line, h->col, msg, 0);
+		for (int w = 0; w < TH_NR_WIN; w++) {
+			if (!(h->windows & (1u << w)))
+				continue;
+			if (mhost_add_window(mh, (enum mwindow_kind)w, h->win[w][0],
+					     h->win[w][1], msg, sizeof(msg)))
+				return fail(&b, m, h->line, h->wcol[w], msg, 0);
+		}
+		if (push(&b, h->first_child, NULL, 0))
+			return fail(&b, m, h->line, h->col, "out of memory", 0);
+
+		while (b.nr) {
+			struct frame *f = &b.st[b.nr - 1];
+			const struct tnode *n;
+			struct mfunc_desc d;
+			struct mfunc *parent, *mf;
+			uint32_t origin;
+
+			if (f->cur == TNONE) {
+				b.nr--;
+				continue;
+			}
+			n = &t->nodes[f->cur];
+			f->cur = n->next;
+			parent = f->parent;
+			origin = f->origin;
+			if (node_desc(&b, n, &d))
+				return fail(&b, m, n->line, n->col, "out of memory",
+					    origin);
+			msg[0] = '\0';
+			mf = machine_add_function(m, mh, parent, n->devfn, &d, msg,
+						  sizeof(msg));
+			if (!mf)
+				return fail(&b, m, n->line, n->col, msg, origin);
+			if (d.presence && push_children(&b, n, mf, origin))
+				return fail(&b, m, n->line, n->col, "out of memory",
+					    origin);
+		}
+	}
+	free(b.st);
+	free(b.raw);
+	return m;
+}
+
+size_t topo_nr_lines_functions(const struct topo *t)
+{
+	return t->nr_nodes - t->nr_tmpls;
+}
+
+/* Functions a list of siblings stands for, each template counted once. */
+static uint64_t count_list(const struct topo *t, uint32_t first,
+			   const uint64_t *tsub, uint32_t **stack, uint32_t *cap)
+{
+	uint64_t total = 0;
+	uint32_t nr = 0;
+
+	if (first == TNONE)
+		return 0;
+	if (topo_grow((void **)stack, cap, 1, sizeof(**stack)))
+		return UINT64_MAX;
+	(*stack)[nr++] = first;
+	while (nr) {
+		uint32_t i = (*stack)[--nr];
+		const struct tnode *n = &t->nodes[i];
+
+		total += 1 + (n->tmpl ? tsub[n->tmpl - 1] : 0);
+		if (n->next != TNONE || n->first_child != TNONE) {
+			if (topo_grow((void **)stack, cap, nr + 2, sizeof(**stack)))
+				return UINT64_MAX;
+			if (n->next != TNONE)
+				(*stack)[nr++] = n->next;
+			if (n->first_child != TNONE)
+				(*stack)[nr++] = n->first_child;
+		}
+	}
+	return total;
+}
+
+size_t topo_nr_functions(const struct topo *t)
+{
+	uint64_t *tsub = calloc(t->nr_tmpls + 1, sizeof(*tsub)), total = 0;
+	uint32_t *stack = NULL, cap = 0;
+
+	if (!tsub)
+		return SIZE_MAX;
+	/* A template only uses templates defined above it: one pass. */
+	for (uint32_t i = 0; i < t->nr_tmpls; i++) {
+		const struct tnode *r = &t->nodes[t->tmpls[i].root];
+
+		tsub[i] = (r->tmpl ? tsub[r->tmpl - 1] : 0) +
+			  count_list(t, r->first_child, tsub, &stack, &cap);
+	}
+	for (uint32_t h = 0; h < t->nr_hosts; h++)
+		total += count_list(t, t->hosts[h].first_child, tsub, &stack, &cap);
+	free(tsub);
+	free(stack);
+	return total > SIZE_MAX ? SIZE_MAX : (size_t)total;
+}
