@@ -21,7 +21,7 @@ JOBS       ?= 2
 
 DEB_PACKAGES := linux-source-$(KVER) flex bison bc libelf-dev libssl-dev \
 		libcmocka-dev libpciaccess-dev libfdt-dev pciutils gcc make \
-		xz-utils python3
+		xz-utils python3 graphviz
 
 KFILES     := $(shell sed -e 's/\#.*//' -e '/^[[:space:]]*$$/d' pci-core/kernel-files.txt)
 KOBJS      := $(patsubst %.c,$(B)/k/%.o,$(KFILES))
@@ -34,7 +34,7 @@ HOST_LIB_OBJS := $(filter-out $(B)/h/cli/main.o,$(HOST_OBJS))
 HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE \
 	       '-D__noreturn=__attribute__((noreturn))' \
 	       -Ishim/include -Ishim/host -Itopo -Icli
-HOST_LIBS  := -lfdt
+HOST_LIBS  := -lfdt -lpciaccess
 
 TEST_SRCS  := $(wildcard tests/test_*.c)
 TEST_BINS  := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRCS))
@@ -114,10 +114,13 @@ $(KFLAGS_FILE): $(STAMP_PREPARE) pci-core/kflags.sh
 # ---- Kernel world ----------------------------------------------------------
 kname = $(subst -,_,$(notdir $(basename $(1))))
 
+# Per-file flags the kernel's own Makefiles add (lib/Makefile: libfdt).
+$(B)/k/lib/fdt.o $(B)/k/lib/fdt_%.o: KEXTRA = -I$(KSRC)/scripts/dtc/libfdt
+
 $(B)/k/%.o: $(KFLAGS_FILE)
 	@echo "  KCC     $*.c"
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(KFLAGS) -I$(KSRC)/$(dir $*) -DKBUILD_MODFILE='"$*"' \
+	$(Q)$(CC) $(KFLAGS) $(KEXTRA) -I$(KSRC)/$(dir $*) -DKBUILD_MODFILE='"$*"' \
 		-DKBUILD_BASENAME='"$(call kname,$*)"' -DKBUILD_MODNAME='"$(call kname,$*)"' \
 		-D__KBUILD_MODNAME=kmod_$(call kname,$*) -MMD -MF $(@:.o=.d) \
 		-c $(KSRC)/$*.c -o $@

@@ -59,14 +59,27 @@ static unsigned int cli_window_kind(enum mwindow_kind k)
 	return SIM_WIN_MEM;
 }
 
-int cli_boot_and_probe(struct machine *m, const char *cmdline)
+/* Boot a kernel on m, handing it the KHO blob of a previous one (or 0). */
+static int cli_boot(struct machine *m, const char *cmdline,
+		    unsigned long long kho_fdt, unsigned long long kho_len)
 {
+	struct sim_boot_params bp = {
+		.cmdline = cmdline ? cmdline : "",
+		.kho_fdt = kho_fdt,
+		.kho_fdt_len = kho_len,
+	};
+	uint64_t base, size;
 	size_t i, w;
 	int ret;
 
-	host_install_traps();
-	host_set_machine(m);
-	ret = sim_kernel_boot(cmdline ? cmdline : "");
+	bp.ram = machine_ram(m, &base, &size);
+	if (!bp.ram) {
+		fprintf(stderr, "pcisim: cannot map the machine's RAM\n");
+		return -1;
+	}
+	bp.ram_base = base;
+	bp.ram_size = size;
+	ret = sim_kernel_boot(&bp);
 	if (ret)
 		return ret;
 	for (i = 0; i < machine_nr_hosts(m); i++) {
@@ -97,4 +110,34 @@ int cli_boot_and_probe(struct machine *m, const char *cmdline)
 		}
 	}
 	return 0;
+}
+
+int cli_boot_and_probe(struct machine *m, const char *cmdline)
+{
+	host_install_traps();
+	host_set_machine(m);
+	if (host_kworld_snapshot()) {
+		fprintf(stderr, "pcisim: out of memory\n");
+		return -1;
+	}
+	return cli_boot(m, cmdline, 0, 0);
+}
+
+int cli_boot_again(struct machine *m, const char *cmdline,
+		   unsigned long long kho_fdt, unsigned long long kho_len)
+{
+	return cli_boot(m, cmdline, kho_fdt, kho_len);
+}
+
+int cli_kexec(struct machine *m, const char *cmdline)
+{
+	unsigned long long fdt = 0, len = 0;
+	int ret;
+
+	ret = sim_kernel_kexec_prepare(&fdt, &len);
+	if (ret)
+		return ret;
+	machine_ram_poison_unkept(m);
+	host_kworld_reset();
+	return cli_boot(m, cmdline, fdt, len);
 }

@@ -16,12 +16,30 @@ struct sim_pci_info;
 /* 3: the kernel world stopped (BUG, panic, unimplemented symbol) */
 
 int cmd_enumerate(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_import_lspci(int argc, char **argv);
+int cmd_capture(int argc, char **argv);
+int cmd_draw(int argc, char **argv);
+
+/* Write len bytes of text to path (NULL: stdout); prints errors. */
+int cli_write_output(const char *path, const char *text, size_t len);
 
 /* Load TOPO (NULL: the built-in default); prints errors; NULL on failure. */
 struct machine *cli_load_topology(const char *path);
 
 /* Boot the kernel world on m with cmdline and probe every host bridge. */
 int cli_boot_and_probe(struct machine *m, const char *cmdline);
+
+/*
+ * kexec into a new kernel on the same machine: the running kernel shuts
+ * down and hands over through KHO, RAM it did not preserve is poisoned,
+ * and a pristine kernel world boots with cmdline and probes again.
+ */
+int cli_kexec(struct machine *m, const char *cmdline);
+
+/* The second half of cli_kexec(): boot after the reset, with a blob. */
+int cli_boot_again(struct machine *m, const char *cmdline,
+		   unsigned long long kho_fdt, unsigned long long kho_len);
 
 /* Reports over what the kernel enumerated. */
 void report_tree(FILE *out);

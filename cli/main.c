@@ -15,6 +15,17 @@ static void usage(FILE *out)
 		"            [--enable-vfs] [--quiet]\n"
 		"      cold-boot TOPO (default: the built-in default topology) with\n"
 		"      the kernel's own PCI core and print what it assigned\n"
+		"  import-lspci DUMP [--resources FILE] [-o OUT]\n"
+		"      the hardware of an lspci -xxxx or -vvvxxxx capture as a\n"
+		"      topology file (BAR sizes from [size=] or FILE, else guessed)\n"
+		"  capture [-o OUT]\n"
+		"      the PCI hardware of this machine (libpciaccess) as a topology\n"
+		"  draw TOPO -o FILE.svg|FILE.dot [--cmdline 'pci=...'] [--enable-vfs]\n"
+		"      enumerate TOPO and draw the tree the kernel found (Graphviz)\n"
+		"  run [TOPO] [--kexec N] [--cmdline STR] [--enable-vfs] [--log FILE]\n"
+		"      boot TOPO, hand state over through KHO/LUO, kexec N times\n"
+		"      (default 1) and check everything survived; exit 1 naming\n"
+		"      each failed check\n"
 		"  help     this text\n"
 		"\n"
 		"exit status: 0 success, 1 failed check, 2 bad input,\n"
@@ -29,6 +40,14 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "enumerate"))
 		return cmd_enumerate(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "import-lspci"))
+		return cmd_import_lspci(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "capture"))
+		return cmd_capture(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "draw"))
+		return cmd_draw(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "-h")) {
 		usage(stdout);

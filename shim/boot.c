@@ -16,6 +16,8 @@
 #include <linux/moduleparam.h>
 #include <linux/printk.h>
 #include <linux/cache.h>
+#include <linux/kexec_handover.h>
+#include <linux/pfn.h>
 #include <linux/device.h>
 #include <asm/setup.h>
 #include "base.h"
@@ -96,11 +98,19 @@ static void sim_do_initcall_level(int level)
 	sim_run_deferred();
 }
 
-int sim_kernel_boot(const char *cmdline)
+int sim_kernel_boot(const struct sim_boot_params *bp)
 {
 	int level;
 
-	strscpy(sim_cmdline, cmdline ? cmdline : "", sizeof(sim_cmdline));
+	/* mm_core_init(): memory first, and what KHO hands over reserved */
+	sim_mm_init(bp->ram, bp->ram_base, bp->ram_size);
+	sim_slab_init(PHYS_PFN(bp->ram_base), bp->ram_size >> PAGE_SHIFT);
+	if (bp->kho_fdt)
+		kho_populate(bp->kho_fdt, bp->kho_fdt_len, 0, 0);
+	kho_memory_init();
+
+	strscpy(sim_cmdline, bp->cmdline ? bp->cmdline : "",
+		sizeof(sim_cmdline));
 	strscpy(sim_cmdline_early, sim_cmdline, sizeof(sim_cmdline_early));
 	pr_notice("Kernel command line: %s\n", sim_cmdline);
 	parse_args("early options", sim_cmdline_early, NULL, 0, 0, 0, NULL,

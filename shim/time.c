@@ -5,8 +5,9 @@
  * Departs from the kernel: time is virtual. A delay or sleep advances the
  * clock by exactly what was asked, instantly, so the 100 ms a device
  * needs after VF Enable costs nothing to run and the clock itself is a
- * result (the blackout of a live update). jiffies is linked as an alias of
- * jiffies_64, as x86's vmlinux.lds does.
+ * result (the blackout of a live update). This kernel's clock starts at
+ * boot; the machine's clock, which the host keeps, runs on across kexec.
+ * jiffies is linked as an alias of jiffies_64, as x86's vmlinux.lds does.
  */
 #include <linux/jiffies.h>
 #include <linux/delay.h>
@@ -14,6 +15,7 @@
 #include <linux/timekeeping.h>
 #include <linux/export.h>
 #include <sim/kernel.h>
+#include <sim/host_abi.h>
 
 u64 jiffies_64 __cacheline_aligned_in_smp = INITIAL_JIFFIES;
 
@@ -28,6 +30,7 @@ static void sim_clock_advance(u64 ns)
 {
 	u64 before = sim_clock_ns / (NSEC_PER_SEC / HZ);
 
+	host_clock_advance(ns);
 	sim_clock_ns += ns;
 	jiffies_64 += sim_clock_ns / (NSEC_PER_SEC / HZ) - before;
 }

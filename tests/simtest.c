@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Running the kernel world in a forked child; see simtest.h. */
+/* Test helpers: the kernel world in a forked child, comparisons with the
+ * reference captures, the pcisim command; see simtest.h. */
 #include "simtest.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +94,14 @@ static void child(const struct sim_run *run, int fd, const char *logpath)
 		_exit(EXIT_CHECK_FAILED);
 	if (run->selftest_bug)
 		sim_selftest_bug();
+	if (run->scenario) {
+		int ret = run->scenario(m, run->arg);
+
+		if (ret) {
+			fprintf(logf, "simtest: scenario failed: %d\n", ret);
+			_exit(EXIT_CHECK_FAILED);
+		}
+	}
 	sim_pci_visit_devs(collect, &r);
 	h.warns = sim_warn_count();
 	h.n = r.n;
@@ -203,4 +213,177 @@ const struct sim_pci_info *simtest_find(const struct sim_result *r,
 		if (!strcmp(r->dev[i].name, bdf))
 			return &r->dev[i];
 	return NULL;
+}
+
+/* ---- comparing with the reference captures (tests/oracle/) ---- */
+
+static char *next_field(char **line)
+{
+	char *f = *line, *tab;
+
+	if (!f)
+		return NULL;
+	tab = strchr(f, '\t');
+	if (tab) {
+		*tab = '\0';
+		*line = tab + 1;
+	} else {
+		f[strcspn(f, "\n")] = '\0';
+		*line = NULL;
+	}
+	return f;
+}
+
+int simtest_compare_devices(const struct sim_result *r, const char *path)
+{
+	char line[1024];
+	size_t rows = 0;
+	int bad = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f || !fgets(line, sizeof(line), f)) {	/* header */
+		fprintf(stderr, "%s: cannot read\n", path);
+		if (f)
+			fclose(f);
+		return 1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line, *bdf, *fields[9];
+		const struct sim_pci_info *d;
+		int i;
+
+		bdf = next_field(&p);
+		for (i = 0; i < 9; i++)
+			fields[i] = next_field(&p);
+		rows++;
+		if (!fields[8]) {
+			fprintf(stderr, "%s: short line for %s\n", path, bdf);
+			bad++;
+			continue;
+		}
+		d = simtest_find(r, bdf);
+		if (!d) {
+			fprintf(stderr, "%s: %s missing\n", path, bdf);
+			bad++;
+			continue;
+		}
+		/* fields: 0 id, 1 class, 2 hdr, 3 mf, 4 type, 5 parent, 6 pri, 7 sec, 8 sub */
+		if (strcmp(fields[6], "-")) {
+			unsigned int pri = strtoul(fields[6], NULL, 16);
+			unsigned int sec = strtoul(fields[7], NULL, 16);
+			unsigned int sub = strtoul(fields[8], NULL, 16);
+
+			if (!d->is_bridge || d->primary != pri ||
+			    d->secondary != sec || d->subordinate != sub) {
+				fprintf(stderr, "%s: %s bus numbers %02x/%02x/%02x, real kernel %02x/%02x/%02x\n",
+					path, bdf, d->primary, d->secondary,
+					d->subordinate, pri, sec, sub);
+				bad++;
+			}
+		}
+	}
+	fclose(f);
+	if (rows != r->n) {
+		fprintf(stderr, "%s: real kernel found %zu functions, pcisim %zu\n",
+			path, rows, r->n);
+		bad++;
+	}
+	return bad;
+}
+
+int simtest_compare_resources(const struct sim_result *r, const char *path)
+{
+	char line[1024];
+	int bad = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f || !fgets(line, sizeof(line), f)) {	/* header */
+		fprintf(stderr, "%s: cannot read\n", path);
+		if (f)
+			fclose(f);
+		return 1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line, *bdf, *idx, *name, *start, *end;
+		unsigned long long s, e;
+		const struct sim_pci_info *d;
+		int i;
+
+		bdf = next_field(&p);
+		idx = next_field(&p);
+		name = next_field(&p);
+		next_field(&p);		/* kind */
+		start = next_field(&p);
+		end = next_field(&p);
+		if (!end) {
+			fprintf(stderr, "%s: short line for %s\n", path, bdf);
+			bad++;
+			continue;
+		}
+		i = atoi(idx);
+		s = strtoull(start, NULL, 16);
+		e = strtoull(end, NULL, 16);
+		d = simtest_find(r, bdf);
+		if (!d || i < 0 || i >= SIM_NR_RES)
+			continue;	/* a missing function is reported above */
+		if (d->res[i].start != s || d->res[i].end != e) {
+			fprintf(stderr, "%s: %s %s is %#llx-%#llx, real kernel %#llx-%#llx\n",
+				path, bdf, name, d->res[i].start, d->res[i].end,
+				s, e);
+			bad++;
+		}
+	}
+	fclose(f);
+	return bad;
+}
+
+/* ---- running the pcisim command ---- */
+
+int simtest_shell(char **out, const char *fmt, ...)
+{
+	char cmd[4096], *buf = NULL;
+	size_t len = 0;
+	va_list ap;
+	FILE *p, *m;
+	int c, st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	strncat(cmd, " 2>&1", sizeof(cmd) - strlen(cmd) - 1);
+	fflush(NULL);
+	p = popen(cmd, "r");
+	m = open_memstream(&buf, &len);
+	if (!p || !m)
+		return -1;
+	while ((c = fgetc(p)) != EOF)
+		fputc(c, m);
+	fclose(m);
+	st = pclose(p);
+	if (out)
+		*out = buf;
+	else
+		free(buf);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+char *simtest_slurp(const char *path)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = fopen(path, "r"), *m;
+	int c;
+
+	if (!f)
+		return NULL;
+	m = open_memstream(&buf, &len);
+	if (!m) {
+		fclose(f);
+		return NULL;
+	}
+	while ((c = fgetc(f)) != EOF)
+		fputc(c, m);
+	fclose(m);
+	fclose(f);
+	return buf;
 }

@@ -16,6 +16,8 @@
 
 #include "sim/host_abi.h"
 
+struct machine;
+
 struct sim_result {
 	int status;		/* child's exit status; 0 = enumerated */
 	unsigned long warns;	/* kernel WARN()s */
@@ -31,6 +33,13 @@ struct sim_run {
 	bool enable_vfs;	/* enable every PF's VFs after boot */
 	bool selftest_warn;	/* issue one WARN() from kernel code */
 	bool selftest_bug;	/* hit one BUG() in kernel code */
+	/*
+	 * Runs in the child after boot (and VF enabling); may kexec with
+	 * cli_kexec(). Non-zero return fails the run (status 1); the
+	 * devices reported are those of the kernel running at its end.
+	 */
+	int (*scenario)(struct machine *m, void *arg);
+	void *arg;
 };
 
 int simtest_run(const struct sim_run *run, struct sim_result *r);
@@ -39,5 +48,21 @@ void simtest_free(struct sim_result *r);
 /* The function at "DDDD:BB:DD.F", or NULL. */
 const struct sim_pci_info *simtest_find(const struct sim_result *r,
 					const char *bdf);
+
+/*
+ * Compare with a reference capture: devices-*.tsv (every BDF, bridge bus
+ * numbers, no function extra) and resources-*.tsv (every BAR, VF BAR and
+ * bridge window). Return the number of differences, each on stderr.
+ */
+int simtest_compare_devices(const struct sim_result *r, const char *path);
+int simtest_compare_resources(const struct sim_result *r, const char *path);
+
+/* The pcisim command (or any): run a shell command with stderr joined to
+ * stdout; returns its exit status, and its output (malloc'ed) in *out. */
+int simtest_shell(char **out, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A whole file, NUL-terminated and malloc'ed; NULL if unreadable. */
+char *simtest_slurp(const char *path);
 
 #endif /* PCISIM_SIMTEST_H */

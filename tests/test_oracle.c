@@ -19,111 +19,6 @@
 
 #include "simtest.h"
 
-static char *next_field(char **line)
-{
-	char *f = *line, *tab;
-
-	if (!f)
-		return NULL;
-	tab = strchr(f, '\t');
-	if (tab) {
-		*tab = '\0';
-		*line = tab + 1;
-	} else {
-		f[strcspn(f, "\n")] = '\0';
-		*line = NULL;
-	}
-	return f;
-}
-
-/* devices-*.tsv: BDF set and bridge bus numbers. */
-static int compare_devices(const struct sim_result *r, const char *path)
-{
-	char line[1024];
-	size_t rows = 0;
-	int bad = 0;
-	FILE *f = fopen(path, "r");
-
-	assert_non_null(f);
-	assert_non_null(fgets(line, sizeof(line), f)); /* header */
-	while (fgets(line, sizeof(line), f)) {
-		char *p = line, *bdf, *fields[10];
-		const struct sim_pci_info *d;
-		int i;
-
-		bdf = next_field(&p);
-		for (i = 0; i < 9; i++)
-			fields[i] = next_field(&p);
-		rows++;
-		d = simtest_find(r, bdf);
-		if (!d) {
-			print_error("%s: %s missing\n", path, bdf);
-			bad++;
-			continue;
-		}
-		/* fields: 0 id, 1 class, 2 hdr, 3 mf, 4 type, 5 parent, 6 pri, 7 sec, 8 sub */
-		if (strcmp(fields[6], "-")) {
-			unsigned int pri = strtoul(fields[6], NULL, 16);
-			unsigned int sec = strtoul(fields[7], NULL, 16);
-			unsigned int sub = strtoul(fields[8], NULL, 16);
-
-			if (!d->is_bridge || d->primary != pri ||
-			    d->secondary != sec || d->subordinate != sub) {
-				print_error("%s: %s bus numbers %02x/%02x/%02x, real kernel %02x/%02x/%02x\n",
-					    path, bdf, d->primary, d->secondary,
-					    d->subordinate, pri, sec, sub);
-				bad++;
-			}
-		}
-	}
-	fclose(f);
-	if (rows != r->n) {
-		print_error("%s: real kernel found %zu functions, pcisim %zu\n",
-			    path, rows, r->n);
-		bad++;
-	}
-	return bad;
-}
-
-/* resources-*.tsv: every BAR, VF BAR and bridge window. */
-static int compare_resources(const struct sim_result *r, const char *path)
-{
-	char line[1024];
-	int bad = 0;
-	FILE *f = fopen(path, "r");
-
-	assert_non_null(f);
-	assert_non_null(fgets(line, sizeof(line), f));
-	while (fgets(line, sizeof(line), f)) {
-		char *p = line, *bdf, *idx, *name, *kind, *start, *end;
-		unsigned long long s, e;
-		const struct sim_pci_info *d;
-		int i;
-
-		bdf = next_field(&p);
-		idx = next_field(&p);
-		name = next_field(&p);
-		kind = next_field(&p);
-		start = next_field(&p);
-		end = next_field(&p);
-		(void)kind;
-		i = atoi(idx);
-		s = strtoull(start, NULL, 16);
-		e = strtoull(end, NULL, 16);
-		d = simtest_find(r, bdf);
-		if (!d || i < 0 || i >= SIM_NR_RES)
-			continue;	/* a missing function is reported above */
-		if (d->res[i].start != s || d->res[i].end != e) {
-			print_error("%s: %s %s is %#llx-%#llx, real kernel %#llx-%#llx\n",
-				    path, bdf, name, d->res[i].start,
-				    d->res[i].end, s, e);
-			bad++;
-		}
-	}
-	fclose(f);
-	return bad;
-}
-
 static void check_oracle(const char *name, const char *phase, bool vfs)
 {
 	char topo[256], devs[256], res[256];
@@ -139,7 +34,8 @@ static void check_oracle(const char *name, const char *phase, bool vfs)
 	if (r.status)
 		print_error("%s", r.log);
 	assert_int_equal(r.status, 0);
-	bad = compare_devices(&r, devs) + compare_resources(&r, res);
+	bad = simtest_compare_devices(&r, devs) +
+	      simtest_compare_resources(&r, res);
 	if (bad)
 		print_error("--- pcisim kernel log ---\n%s", r.log);
 	assert_int_equal(bad, 0);

@@ -43,7 +43,24 @@ struct machine {
 	struct mhost **hosts;	/* sorted by domain */
 	size_t nr_hosts;
 	uint64_t accesses;
+	struct mram *ram;	/* topo/ram.c */
+	uint64_t time_ns;
 };
+
+uint64_t machine_time_ns(const struct machine *m)
+{
+	return m->time_ns;
+}
+
+void machine_advance_time(struct machine *m, uint64_t ns)
+{
+	m->time_ns += ns;
+}
+
+struct mram **machine_mram(struct machine *m)
+{
+	return &m->ram;
+}
 
 int merr(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -79,6 +96,7 @@ void machine_free(struct machine *m)
 {
 	if (!m)
 		return;
+	mram_free(m->ram);
 	for (size_t i = 0; i < m->nr_hosts; i++) {
 		struct mhost *h = m->hosts[i];
 

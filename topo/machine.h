@@ -191,6 +191,46 @@ struct mfunc *mfunc_physfn(const struct mfunc *f);
 void mfunc_flr(struct mfunc *f);
 void machine_reset(struct machine *m);
 
+/*
+ * Physical RAM (topo/ram.c). The kernel world's memory is the machine's
+ * RAM, so physical addresses mean something: KHO preserves pages by
+ * physical address, and a kexec keeps exactly those. RAM is reserved
+ * lazily (untouched pages cost nothing).
+ *
+ * Across a kexec, pages the outgoing kernel did not preserve are
+ * poisoned: their contents are dropped and any access faults, so a new
+ * kernel touching memory nobody handed over is caught at the access. A
+ * poisoned page the new kernel allocates is given back filled with
+ * MACHINE_RAM_POISON, never with the old kernel's data.
+ */
+#define MACHINE_RAM_BASE	0x40000000ULL	/* QEMU arm64 virt's RAM base */
+#define MACHINE_RAM_DEFAULT	(4ULL << 30)
+#define MACHINE_RAM_POISON	0x6b		/* include/linux/poison.h POISON_FREE */
+
+/* Size RAM before first use; base and size page-aligned. */
+int machine_set_ram(struct machine *m, uint64_t base, uint64_t size,
+		    char *err, size_t errlen);
+/* Host address of RAM (mapped on first call), its physical base and size. */
+void *machine_ram(struct machine *m, uint64_t *base, uint64_t *size);
+/* Mark [pa, pa+len) as surviving the coming kexec. */
+bool machine_ram_keep(struct machine *m, uint64_t pa, uint64_t len);
+/* Poison every page not kept since the last call; returns pages poisoned. */
+uint64_t machine_ram_poison_unkept(struct machine *m);
+/* Make poisoned pages in [pa, pa+len) usable again (filled with poison). */
+void machine_ram_claim(struct machine *m, uint64_t pa, uint64_t len);
+/* Is host address addr a poisoned RAM page? Gives its physical address. */
+bool machine_ram_is_poisoned(struct machine *m, const void *addr,
+			     uint64_t *pa);
+uint64_t machine_ram_nr_poisoned(const struct machine *m);
+
+/*
+ * The machine's clock: virtual time in nanoseconds since power-on. Kernel
+ * delays advance it; it keeps running across kexec (a new kernel's jiffies
+ * start again, the machine's time does not).
+ */
+uint64_t machine_time_ns(const struct machine *m);
+void machine_advance_time(struct machine *m, uint64_t ns);
+
 /* Statistics, for benchmarks and tests. */
 uint64_t machine_cfg_accesses(const struct machine *m);
 

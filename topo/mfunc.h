@@ -156,4 +156,9 @@ void sriov_written(struct mfunc *f, uint16_t old_ctrl);
 void sriov_drop_vfs(struct mfunc *f);
 struct mfunc *sriov_find_vf(struct mfunc *pf, uint8_t bus, uint8_t devfn);
 
+/* topo/ram.c: the machine's physical RAM, owned by struct machine. */
+struct mram;
+struct mram **machine_mram(struct machine *m);
+void mram_free(struct mram *ram);
+
 #endif /* PCISIM_MFUNC_H */

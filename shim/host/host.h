@@ -3,6 +3,7 @@
 #ifndef PCISIM_HOST_H
 #define PCISIM_HOST_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 struct machine;
@@ -13,5 +14,10 @@ struct machine;
 void host_set_machine(struct machine *m);
 void host_set_log(FILE *f, int max_level);
 void host_install_traps(void);
+
+/* The kernel world's image (kworld.c). */
+int host_kworld_snapshot(void);
+void host_kworld_reset(void);
+size_t host_kworld_image_size(void);
 
 #endif /* PCISIM_HOST_H */

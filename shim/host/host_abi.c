@@ -7,6 +7,7 @@
 #include "host.h"
 
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +85,59 @@ int host_cfg_write(unsigned int domain, unsigned int bus, unsigned int devfn,
 	return 0;
 }
 
+void host_clock_advance(unsigned long long ns)
+{
+	if (host_machine)
+		machine_advance_time(host_machine, ns);
+}
+
+void host_ram_claim(unsigned long long pa, unsigned long long len)
+{
+	machine_ram_claim(host_machine, pa, len);
+}
+
+void host_ram_keep(unsigned long long pa, unsigned long long len)
+{
+	if (!machine_ram_keep(host_machine, pa, len))
+		host_abort("KHO preserved memory outside the machine's RAM");
+}
+
+int host_ram_readable(unsigned long long pa, unsigned long long len)
+{
+	uint64_t base, size;
+	char *ram = machine_ram(host_machine, &base, &size);
+	unsigned long long off;
+
+	if (!ram || pa < base || pa - base >= size || len > size - (pa - base))
+		return 0;
+	for (off = (pa - base) & ~4095ULL; off < pa - base + len; off += 4096)
+		if (machine_ram_is_poisoned(host_machine, ram + off, NULL))
+			return 0;
+	return 1;
+}
+
+/*
+ * A kernel touching RAM that a kexec poisoned (nobody preserved it) is
+ * the bug live update must never have; report it where it happened.
+ */
+static void host_sigsegv(int sig, siginfo_t *si, void *uctx)
+{
+	ucontext_t *uc = uctx;
+	uint64_t pa;
+	char msg[160];
+
+	(void)sig;
+	if (host_machine && machine_ram_is_poisoned(host_machine, si->si_addr,
+						    &pa)) {
+		snprintf(msg, sizeof(msg),
+			 "access to RAM that was not preserved across kexec: PA %#llx (poisoned), at ip %#llx",
+			 (unsigned long long)pa,
+			 (unsigned long long)uc->uc_mcontext.gregs[REG_RIP]);
+		host_abort(msg);
+	}
+	signal(SIGSEGV, SIG_DFL);
+}
+
 /*
  * WARN()/BUG() on x86 are ud2 with a __bug_table entry. The kernel's
  * report_bug() decides which; a WARN resumes after the 2-byte ud2.
@@ -115,4 +169,7 @@ void host_install_traps(void)
 	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGILL, &sa, NULL);
+	sa.sa_sigaction = host_sigsegv;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGSEGV, &sa, NULL);
 }

@@ -25,6 +25,28 @@ void host_log(int level, const char *msg, unsigned long len);
 __noreturn void host_abort(const char *why);
 
 /*
+ * Memory for the kernel's own bookkeeping that a real kernel keeps in RAM
+ * it never hands over (memmap, allocator bitmaps): zeroed, and freed by
+ * the host when this kernel is replaced by kexec.
+ */
+void *host_boot_alloc(unsigned long size);
+
+/* Virtual time passed in the kernel (a delay): the machine's clock moves. */
+void host_clock_advance(unsigned long long ns);
+
+/* Make RAM usable for the page allocator (undoes poisoning). */
+void host_ram_claim(unsigned long long pa, unsigned long long len);
+
+/* At kexec: [pa, pa+len) was preserved and must survive. */
+void host_ram_keep(unsigned long long pa, unsigned long long len);
+
+/*
+ * Would reading [pa, pa+len) work: RAM, and not poisoned by a kexec? For
+ * the incoming KHO, which checks every address a handover gives it.
+ */
+int host_ram_readable(unsigned long long pa, unsigned long long len);
+
+/*
  * Config cycles issued by a host bridge of the machine.
  * Return 0 on success, non-zero when the domain does not exist.
  */
@@ -46,8 +68,32 @@ struct sim_window {
 #define SIM_WIN_MEM64	2		/* 64-bit, not prefetchable */
 #define SIM_WIN_PREF	3		/* prefetchable */
 
-/* Boot the kernel world: command line, initcalls, driver core. */
-int sim_kernel_boot(const char *cmdline);
+/* What the boot loader (or kexec) hands a kernel. */
+struct sim_boot_params {
+	const char *cmdline;
+	void *ram;			/* host address of the machine's RAM */
+	unsigned long long ram_base;	/* its physical address */
+	unsigned long long ram_size;
+	unsigned long long kho_fdt;	/* KHO handover blob, 0 if none */
+	unsigned long long kho_fdt_len;
+};
+
+/* Boot the kernel world: memory, KHO, command line, initcalls. */
+int sim_kernel_boot(const struct sim_boot_params *bp);
+
+/*
+ * The outgoing half of a kexec: liveupdate_reboot(), device_shutdown(),
+ * then KHO finalizes the handover blob, reporting every preserved range
+ * through host_ram_keep(). On error the kernel keeps running.
+ */
+int sim_kernel_kexec_prepare(unsigned long long *kho_fdt,
+			     unsigned long long *kho_fdt_len);
+
+/* Pages in use by the kernel world's page allocator. */
+unsigned long sim_mm_pages_in_use(void);
+
+/* Pages a previous kernel preserved that nobody restored (yet). */
+unsigned long sim_kho_leaked_pages(void);
 
 /*
  * Probe one generic ECAM-style host bridge as pci-host-common does on
@@ -98,6 +144,69 @@ unsigned long sim_warn_count(void);
 int sim_selftest_warn(void);
 /* Hits one BUG() in kernel code: the run stops with exit status 3. */
 void sim_selftest_bug(void);
+
+/*
+ * KHO self-test (shim/kho_selftest.c): preserve patterned memory of every
+ * kind before kexec; restore and check it after; misuse the API.
+ */
+int sim_kho_selftest_preserve(unsigned long long seed);
+int sim_kho_selftest_verify(unsigned long long seed);
+int sim_kho_selftest_bad_restores(void);
+int sim_kho_selftest_read_phys(unsigned long long pa);
+unsigned long long sim_kho_selftest_unpreserved_page(void);
+
+/*
+ * LUO self-test (shim/luo_selftest.c), with liveupdate=on kho=on: a file
+ * handler "pcisim-test-v1" whose files carry bytes, with a test FLB, and
+ * the host as the user space agent of /dev/liveupdate, naming sessions
+ * and files. 0 or a negative errno unless said otherwise.
+ */
+/* Preserve len bytes as a file under token in session (created if new). */
+int sim_luo_selftest_preserve(const char *session, unsigned long long token,
+			      const void *data, unsigned long len);
+/* After kexec: the bytes of that file into buf; their length or -errno. */
+long sim_luo_selftest_retrieve(const char *session, unsigned long long token,
+			       void *buf, unsigned long buflen);
+/* After kexec: finish the session and close it. */
+int sim_luo_selftest_finish(const char *session);
+/* Before kexec: close the outgoing session, unpreserving its files. */
+int sim_luo_selftest_cancel(const char *session);
+/*
+ * The callbacks this kernel ran, oldest first, space-separated:
+ * flb-preserve flb-unpreserve flb-retrieve flb-finish, and preserve:T
+ * unpreserve:T freeze:T unfreeze:T retrieve:T can_finish:T finish:T for
+ * the file of token T (decimal). Copies a NUL-terminated prefix into buf,
+ * returns the full length.
+ */
+unsigned long sim_luo_selftest_callback_log(char *buf, unsigned long len);
+/*
+ * Make callback op ("preserve", "freeze", "retrieve": return err;
+ * "can_finish": return false when err != 0) fail for token. err 0 clears.
+ */
+int sim_luo_selftest_fail(const char *op, unsigned long long token, int err);
+
+#define SIM_LUO_FLB_OUTGOING	1	/* the test FLB's outgoing object lives */
+#define SIM_LUO_FLB_INCOMING	2	/* its incoming object lives */
+int sim_luo_selftest_flb_state(void);
+/* liveupdate_flb_get_incoming() then put for the test FLB: its return. */
+int sim_luo_selftest_flb_get_incoming(void);
+
+/* liveupdate_reboot() now, as the kexec would: freeze and write. */
+int sim_luo_selftest_reboot(void);
+
+/*
+ * Write the handover now (as sim_luo_selftest_reboot()), then damage it
+ * for the next kernel to refuse: the root, or the block set of the file
+ * entries of session.
+ */
+#define SIM_LUO_CORRUPT_COMPATIBLE	1	/* root compatible "luo-v999" */
+#define SIM_LUO_CORRUPT_FEATURES	2	/* root requires an unknown one */
+#define SIM_LUO_CORRUPT_CYCLE		3	/* last block links to the first */
+#define SIM_LUO_CORRUPT_LONG		4	/* KHO_MAX_BLOCKS more blocks */
+#define SIM_LUO_CORRUPT_COUNT		5	/* first block: one entry too many */
+#define SIM_LUO_CORRUPT_OUTSIDE_RAM	6	/* last block links outside RAM */
+#define SIM_LUO_CORRUPT_UNALIGNED	7	/* last block links mid-page */
+int sim_luo_selftest_corrupt(const char *session, int how);
 
 /* Names of kernel symbols that were called but are not implemented. */
 extern const char *const sim_stub_names[];

@@ -8,6 +8,8 @@
 #include <linux/init.h>
 #include <linux/types.h>
 
+struct page;
+
 /* Initcall levels, as include/asm-generic/vmlinux.lds.h lays them out. */
 extern initcall_entry_t __initcall_start[];
 extern initcall_entry_t __initcall0_start[], __initcall1_start[];
@@ -24,6 +26,25 @@ void sim_printk_flush(void);
 
 /* The virtual clock (time.c). */
 u64 sim_clock_now_ns(void);
+
+/* The page allocator over the machine's RAM (page_alloc.c). */
+void sim_mm_init(void *ram, u64 phys_base, u64 size);
+bool sim_mm_pfn_valid(unsigned long pfn);
+bool sim_mm_pfn_in_use(unsigned long pfn);
+unsigned long sim_mm_nr_used(void);
+int sim_mm_reserve(phys_addr_t pa, unsigned long nr_pages);
+void sim_mm_free_run(struct page *page, unsigned long nr_pages);
+void sim_mm_prep_restored(struct page *page, unsigned int order, bool folio);
+
+/* kmalloc classes on top of it (slab.c). */
+void sim_slab_init(unsigned long first_pfn, unsigned long nr_pages);
+
+/*
+ * KHO at kexec (kho.c): build the handover blob, report every preserved
+ * range to the host, return the blob's physical address and size.
+ */
+int sim_kho_finalize(phys_addr_t *fdt, u64 *len);
+unsigned long sim_kho_unrestored_pages(void);
 
 /* Stop the run with a formatted reason (bug.c). */
 __printf(1, 2) __noreturn void sim_abortf(const char *fmt, ...);

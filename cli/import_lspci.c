@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pcisim import-lspci DUMP [--resources FILE] [-o OUT]: the hardware of a
+ * real machine, from an lspci -xxxx (or -vvvxxxx) capture, as a topology
+ * file at power-on state. See pcicfg.h for the path it takes.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "lspci.h"
+
+static int usage_error(const char *msg, const char *arg)
+{
+	fprintf(stderr, "pcisim import-lspci: %s%s%s\n"
+		"usage: pcisim import-lspci DUMP [--resources FILE] [-o OUT]\n",
+		msg, arg ? " " : "", arg ? arg : "");
+	return EXIT_BAD_INPUT;
+}
+
+static char *read_or_complain(const char *path, size_t *len)
+{
+	char *text = lspci_read_file(path, len);
+
+	if (!text)
+		fprintf(stderr, "%s: error: %s\n", path, strerror(errno));
+	return text;
+}
+
+/* Write text to path (or stdout), all or nothing. */
+int cli_write_output(const char *path, const char *text, size_t len)
+{
+	FILE *f = path ? fopen(path, "w") : stdout;
+
+	if (!f) {
+		fprintf(stderr, "%s: error: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (fwrite(text, 1, len, f) != len || (path ? fclose(f) : fflush(f))) {
+		fprintf(stderr, "%s: error: write failed\n", path ? path : "<stdout>");
+		return -1;
+	}
+	return 0;
+}
+
+static int import(const char *dump, const char *resources, const char *out)
+{
+	struct pcicfg_diag dg = { .f = stderr, .source = dump };
+	struct pcicfg *fns = NULL;
+	struct topo_error err;
+	size_t n = 0, len, tlen = 0, unknown = 0;
+	char *text, *topo = NULL;
+	FILE *o;
+	int rc = EXIT_BAD_INPUT;
+
+	text = read_or_complain(dump, &len);
+	if (!text)
+		return EXIT_BAD_INPUT;
+	if (lspci_dump_parse(dump, text, len, &fns, &n, &err)) {
+		topo_error_print(&err, stderr);
+		goto out;
+	}
+	free(text);
+	text = NULL;
+	for (size_t i = 0, short_cfg = 0; i < n; i++)
+		if (fns[i].len < 256 && ++short_cfg == 1)
+			fprintf(stderr, "warning: %s: functions with only 64 bytes of config space (lspci -x): capabilities are not imported (capture with -xxxx)\n",
+				dump);
+	if (resources) {
+		text = read_or_complain(resources, &len);
+		if (!text)
+			goto out;
+		if (lspci_resources_parse(resources, text, len, fns, n, &unknown, &err)) {
+			topo_error_print(&err, stderr);
+			goto out;
+		}
+		if (unknown)
+			fprintf(stderr, "warning: %s: %zu resources of functions not in %s ignored\n",
+				resources, unknown, dump);
+	}
+	o = open_memstream(&topo, &tlen);
+	if (!o)
+		goto out;
+	fprintf(o, "# Imported from %s%s%s by pcisim import-lspci: the hardware at power-on.\n"
+		"# A capture does not show host windows: the first host has QEMU arm64\n"
+		"# virt's (topo/FORMAT.md), any other host made-up ones that overlap none.\n",
+		dump, resources ? " and " : "", resources ? resources : "");
+	rc = pcicfg_to_topology(fns, n, o, &dg);
+	if (fclose(o))
+		rc = EXIT_BAD_INPUT;
+	if (!rc && dg.guessed)
+		fprintf(stderr, "note: %u sizes guessed (above): give --resources FILE or an lspci -vvvxxxx capture with [size=]\n",
+			dg.guessed);
+	if (!rc && cli_write_output(out, topo, tlen))
+		rc = EXIT_BAD_INPUT;
+out:
+	free(text);
+	free(topo);
+	free(fns);
+	return rc;
+}
+
+int cmd_import_lspci(int argc, char **argv)
+{
+	const char *dump = NULL, *resources = NULL, *out = NULL;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--resources") && i + 1 < argc)
+			resources = argv[++i];
+		else if (!strcmp(a, "-o") && i + 1 < argc)
+			out = argv[++i];
+		else if (a[0] == '-' && a[1])
+			return usage_error("unknown or incomplete option", a);
+		else if (!dump)
+			dump = a;
+		else
+			return usage_error("more than one dump given:", a);
+	}
+	if (!dump)
+		return usage_error("no dump given", NULL);
+	return import(dump, resources, out);
+}

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Resources files: what the kernel knew of each function's resources, one
+ * per line, tab-separated, as the reference captures record them from
+ * sysfs (tests/oracle/ *\/resources-*.tsv):
+ *
+ *   bdf  index  name  kind  start  end  size  flags  cfg_value
+ *
+ * Only sizes are taken: they are what config bytes cannot tell. Index 0-5
+ * is a BAR, 6 the ROM, 7-12 a VF BAR (the kernel's size: per-VF size times
+ * TotalVFs), 13-16 a bridge window (chosen by the kernel, not hardware:
+ * skipped). The type comes from the flags (IORESOURCE_*).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lspci.h"
+
+/* include/linux/ioport.h */
+#define IORESOURCE_IO		0x00000100
+#define IORESOURCE_PREFETCH	0x00002000
+#define IORESOURCE_MEM_64	0x00100000
+
+#define RES_ROM			6
+#define RES_VF_FIRST		7
+#define RES_WINDOW_FIRST	13
+#define RES_NR			17
+#define NR_FIELDS		9
+
+struct field {
+	const char *s;
+	size_t n, col;
+};
+
+static int fail(struct topo_error *err, int line, size_t col,
+		const char *fmt, ...)
+{
+	va_list ap;
+
+	err->line = line;
+	err->col = (int)col + 1;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static bool hex_u64(const struct field *f, uint64_t *v)
+{
+	size_t i = 0;
+
+	if (f->n > 2 && f->s[0] == '0' && (f->s[1] == 'x' || f->s[1] == 'X'))
+		i = 2;
+	if (i == f->n || f->n - i > 16)
+		return false;
+	for (*v = 0; i < f->n; i++) {
+		char c = f->s[i];
+		int h = c >= '0' && c <= '9' ? c - '0' :
+			c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+
+		if (h < 0)
+			return false;
+		*v = *v << 4 | (uint64_t)h;
+	}
+	return true;
+}
+
+static struct pcicfg *find_bdf(const struct field *f, struct pcicfg *fns,
+			       size_t n, bool *ok)
+{
+	unsigned dom, bus, dev, fn;
+	char buf[32], tail;
+
+	*ok = false;
+	if (f->n >= sizeof(buf))
+		return NULL;
+	memcpy(buf, f->s, f->n);
+	buf[f->n] = '\0';
+	if (sscanf(buf, "%4x:%2x:%2x.%1u%c", &dom, &bus, &dev, &fn, &tail) != 4 ||
+	    f->n != 12 || dev > 0x1f || fn > 7)
+		return NULL;
+	*ok = true;
+	for (size_t i = 0; i < n; i++)
+		if (fns[i].domain == dom && fns[i].bus == bus &&
+		    fns[i].devfn == (dev << 3 | fn))
+			return &fns[i];
+	return NULL;
+}
+
+static int row(int line, struct field *fl, struct pcicfg *fns,
+	       size_t n, size_t *unknown, struct topo_error *err)
+{
+	struct pcicfg_res *r;
+	struct pcicfg *c;
+	uint64_t size, flags;
+	char *end;
+	long idx;
+	bool ok;
+
+	c = find_bdf(&fl[0], fns, n, &ok);
+	if (!ok)
+		return fail(err, line, fl[0].col, "expected a function as DDDD:BB:DD.F");
+	idx = strtol(fl[1].s, &end, 10);
+	if (end != fl[1].s + fl[1].n || !fl[1].n || idx < 0 || idx >= RES_NR)
+		return fail(err, line, fl[1].col, "expected a resource index 0-16");
+	if (!hex_u64(&fl[6], &size))
+		return fail(err, line, fl[6].col, "expected a size in hex (0x4000)");
+	if (!hex_u64(&fl[7], &flags))
+		return fail(err, line, fl[7].col, "expected resource flags in hex");
+	if (!c) {
+		(*unknown)++;
+		return 0;
+	}
+	if (idx >= RES_WINDOW_FIRST || !size)
+		return 0;
+	r = idx < RES_ROM ? &c->bar[idx] : idx == RES_ROM ? &c->rom :
+	    &c->vf_bar[idx - RES_VF_FIRST];
+	r->size = size;
+	r->listed = true;
+	r->kind = flags & IORESOURCE_IO ? MBAR_IO :
+		  flags & IORESOURCE_MEM_64 ? MBAR_MEM64 : MBAR_MEM32;
+	r->pref = flags & IORESOURCE_PREFETCH;
+	return 0;
+}
+
+int lspci_resources_parse(const char *name, const char *text, size_t len,
+			  struct pcicfg *fns, size_t n, size_t *unknown,
+			  struct topo_error *err)
+{
+	size_t pos = 0;
+	int line = 0;
+
+	memset(err, 0, sizeof(*err));
+	snprintf(err->file, sizeof(err->file), "%s", name);
+	*unknown = 0;
+	while (pos < len) {
+		const char *l = text + pos, *nl = memchr(l, '\n', len - pos);
+		size_t ll = nl ? (size_t)(nl - l) : len - pos, col = 0;
+		struct field fl[NR_FIELDS];
+		int nf = 0;
+
+		pos += ll + 1;
+		line++;
+		if (ll && l[ll - 1] == '\r')
+			ll--;
+		if (line == 1) {
+			if (ll < 4 || memcmp(l, "bdf\t", 4))
+				return fail(err, 1, 0, "not a resources file: the first line is the header 'bdf<TAB>index<TAB>name...'");
+			continue;
+		}
+		if (!ll)
+			continue;
+		while (col <= ll && nf < NR_FIELDS) {
+			const char *tab = memchr(l + col, '\t', ll - col);
+			size_t fe = tab ? (size_t)(tab - l) : ll;
+
+			fl[nf++] = (struct field){ l + col, fe - col, col };
+			col = fe + 1;
+		}
+		if (nf < NR_FIELDS || col <= ll)
+			return fail(err, line, nf < NR_FIELDS ? ll : col,
+				    "expected %d tab-separated fields", NR_FIELDS);
+		if (row(line, fl, fns, n, unknown, err))
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,347 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pcisim import-lspci: a real machine's capture, imported, gives the
+ * machine back. Each reference capture in tests/oracle/ is imported and
+ * the topology enumerated by pcisim; the kernel must then assign exactly
+ * what the real kernel assigned on the real machine (the checks of
+ * test_oracle.c), with VFs left to SR-IOV to recreate.
+ *
+ * lspci-boot.dump and lspci-sriov.dump are the reference captures as
+ * taken. lspci-vvvxxxx-boot.txt is "lspci -F lspci-boot.dump -vvvxxxx"
+ * (pciutils 3.9) with the [size=] annotations a live lspci adds from
+ * sysfs, filled in from resources-boot.tsv; pciutils 3.9 prints none on
+ * SR-IOV VF BAR lines, the T5 file has them (the kernel's resource size,
+ * over all TotalVFs) to exercise that path too.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "simtest.h"
+
+#define PCISIM	"build/pcisim"
+#define ORACLE	"tests/oracle/"
+
+static void tmpname(char *buf, size_t len, const char *what)
+{
+	snprintf(buf, len, "/tmp/pcisim-test-%d-%s", (int)getpid(), what);
+}
+
+static int count(const char *text, const char *what)
+{
+	int n = 0;
+
+	for (const char *p = text; (p = strstr(p, what)); p++)
+		n++;
+	return n;
+}
+
+/* Import args into a topology file; returns its path and the messages. */
+static void import(char *topo, size_t len, const char *args, char **msgs)
+{
+	tmpname(topo, len, "imported.topo");
+	if (simtest_shell(msgs, PCISIM " import-lspci %s -o %s", args, topo))
+		fail_msg("import-lspci %s failed:\n%s", args, *msgs);
+}
+
+/* Enumerate topo and compare with the reference capture of phase. */
+static void check(const char *topo, const char *name, const char *phase,
+		  bool vfs)
+{
+	struct sim_run run = { .topo_path = topo, .enable_vfs = vfs };
+	char devs[256], res[256];
+	struct sim_result r;
+	int bad;
+
+	snprintf(devs, sizeof(devs), ORACLE "%s/devices-%s.tsv", name, phase);
+	snprintf(res, sizeof(res), ORACLE "%s/resources-%s.tsv", name, phase);
+	assert_int_equal(simtest_run(&run, &r), 0);
+	if (r.status)
+		print_error("%s", r.log);
+	assert_int_equal(r.status, 0);
+	bad = simtest_compare_devices(&r, devs) +
+	      simtest_compare_resources(&r, res);
+	if (bad) {
+		char *text = simtest_slurp(topo);
+
+		print_error("--- imported topology ---\n%s", text ? text : "?");
+		free(text);
+	}
+	assert_int_equal(bad, 0);
+	assert_int_equal(r.warns, 0);
+	simtest_free(&r);
+}
+
+/* Import a dump with its resources file: no guess, the same machine. */
+static void dump_with_resources(const char *name, const char *capture,
+				const char *phase, bool vfs)
+{
+	char topo[256], args[512], *msgs;
+
+	snprintf(args, sizeof(args), ORACLE "%s/lspci-%s.dump --resources "
+		 ORACLE "%s/resources-%s.tsv", name, capture, name, capture);
+	import(topo, sizeof(topo), args, &msgs);
+	if (strstr(msgs, "warning"))
+		fail_msg("import-lspci %s warned:\n%s", args, msgs);
+	free(msgs);
+	check(topo, name, phase, vfs);
+	unlink(topo);
+}
+
+static void test_T1_dump_and_resources(void **state)
+{
+	(void)state;
+	dump_with_resources("T1_single_endpoint", "boot", "boot", false);
+}
+
+static void test_T3_dump_and_resources(void **state)
+{
+	(void)state;
+	dump_with_resources("T3_switch", "boot", "boot", false);
+}
+
+static void test_T5_dump_and_resources(void **state)
+{
+	(void)state;
+	dump_with_resources("T5_sriov_nvme", "boot", "boot", false);
+}
+
+static void test_T5_boot_dump_then_vfs_enabled(void **state)
+{
+	(void)state;
+	dump_with_resources("T5_sriov_nvme", "boot", "sriov", true);
+}
+
+/* A capture with VFs enabled: the VFs are not hardware of their own. */
+static void test_T5_sriov_dump_leaves_vfs_to_sriov(void **state)
+{
+	(void)state;
+	dump_with_resources("T5_sriov_nvme", "sriov", "boot", false);
+	dump_with_resources("T5_sriov_nvme", "sriov", "sriov", true);
+}
+
+/* lspci -vvvxxxx: sizes from [size=], no resources file, no guess. */
+static void vvv_sized(const char *name, bool sriov_too)
+{
+	char topo[256], args[256], *msgs;
+
+	snprintf(args, sizeof(args), ORACLE "%s/lspci-vvvxxxx-boot.txt", name);
+	import(topo, sizeof(topo), args, &msgs);
+	if (strstr(msgs, "warning"))
+		fail_msg("import-lspci %s warned:\n%s", args, msgs);
+	free(msgs);
+	check(topo, name, "boot", false);
+	if (sriov_too)
+		check(topo, name, "sriov", true);
+	unlink(topo);
+}
+
+static void test_T3_vvv_sizes(void **state)
+{
+	(void)state;
+	vvv_sized("T3_switch", false);
+}
+
+static void test_T5_vvv_sizes_and_vf_bar_sizes(void **state)
+{
+	(void)state;
+	vvv_sized("T5_sriov_nvme", true);
+}
+
+/* No sizes anywhere: one warning per BAR, and still a machine. */
+static void test_T3_sizes_guessed_one_warning_per_bar(void **state)
+{
+	static const char *const bars[] = {
+		"0000:00:01.0 BAR 0 ", "0000:00:02.0 BAR 0 ",
+		"0000:03:00.0 BAR 0 ", "0000:04:00.0 BAR 0 ",
+		"0000:04:00.0 BAR 1 ", "0000:04:00.0 BAR 2 ",
+		"0000:04:00.0 BAR 3 ", "0000:06:00.0 BAR 0 ",
+		"0000:06:00.0 BAR 1 ", "0000:06:00.0 BAR 2 ",
+		"0000:06:00.0 BAR 3 ",
+	};
+	struct sim_run run = { 0 };
+	struct sim_result r;
+	char topo[256], *msgs;
+	size_t i;
+
+	(void)state;
+	import(topo, sizeof(topo), ORACLE "T3_switch/lspci-boot.dump", &msgs);
+	assert_int_equal(count(msgs, "size guessed"), 11);
+	for (i = 0; i < sizeof(bars) / sizeof(bars[0]); i++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "warning: %ssize guessed as ", bars[i]);
+		if (count(msgs, want) != 1)
+			fail_msg("expected one '%s' in:\n%s", want, msgs);
+	}
+	free(msgs);
+	run.topo_path = topo;
+	assert_int_equal(simtest_run(&run, &r), 0);
+	if (r.status)
+		print_error("%s", r.log);
+	assert_int_equal(r.status, 0);
+	assert_non_null(simtest_find(&r, "0000:06:00.0"));
+	simtest_free(&r);
+	unlink(topo);
+}
+
+/*
+ * pcisim's own dump of a four-domain machine with VFs enabled on buses
+ * past their PFs': imported, it is the same machine again (same BDFs and
+ * bus numbers; sizes are guessed, so windows and BARs may differ).
+ */
+static void test_multi_domain_roundtrip(void **state)
+{
+	struct sim_run run = { .topo_path = "topo/examples/multi-domain.topo" };
+	struct sim_result want, got;
+	char dump[256], topo[256], *msgs;
+
+	(void)state;
+	tmpname(dump, sizeof(dump), "md.dump");
+	if (simtest_shell(&msgs, PCISIM " enumerate %s --enable-vfs --quiet --dump %s",
+			  run.topo_path, dump))
+		fail_msg("enumerate failed:\n%s", msgs);
+	free(msgs);
+	import(topo, sizeof(topo), dump, &msgs);
+	assert_int_equal(count(msgs, "error"), 0);
+	free(msgs);
+	assert_int_equal(simtest_run(&run, &want), 0);
+	run.topo_path = topo;
+	assert_int_equal(simtest_run(&run, &got), 0);
+	if (got.status)
+		print_error("%s", got.log);
+	assert_int_equal(got.status, 0);
+	assert_int_equal(got.n, want.n);
+	for (size_t i = 0; i < want.n; i++) {
+		const struct sim_pci_info *w = &want.dev[i];
+		const struct sim_pci_info *g = simtest_find(&got, w->name);
+
+		if (!g)
+			fail_msg("%s is missing after the import", w->name);
+		assert_int_equal(g->vendor << 16 | g->device, w->vendor << 16 | w->device);
+		assert_int_equal(g->secondary << 8 | g->subordinate,
+				 w->secondary << 8 | w->subordinate);
+	}
+	simtest_free(&want);
+	simtest_free(&got);
+	unlink(dump);
+	unlink(topo);
+}
+
+/* Write text to a temporary file named after what. */
+static void write_tmp(char *path, size_t len, const char *what,
+		      const char *text)
+{
+	FILE *f;
+
+	tmpname(path, len, what);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Expect exit status 2 and an error at want ("FILE:LINE:COL: error"). */
+static void expect_error(const char *args, const char *path, const char *at)
+{
+	char want[512], *out;
+	int st = simtest_shell(&out, PCISIM " import-lspci %s", args);
+
+	snprintf(want, sizeof(want), "%s:%s: error: ", path, at);
+	if (st != 2 || !strstr(out, want))
+		fail_msg("import-lspci %s: status %d, expected 2 and '%s' in:\n%s",
+			 args, st, want, out);
+	free(out);
+}
+
+static void test_malformed_dump_line_is_exit_2_at_line_col(void **state)
+{
+	char path[256];
+
+	(void)state;
+	write_tmp(path, sizeof(path), "bad.dump",
+		  "00:00.0 Class 0600: Device 1b36:0008\n"
+		  "00: 36 1b 08 00 00 00 00 00 00 00 00 06 00 00 00 00\n"
+		  "10: 00 zz 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n");
+	expect_error(path, path, "3:8");
+	unlink(path);
+	write_tmp(path, sizeof(path), "bad2.dump",
+		  "00:00.0 Class 0600: Device 1b36:0008\n"
+		  "00: 36 1b 08 00 00 00 00 00 00 00 00 06 00 00 00 00\n"
+		  "20: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n");
+	expect_error(path, path, "3:1");
+	unlink(path);
+	write_tmp(path, sizeof(path), "bad3.dump",
+		  "00:00.0 Class 0600: Device 1b36:0008\n"
+		  "00: 36 1b 08 00 00 00 00 00 00 00 00 06 00 00 00 00\n"
+		  "this is not lspci\n");
+	expect_error(path, path, "3:1");
+	unlink(path);
+	write_tmp(path, sizeof(path), "short.dump",
+		  "00:00.0 Class 0600: Device 1b36:0008\n"
+		  "00: 36 1b 08 00 00 00 00 00 00 00 00 06 00 00 00 00\n");
+	expect_error(path, path, "1:1");
+	unlink(path);
+}
+
+static void test_malformed_resources_is_exit_2_at_line_col(void **state)
+{
+	char path[256], args[512];
+
+	(void)state;
+	write_tmp(path, sizeof(path), "bad.tsv",
+		  "bdf\tindex\tname\tkind\tstart\tend\tsize\tflags\tcfg_value\n"
+		  "0000:00:02.0\t0\tBAR0\tmem\t0x10000000\t0x1001ffff\t0x2000o\t0x40200\t0x10000000\n");
+	snprintf(args, sizeof(args), ORACLE "T1_single_endpoint/lspci-boot.dump --resources %s",
+		 path);
+	expect_error(args, path, "2:47");
+	unlink(path);
+}
+
+/* Bus numbers that are no tree: two bridges claim secondary bus 01. */
+static void test_bus_numbers_not_a_tree_is_exit_2(void **state)
+{
+	char path[256], *text = simtest_slurp(ORACLE "T5_sriov_nvme/lspci-boot.dump");
+	char *rp2, *bus;
+
+	(void)state;
+	assert_non_null(text);
+	rp2 = strstr(text, "00:02.0 Class 0604");
+	assert_non_null(rp2);
+	/* "10: 00 10 60 10 00 00 00 00 00 02 02 00": 0x19 is the secondary */
+	bus = strstr(rp2, "\n10: ");
+	assert_non_null(bus);
+	bus += 5 + 9 * 3;
+	assert_memory_equal(bus, "02 02", 5);
+	memcpy(bus, "01", 2);
+	write_tmp(path, sizeof(path), "loop.dump", text);
+	free(text);
+	expect_error(path, path, "277:1");
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_T1_dump_and_resources),
+		cmocka_unit_test(test_T3_dump_and_resources),
+		cmocka_unit_test(test_T5_dump_and_resources),
+		cmocka_unit_test(test_T5_boot_dump_then_vfs_enabled),
+		cmocka_unit_test(test_T5_sriov_dump_leaves_vfs_to_sriov),
+		cmocka_unit_test(test_T3_vvv_sizes),
+		cmocka_unit_test(test_T5_vvv_sizes_and_vf_bar_sizes),
+		cmocka_unit_test(test_T3_sizes_guessed_one_warning_per_bar),
+		cmocka_unit_test(test_multi_domain_roundtrip),
+		cmocka_unit_test(test_malformed_dump_line_is_exit_2_at_line_col),
+		cmocka_unit_test(test_malformed_resources_is_exit_2_at_line_col),
+		cmocka_unit_test(test_bus_numbers_not_a_tree_is_exit_2),
+	};
+
+	return cmocka_run_group_tests_name("import", tests, NULL, NULL);
+}

@@ -1,0 +1,574 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * LUO across simulated kexecs, with the self-test file handler
+ * (shim/luo_selftest.c) and the host as user space: a file comes back
+ * byte-exact after 1 and 3 kexecs; the FLB lives from the first preserve
+ * to the last finish; the callbacks run in the order of section 2.5 of
+ * upstream-liveupdate.md; cancelling undoes everything; absent sessions
+ * are -ENOENT; a damaged handover (block chains, root) is refused with a
+ * message while the new kernel still boots and enumerates.
+ *
+ * Scenarios run in the forked kernel-world child: a failed check there
+ * prints "luo-test: FAIL ..." and fails the run; callback logs are
+ * printed as "luo-log TAG: ..." lines for the parent to compare.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "cli.h"
+#include "machine.h"
+#include "simtest.h"
+
+#define LUO_CMDLINE	"kho=on liveupdate=on"
+#define DEVICE		"0000:03:00.0"	/* an endpoint of T3_switch */
+
+#define CHECK(cond, ...)						\
+	do {								\
+		if (!(cond)) {						\
+			fprintf(stderr, "luo-test: FAIL %s:%d: %s: ",	\
+				__FILE__, __LINE__, #cond);		\
+			fprintf(stderr, __VA_ARGS__);			\
+			fprintf(stderr, "\n");				\
+			return -1;					\
+		}							\
+	} while (0)
+
+static void run_ok(struct sim_run *run, struct sim_result *r)
+{
+	if (!run->topo_path && !run->topo_text)
+		run->topo_path = "tests/topo/T3_switch.topo";
+	if (!run->cmdline)
+		run->cmdline = LUO_CMDLINE;
+	assert_int_equal(simtest_run(run, r), 0);
+	if (r->status)
+		fail_msg("child exited %d; log:\n%s", r->status, r->log);
+}
+
+static void expect_log(const struct sim_result *r, const char *want)
+{
+	if (!strstr(r->log, want))
+		fail_msg("expected \"%s\" in:\n%s", want, r->log);
+}
+
+/* This kernel's callback log, for the parent. */
+static void dump_callbacks(const char *tag)
+{
+	char buf[4096];
+
+	sim_luo_selftest_callback_log(buf, sizeof(buf));
+	fprintf(stderr, "luo-log %s: %s\n", tag, buf);
+}
+
+/* Bytes of file token in the kernel of generation gen. */
+static void fill(unsigned char *buf, size_t len, unsigned long long token,
+		 int gen)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = (unsigned char)(i * 31 + token * 7 + gen * 13 + (i >> 8));
+}
+
+/* Retrieve file token of session and compare it with what fill() gives. */
+static int retrieve_and_check(const char *session, unsigned long long token,
+			      size_t len, int gen)
+{
+	unsigned char *want = malloc(len + 1), *got = malloc(len + 1);
+	long n;
+	int ret = -1;
+
+	if (!want || !got)
+		goto out;
+	fill(want, len, token, gen);
+	n = sim_luo_selftest_retrieve(session, token, got, len + 1);
+	if (n != (long)len) {
+		fprintf(stderr, "luo-test: FAIL token %llu: retrieve gave %ld, want %zu bytes\n",
+			token, n, len);
+		goto out;
+	}
+	if (memcmp(want, got, len)) {
+		fprintf(stderr, "luo-test: FAIL token %llu: bytes differ\n", token);
+		goto out;
+	}
+	ret = 0;
+out:
+	free(want);
+	free(got);
+	return ret;
+}
+
+static int preserve(const char *session, unsigned long long token,
+		    size_t len, int gen)
+{
+	unsigned char *buf = malloc(len ? len : 1);
+	int ret;
+
+	if (!buf)
+		return -ENOMEM;
+	fill(buf, len, token, gen);
+	ret = sim_luo_selftest_preserve(session, token, buf, len);
+	free(buf);
+	return ret;
+}
+
+/* ---- round trips ---- */
+
+/* Sizes: empty, small, more than a page (a multi-page preservation). */
+static const size_t sizes[] = { 0, 100, 9000 };
+#define NR_FILES (sizeof(sizes) / sizeof(sizes[0]))
+
+static int round_trips(struct machine *m, void *arg)
+{
+	int kexecs = *(int *)arg, k;
+	size_t i;
+
+	for (i = 0; i < NR_FILES; i++)
+		CHECK(!preserve("vm", i + 1, sizes[i], 0), "preserve %zu", i);
+	for (k = 1; k <= kexecs; k++) {
+		CHECK(!cli_kexec(m, LUO_CMDLINE), "kexec %d", k);
+		/* the bytes made in the first kernel, carried all the way */
+		for (i = 0; i < NR_FILES; i++) {
+			if (retrieve_and_check("vm", i + 1, sizes[i], 0))
+				return -1;
+		}
+		CHECK(!sim_luo_selftest_finish("vm"), "finish after kexec %d", k);
+		CHECK(!sim_kho_leaked_pages(), "%lu pages leaked after kexec %d",
+		      sim_kho_leaked_pages(), k);
+		CHECK(!sim_luo_selftest_flb_state(), "FLB alive after finish");
+		if (k == kexecs)
+			break;
+		/* as a VMM would: preserve again what it got back */
+		for (i = 0; i < NR_FILES; i++)
+			CHECK(!preserve("vm", i + 1, sizes[i], 0), "re-preserve");
+	}
+	return 0;
+}
+
+static void test_file_round_trips_one_kexec(void **state)
+{
+	int kexecs = 1;
+	struct sim_run run = { .scenario = round_trips, .arg = &kexecs };
+	struct sim_result r;
+
+	(void)state;
+	run_ok(&run, &r);
+	expect_log(&r, "luo: incoming state of live update 1: 1 sessions");
+	assert_int_equal(r.warns, 0);
+	assert_non_null(simtest_find(&r, DEVICE));
+	simtest_free(&r);
+}
+
+static void test_file_round_trips_three_kexecs(void **state)
+{
+	int kexecs = 3;
+	struct sim_run run = { .scenario = round_trips, .arg = &kexecs };
+	struct sim_result r;
+
+	(void)state;
+	run_ok(&run, &r);
+	expect_log(&r, "luo: incoming state of live update 3: 1 sessions");
+	assert_int_equal(r.warns, 0);
+	assert_non_null(simtest_find(&r, DEVICE));
+	simtest_free(&r);
+}
+
+/* ---- the FLB and the order of callbacks ---- */
+
+static int flb_lifetime(struct machine *m, void *arg)
+{
+	(void)arg;
+	CHECK(sim_luo_selftest_flb_state() == 0, "FLB before any preserve");
+	CHECK(!preserve("vm", 1, 10, 0), "preserve 1");
+	CHECK(sim_luo_selftest_flb_state() == SIM_LUO_FLB_OUTGOING,
+	      "FLB after the first preserve");
+	CHECK(!preserve("vm", 2, 20, 0), "preserve 2");
+	CHECK(!preserve("db", 3, 30, 0), "preserve 3");
+	/* freeze now, so that the log shows it before the kernel goes */
+	CHECK(!sim_luo_selftest_reboot(), "reboot");
+	dump_callbacks("k0");
+	CHECK(!cli_kexec(m, LUO_CMDLINE), "kexec");
+
+	CHECK(sim_luo_selftest_flb_state() == 0, "FLB before first request");
+	CHECK(!retrieve_and_check("vm", 2, 20, 0), "retrieve 2");
+	CHECK(sim_luo_selftest_flb_state() == SIM_LUO_FLB_INCOMING,
+	      "FLB after the first retrieve");
+	CHECK(!retrieve_and_check("vm", 1, 10, 0), "retrieve 1");
+	CHECK(!sim_luo_selftest_finish("vm"), "finish vm");
+	/* session db still holds a file that depends on the FLB */
+	CHECK(sim_luo_selftest_flb_state() == SIM_LUO_FLB_INCOMING,
+	      "FLB after the first of two sessions finished");
+	CHECK(!retrieve_and_check("db", 3, 30, 0), "retrieve 3");
+	CHECK(!sim_luo_selftest_finish("db"), "finish db");
+	CHECK(sim_luo_selftest_flb_state() == 0, "FLB after the last finish");
+	CHECK(!sim_kho_leaked_pages(), "%lu pages leaked",
+	      sim_kho_leaked_pages());
+	dump_callbacks("k1");
+	return 0;
+}
+
+static void test_flb_and_callback_order(void **state)
+{
+	struct sim_run run = { .scenario = flb_lifetime };
+	struct sim_result r;
+
+	(void)state;
+	run_ok(&run, &r);
+	/* 2.5 step 2: flb.preserve() once, before the first preserve(); 4 */
+	expect_log(&r, "luo-log k0: flb-preserve preserve:1 preserve:2 preserve:3 freeze:1 freeze:2 freeze:3\n");
+	/*
+	 * 2.5 steps 5-7: the FLB is retrieved on the first request (the
+	 * handler's retrieve asks for it), can_finish() on all files of a
+	 * session before any finish(), flb.finish() after the last finish
+	 * of any session.
+	 */
+	expect_log(&r, "luo-log k1: retrieve:2 flb-retrieve retrieve:1 can_finish:1 can_finish:2 finish:2 finish:1 retrieve:3 can_finish:3 finish:3 flb-finish\n");
+	assert_int_equal(r.warns, 0);
+	simtest_free(&r);
+}
+
+static int freeze_fails(struct machine *m, void *arg)
+{
+	(void)arg;
+	CHECK(!preserve("a", 1, 10, 0), "preserve 1");
+	CHECK(!preserve("a", 2, 10, 0), "preserve 2");
+	CHECK(!preserve("b", 3, 10, 0), "preserve 3");
+	CHECK(!preserve("b", 4, 10, 0), "preserve 4");
+	CHECK(!sim_luo_selftest_fail("freeze", 4, -EIO), "inject");
+	CHECK(sim_luo_selftest_reboot() == -EIO, "reboot must fail");
+	/* the kexec is refused the same way */
+	CHECK(cli_kexec(m, LUO_CMDLINE) == -EIO, "kexec must fail");
+	dump_callbacks("failed");
+	CHECK(!sim_luo_selftest_fail("freeze", 4, 0), "clear");
+	CHECK(!cli_kexec(m, LUO_CMDLINE), "kexec");
+	CHECK(!retrieve_and_check("b", 4, 10, 0), "retrieve 4");
+	CHECK(!sim_luo_selftest_finish("a"), "finish a");
+	CHECK(!sim_luo_selftest_finish("b"), "finish b");
+	return 0;
+}
+
+static void test_failed_freeze_unfreezes_and_cancels_the_kexec(void **state)
+{
+	struct sim_run run = { .scenario = freeze_fails };
+	struct sim_result r;
+
+	(void)state;
+	run_ok(&run, &r);
+	/*
+	 * Session b's frozen file first, then session a's files; twice,
+	 * once for the early reboot and once for the kexec's.
+	 */
+	expect_log(&r, "luo-log failed: flb-preserve preserve:1 preserve:2 preserve:3 preserve:4 freeze:1 freeze:2 freeze:3 freeze:4 unfreeze:3 unfreeze:1 unfreeze:2 freeze:1 freeze:2 freeze:3 freeze:4 unfreeze:3 unfreeze:1 unfreeze:2\n");
+	expect_log(&r, "luo: session \"b\": freeze failed (-5), live update cancelled");
+	expect_log(&r, "kexec: live update refused the reboot: -5");
+	simtest_free(&r);
+}
+
+static int finish_refused(struct machine *m, void *arg)
+{
+	(void)arg;
+	CHECK(!preserve("vm", 1, 10, 0), "preserve 1");
+	CHECK(!preserve("vm", 2, 10, 0), "preserve 2");
+	CHECK(!cli_kexec(m, LUO_CMDLINE), "kexec");
+	CHECK(!retrieve_and_check("vm", 1, 10, 0), "retrieve 1");
+	CHECK(!sim_luo_selftest_fail("can_finish", 2, -EBUSY), "inject");
+	CHECK(sim_luo_selftest_finish("vm") == -EBUSY, "finish must fail");
+	CHECK(sim_luo_selftest_flb_state() == SIM_LUO_FLB_INCOMING,
+	      "FLB kept while finish fails");
+	CHECK(!sim_luo_selftest_fail("can_finish", 2, 0), "clear");
+	/* token 2 was never retrieved: finish drops it all the same */
+	CHECK(!sim_luo_selftest_finish("vm"), "finish");
+	CHECK(!sim_kho_leaked_pages(), "%lu pages leaked",
+	      sim_kho_leaked_pages());
+	dump_callbacks("k1");
+	return 0;
+}
+
+static void test_can_finish_is_asked_of_all_before_any_finish(void **state)
+{
+	struct sim_run run = { .scenario = finish_refused };
+	struct sim_result r;
+
+	(void)state;
+	run_ok(&run, &r);
+	expect_log(&r, "luo-log k1: retrieve:1 flb-retrieve can_finish:1 can_finish:2 can_finish:1 can_finish:2 finish:2 finish:1 flb-finish\n");
+	simtest_free(&r);
+}
+
+static int sticky_retrieve(struct machine *m, void *arg)
+{
+	char buf[16];
+
+	(void)arg;
+	CHECK(!preserve("vm", 1, 10, 0), "preserve");
+	CHECK(!cli_kexec(m, LUO_CMDLINE), "kexec");
+	CHECK(!sim_luo_selftest_fail("retrieve", 1, -EIO), "inject");
+	CHECK(sim_luo_selftest_retrieve("vm", 1, buf, sizeof(buf)) == -EIO,
+	      "first retrieve");
+	CHECK(!sim_luo_selftest_fail("retrieve", 1, 0), "clear");
+	CHECK(sim_luo_selftest_retrieve("vm", 1, buf, sizeof(buf)) == -EIO,
+	      "a failed retrieve stays failed");
+	CHECK(sim_luo_selftest_retrieve("vm", 99, buf, sizeof(buf)) == -ENOENT,
+	      "unknown token");
+	CHECK(!sim_luo_selftest_finish("vm"), "finish");
+	CHECK(!sim_kho_leaked_pages(), "%lu pages leaked",
+	      sim_kho_leaked_pages());
+	dump_callbacks("k1");
+	return 0;
+}
+
+static void test_failed_retrieve_is_sticky(void **state)
+{
+	struct sim_run run = { .scenario = sticky_retrieve };
+	struct sim_result r;
+
+	(void)state;
+	run_ok(&run, &r);
+	/* one retrieve callback only; the FLB is retrieved by the finish */
+	expect_log(&r, "luo-log k1: retrieve:1 can_finish:1 finish:1 flb-retrieve flb-finish\n");
+	simtest_free(&r);
+}
+
+/* ---- cancelling, absent sessions, disabled ---- */
+
+static int cancel(struct machine *m, void *arg)
+{
+	char buf[16];
+
+	(void)arg;
+	CHECK(!preserve("vm", 1, 5000, 0), "preserve 1");
+	CHECK(!preserve("vm", 2, 10, 0), "preserve 2");
+	CHECK(!sim_luo_selftest_cancel("vm"), "cancel");
+	CHECK(sim_luo_selftest_flb_state() == 0, "FLB after cancel");
+	CHECK(sim_luo_selftest_cancel("vm") == -ENOENT, "cancel twice");
+	dump_callbacks("k0");
+	CHECK(!cli_kexec(m, LUO_CMDLINE), "kexec");
+	CHECK(sim_luo_selftest_retrieve("vm", 1, buf, sizeof(buf)) == -ENOENT,
+	      "cancelled session");
+	/* anything still preserved would be unrestored now */
+	CHECK(!sim_kho_leaked_pages(), "%lu pages leaked",
+	      sim_kho_leaked_pages());
+	return 0;
+}
+
+static void test_cancel_before_kexec_undoes_everything(void **state)
+{
+	struct sim_run run = { .scenario = cancel };
+	struct sim_result r;
+
+	(void)state;
+	run_ok(&run, &r);
+	/* 2.5 step 3: unpreserve() last file first, then flb.unpreserve() */
+	expect_log(&r, "luo-log k0: flb-preserve preserve:1 preserve:2 unpreserve:2 unpreserve:1 flb-unpreserve\n");
+	expect_log(&r, "luo: incoming state of live update 1: 0 sessions");
+	simtest_free(&r);
+}
+
+static int absent(struct machine *m, void *arg)
+{
+	char buf[16];
+
+	(void)arg;
+	/* a first boot has no incoming sessions at all */
+	CHECK(sim_luo_selftest_retrieve("vm", 1, buf, sizeof(buf)) == -ENOENT,
+	      "cold boot");
+	CHECK(!preserve("vm", 1, 10, 0), "preserve");
+	CHECK(!cli_kexec(m, LUO_CMDLINE), "kexec");
+	CHECK(sim_luo_selftest_retrieve("other", 1, buf, sizeof(buf)) == -ENOENT,
+	      "absent session");
+	CHECK(sim_luo_selftest_finish("other") == -ENOENT, "finish absent");
+	CHECK(!retrieve_and_check("vm", 1, 10, 0), "the present one");
+	CHECK(!sim_luo_selftest_finish("vm"), "finish");
+	return 0;
+}
+
+static void test_absent_session_is_enoent(void **state)
+{
+	struct sim_run run = { .scenario = absent };
+	struct sim_result r;
+
+	(void)state;
+	run_ok(&run, &r);
+	simtest_free(&r);
+}
+
+static int disabled(struct machine *m, void *arg)
+{
+	(void)m;
+	(void)arg;
+	CHECK(preserve("vm", 1, 10, 0) == -EOPNOTSUPP, "preserve");
+	return 0;
+}
+
+static void test_disabled_without_liveupdate_on(void **state)
+{
+	struct sim_run run = { .scenario = disabled, .cmdline = "kho=on" };
+	struct sim_result r;
+
+	(void)state;
+	run_ok(&run, &r);
+	simtest_free(&r);
+}
+
+static int flb_codes(struct machine *m, void *arg)
+{
+	int ret;
+
+	(void)arg;
+	ret = sim_luo_selftest_flb_get_incoming();
+	CHECK(ret == -ENODATA, "cold boot: %d", ret);
+	CHECK(!cli_kexec(m, LUO_CMDLINE), "kexec");
+	/* an FLB array came, without the test FLB in it */
+	ret = sim_luo_selftest_flb_get_incoming();
+	CHECK(ret == -ENOENT, "nothing preserved: %d", ret);
+	CHECK(!preserve("vm", 1, 10, 0), "preserve");
+	CHECK(!cli_kexec(m, LUO_CMDLINE), "kexec");
+	/* the PCI core's request at enumeration, before any retrieve */
+	CHECK(!sim_luo_selftest_flb_get_incoming(), "get");
+	CHECK(!sim_luo_selftest_flb_get_incoming(), "get again");
+	CHECK(!retrieve_and_check("vm", 1, 10, 0), "retrieve");
+	CHECK(!sim_luo_selftest_finish("vm"), "finish");
+	ret = sim_luo_selftest_flb_get_incoming();
+	CHECK(ret == -ENODATA, "after finish: %d", ret);
+	dump_callbacks("k2");
+	CHECK(!cli_kexec(m, "kho=on"), "kexec");
+	ret = sim_luo_selftest_flb_get_incoming();
+	CHECK(ret == -EOPNOTSUPP, "disabled: %d", ret);
+	return 0;
+}
+
+static void test_flb_get_incoming_return_codes(void **state)
+{
+	struct sim_run run = { .scenario = flb_codes };
+	struct sim_result r;
+
+	(void)state;
+	run_ok(&run, &r);
+	/* 2.5 step 5 before step 6: retrieve() once, on the first request */
+	expect_log(&r, "luo-log k2: flb-retrieve retrieve:1 can_finish:1 finish:1 flb-finish\n");
+	simtest_free(&r);
+}
+
+/* ---- damaged handovers ---- */
+
+struct damage {
+	int how;
+	int nr_files;
+	int want;	/* what retrieving the session gives then */
+};
+
+static int damage_and_boot(struct machine *m, void *arg)
+{
+	const struct damage *d = arg;
+	char buf[16];
+	int i, ret;
+
+	for (i = 0; i < d->nr_files; i++)
+		CHECK(!preserve("vm", i + 1, 10, 0), "preserve %d", i + 1);
+	ret = sim_luo_selftest_corrupt("vm", d->how);
+	CHECK(!ret, "corrupt: %d", ret);
+	CHECK(!cli_kexec(m, LUO_CMDLINE), "kexec");
+	ret = sim_luo_selftest_retrieve("vm", 1, buf, sizeof(buf));
+	CHECK(ret == d->want, "retrieve gave %d, want %d", ret, d->want);
+	/* refused for good, not retried */
+	ret = sim_luo_selftest_retrieve("vm", 1, buf, sizeof(buf));
+	CHECK(ret == d->want, "second retrieve gave %d", ret);
+	/* and the kernel still works: a new live update can start */
+	CHECK(!preserve("next", 1, 10, 1), "preserve after refusal");
+	return 0;
+}
+
+static void check_damage(int how, int nr_files, int want, const char *msg)
+{
+	struct damage d = { .how = how, .nr_files = nr_files, .want = want };
+	struct sim_run run = { .scenario = damage_and_boot, .arg = &d };
+	struct sim_result r;
+
+	run_ok(&run, &r);
+	expect_log(&r, msg);
+	/* the incoming kernel enumerated the machine */
+	assert_non_null(simtest_find(&r, DEVICE));
+	assert_int_equal(r.warns, 0);
+	simtest_free(&r);
+}
+
+/* 64 files of 64 bytes need two blocks: the cycle goes back over both. */
+static void test_block_chain_cycle_refused(void **state)
+{
+	(void)state;
+	check_damage(SIM_LUO_CORRUPT_CYCLE, 64, -EINVAL,
+		     "block 1 links back to block 0 at");
+}
+
+static void test_block_chain_too_long_refused(void **state)
+{
+	(void)state;
+	check_damage(SIM_LUO_CORRUPT_LONG, 1, -EINVAL,
+		     "chain longer than 10000 blocks");
+}
+
+static void test_block_bad_count_refused(void **state)
+{
+	(void)state;
+	check_damage(SIM_LUO_CORRUPT_COUNT, 1, -EINVAL,
+		     "holds 64 entries, not 1 to 63");
+}
+
+static void test_block_outside_ram_refused(void **state)
+{
+	(void)state;
+	check_damage(SIM_LUO_CORRUPT_OUTSIDE_RAM, 1, -EINVAL,
+		     "block 1 at 0x400000000000 is not preserved memory");
+}
+
+static void test_block_unaligned_refused(void **state)
+{
+	(void)state;
+	check_damage(SIM_LUO_CORRUPT_UNALIGNED, 1, -EINVAL,
+		     "is not page-aligned");
+}
+
+static void test_wrong_compatible_refused(void **state)
+{
+	(void)state;
+	check_damage(SIM_LUO_CORRUPT_COMPATIBLE, 1, -ENOENT,
+		     "luo: incoming state refused: compatible \"luo-v999\", this kernel reads \"luo-v1\"");
+}
+
+static void test_unknown_required_feature_refused(void **state)
+{
+	(void)state;
+	check_damage(SIM_LUO_CORRUPT_FEATURES, 1, -ENOENT,
+		     "luo: incoming state refused: it requires features 0x8000000000000000");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_file_round_trips_one_kexec),
+		cmocka_unit_test(test_file_round_trips_three_kexecs),
+		cmocka_unit_test(test_flb_and_callback_order),
+		cmocka_unit_test(test_failed_freeze_unfreezes_and_cancels_the_kexec),
+		cmocka_unit_test(test_can_finish_is_asked_of_all_before_any_finish),
+		cmocka_unit_test(test_failed_retrieve_is_sticky),
+		cmocka_unit_test(test_flb_get_incoming_return_codes),
+		cmocka_unit_test(test_cancel_before_kexec_undoes_everything),
+		cmocka_unit_test(test_absent_session_is_enoent),
+		cmocka_unit_test(test_disabled_without_liveupdate_on),
+		cmocka_unit_test(test_block_chain_cycle_refused),
+		cmocka_unit_test(test_block_chain_too_long_refused),
+		cmocka_unit_test(test_block_bad_count_refused),
+		cmocka_unit_test(test_block_outside_ram_refused),
+		cmocka_unit_test(test_block_unaligned_refused),
+		cmocka_unit_test(test_wrong_compatible_refused),
+		cmocka_unit_test(test_unknown_required_feature_refused),
+	};
+
+	return cmocka_run_group_tests_name("luo", tests, NULL, NULL);
+}

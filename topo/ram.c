@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The machine's physical RAM, and what a kexec does to it.
+ *
+ * RAM is one anonymous mapping reserved with MAP_NORESERVE: a page costs
+ * memory only once touched. A page the outgoing kernel did not preserve is
+ * poisoned at kexec: its contents are dropped (MADV_DONTNEED) and it is
+ * made inaccessible (PROT_NONE), so the next kernel reading it faults at
+ * the exact access instead of silently reading stale data. When the next
+ * kernel allocates such a page, it is made accessible again and filled
+ * with MACHINE_RAM_POISON.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "machine.h"
+#include "mfunc.h"
+
+#define RAM_PAGE	4096ULL
+
+struct mram {
+	uint8_t *virt;		/* NULL until first use */
+	uint64_t base, size;
+	uint64_t nr_pages;
+	uint64_t *kept;		/* bitmap: preserved for the coming kexec */
+	uint64_t *poisoned;	/* bitmap: inaccessible */
+	uint64_t nr_poisoned;
+};
+
+static bool bit_test(const uint64_t *map, uint64_t i)
+{
+	return map[i / 64] >> (i % 64) & 1;
+}
+
+static void bit_set(uint64_t *map, uint64_t i)
+{
+	map[i / 64] |= 1ULL << (i % 64);
+}
+
+static void bit_clear(uint64_t *map, uint64_t i)
+{
+	map[i / 64] &= ~(1ULL << (i % 64));
+}
+
+static struct mram *ram_get(struct machine *m)
+{
+	struct mram **slot = machine_mram(m);
+
+	if (!*slot) {
+		*slot = calloc(1, sizeof(**slot));
+		if (*slot) {
+			(*slot)->base = MACHINE_RAM_BASE;
+			(*slot)->size = MACHINE_RAM_DEFAULT;
+		}
+	}
+	return *slot;
+}
+
+void mram_free(struct mram *ram)
+{
+	if (!ram)
+		return;
+	if (ram->virt)
+		munmap(ram->virt, ram->size);
+	free(ram->kept);
+	free(ram->poisoned);
+	free(ram);
+}
+
+int machine_set_ram(struct machine *m, uint64_t base, uint64_t size,
+		    char *err, size_t errlen)
+{
+	struct mram *ram = ram_get(m);
+
+	if (!ram)
+		return merr(err, errlen, "out of memory");
+	if (ram->virt)
+		return merr(err, errlen, "RAM is already in use");
+	if (!size || base % RAM_PAGE || size % RAM_PAGE || base + size < base)
+		return merr(err, errlen,
+			    "RAM base and size must be page-aligned and non-zero");
+	ram->base = base;
+	ram->size = size;
+	return 0;
+}
+
+void *machine_ram(struct machine *m, uint64_t *base, uint64_t *size)
+{
+	struct mram *ram = ram_get(m);
+
+	if (!ram)
+		return NULL;
+	if (!ram->virt) {
+		void *v = mmap(NULL, ram->size, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+			       -1, 0);
+
+		if (v == MAP_FAILED)
+			return NULL;
+		ram->nr_pages = ram->size / RAM_PAGE;
+		ram->kept = calloc((ram->nr_pages + 63) / 64, 8);
+		ram->poisoned = calloc((ram->nr_pages + 63) / 64, 8);
+		if (!ram->kept || !ram->poisoned) {
+			munmap(v, ram->size);
+			return NULL;
+		}
+		ram->virt = v;
+	}
+	if (base)
+		*base = ram->base;
+	if (size)
+		*size = ram->size;
+	return ram->virt;
+}
+
+/* Page index range of [pa, pa+len) clipped to RAM; false if outside. */
+static bool ram_range(const struct mram *ram, uint64_t pa, uint64_t len,
+		      uint64_t *first, uint64_t *end)
+{
+	if (!ram || !ram->virt || !len || pa < ram->base ||
+	    pa - ram->base >= ram->size || len > ram->size - (pa - ram->base))
+		return false;
+	*first = (pa - ram->base) / RAM_PAGE;
+	*end = (pa - ram->base + len + RAM_PAGE - 1) / RAM_PAGE;
+	return true;
+}
+
+bool machine_ram_keep(struct machine *m, uint64_t pa, uint64_t len)
+{
+	struct mram *ram = ram_get(m);
+	uint64_t i, end;
+
+	if (!ram_range(ram, pa, len, &i, &end))
+		return false;
+	for (; i < end; i++)
+		bit_set(ram->kept, i);
+	return true;
+}
+
+/* Apply prot (and drop contents when poisoning) to a run of pages. */
+static void ram_protect_run(struct mram *ram, uint64_t first, uint64_t end,
+			    bool poison)
+{
+	uint8_t *p = ram->virt + first * RAM_PAGE;
+	size_t len = (end - first) * RAM_PAGE;
+
+	if (poison) {
+		madvise(p, len, MADV_DONTNEED);
+		mprotect(p, len, PROT_NONE);
+	} else {
+		mprotect(p, len, PROT_READ | PROT_WRITE);
+		memset(p, MACHINE_RAM_POISON, len);
+	}
+}
+
+uint64_t machine_ram_poison_unkept(struct machine *m)
+{
+	struct mram *ram = ram_get(m);
+	uint64_t i, run = 0, count = 0;
+	bool in_run = false;
+
+	if (!ram || !ram->virt)
+		return 0;
+	for (i = 0; i <= ram->nr_pages; i++) {
+		bool poison = i < ram->nr_pages && !bit_test(ram->kept, i) &&
+			      !bit_test(ram->poisoned, i);
+
+		if (poison) {
+			bit_set(ram->poisoned, i);
+			count++;
+			if (!in_run) {
+				run = i;
+				in_run = true;
+			}
+		} else if (in_run) {
+			ram_protect_run(ram, run, i, true);
+			in_run = false;
+		}
+	}
+	memset(ram->kept, 0, (ram->nr_pages + 63) / 64 * 8);
+	ram->nr_poisoned += count;
+	return count;
+}
+
+void machine_ram_claim(struct machine *m, uint64_t pa, uint64_t len)
+{
+	struct mram *ram = ram_get(m);
+	uint64_t i, end, run = 0;
+	bool in_run = false;
+
+	if (!ram || !ram->nr_poisoned || !ram_range(ram, pa, len, &i, &end))
+		return;
+	for (; i <= end; i++) {
+		bool poisoned = i < end && bit_test(ram->poisoned, i);
+
+		if (poisoned) {
+			bit_clear(ram->poisoned, i);
+			ram->nr_poisoned--;
+			if (!in_run) {
+				run = i;
+				in_run = true;
+			}
+		} else if (in_run) {
+			ram_protect_run(ram, run, i, false);
+			in_run = false;
+		}
+	}
+}
+
+bool machine_ram_is_poisoned(struct machine *m, const void *addr,
+			     uint64_t *pa)
+{
+	struct mram *ram = *machine_mram(m);
+	const uint8_t *a = addr;
+	uint64_t i;
+
+	if (!ram || !ram->virt || a < ram->virt || a >= ram->virt + ram->size)
+		return false;
+	i = (uint64_t)(a - ram->virt) / RAM_PAGE;
+	if (pa)
+		*pa = ram->base + (uint64_t)(a - ram->virt);
+	return bit_test(ram->poisoned, i);
+}
+
+uint64_t machine_ram_nr_poisoned(const struct machine *m)
+{
+	struct mram *ram = *machine_mram((struct machine *)m);
+
+	return ram ? ram->nr_poisoned : 0;
+}
