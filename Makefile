@@ -23,9 +23,18 @@ DEB_PACKAGES := linux-source-$(KVER) flex bison bc libelf-dev libssl-dev \
 		libcmocka-dev libpciaccess-dev libfdt-dev pciutils gcc make \
 		xz-utils python3 graphviz
 
+# PCI Live Update: lu/ holds new kernel files (placed in the tree at the
+# same paths), lu/patches/ the hooks into existing ones; both land in an
+# overlay that is compiled ahead of the pristine tree.
+OVL        := $(ABS_B)/overlay
+PATCHES    := $(sort $(wildcard lu/patches/*.patch))
+LU_TREE    := $(shell find lu/drivers lu/include -type f 2>/dev/null)
+LU_KFILES  := $(patsubst lu/%,%,$(filter %.c,$(LU_TREE)))
+SIMDRV_SRCS := $(wildcard lu/sim-drivers/*.c)
+
 KFILES     := $(shell sed -e 's/\#.*//' -e '/^[[:space:]]*$$/d' pci-core/kernel-files.txt)
-KOBJS      := $(patsubst %.c,$(B)/k/%.o,$(KFILES))
-SHIM_SRCS  := $(wildcard shim/*.c) $(wildcard pci-core/*.c)
+KOBJS      := $(patsubst %.c,$(B)/k/%.o,$(KFILES) $(LU_KFILES))
+SHIM_SRCS  := $(wildcard shim/*.c) $(wildcard pci-core/*.c) $(SIMDRV_SRCS)
 SHIM_OBJS  := $(patsubst %.c,$(B)/ks/%.o,$(SHIM_SRCS))
 
 HOST_SRCS  := $(wildcard shim/host/*.c) $(wildcard topo/*.c) $(wildcard cli/*.c)
@@ -40,10 +49,11 @@ TEST_SRCS  := $(wildcard tests/test_*.c)
 TEST_BINS  := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRCS))
 
 STAMP_EXTRACT := $(B)/.stamp-extract
+STAMP_OVERLAY := $(B)/.stamp-overlay
 STAMP_PREPARE := $(B)/.stamp-prepare
 KFLAGS_FILE   := $(B)/kflags.txt
 KFLAGS     = $(file < $(KFLAGS_FILE))
-SHIM_INC   = -Ishim/include -I$(KSRC)/drivers/pci -I$(KSRC)/drivers/base
+SHIM_INC   = -I$(OVL)/drivers/pci -I$(KSRC)/drivers/pci -I$(KSRC)/drivers/base
 
 .PHONY: all run check help clean distclean deps verify-kernel stubs-check checkpatch
 all: $(B)/pcisim
@@ -107,9 +117,18 @@ $(STAMP_PREPARE): $(KOBJ)/.config
 	$(Q)$(MAKE) -s -C $(KSRC) kernelversion > $(B)/kernel-version.txt
 	$(Q)touch $@
 
-$(KFLAGS_FILE): $(STAMP_PREPARE) pci-core/kflags.sh
-	$(Q)pci-core/kflags.sh $(KSRC) $(KOBJ) $(KOBJ)/drivers/pci/.access.o.cmd > $@.tmp
-	$(Q)echo " -include $(abspath shim/prelude.h)" >> $@.tmp && tr -d '\n' < $@.tmp > $@ && rm $@.tmp
+# Overlay include directories go ahead of the pristine ones; shim/include
+# (kernel APIs 6.12 lacks: KHO, LUO) comes after everything the tree has.
+$(KFLAGS_FILE): $(STAMP_PREPARE) pci-core/kflags.sh Makefile
+	$(Q)pci-core/kflags.sh $(KSRC) $(KOBJ) $(KOBJ)/drivers/pci/.access.o.cmd | \
+		sed -e 's| -I$(KSRC)/include | -I$(OVL)/include -I$(KSRC)/include |' \
+		    -e 's| -I$(KSRC)/arch/x86/include | -I$(OVL)/arch/x86/include -I$(KSRC)/arch/x86/include |' > $@.tmp
+	$(Q)echo " -I$(abspath shim/include) -include $(abspath shim/prelude.h)" >> $@.tmp && tr -d '\n' < $@.tmp > $@ && rm $@.tmp
+
+$(STAMP_OVERLAY): $(STAMP_EXTRACT) $(PATCHES) $(LU_TREE) pci-core/make-overlay.sh
+	@echo "  OVERLAY $(words $(PATCHES)) patches, $(words $(LU_TREE)) lu/ files"
+	$(Q)pci-core/make-overlay.sh $(KSRC) $(OVL) lu $(PATCHES)
+	$(Q)touch $@
 
 # ---- Kernel world ----------------------------------------------------------
 kname = $(subst -,_,$(notdir $(basename $(1))))
@@ -117,15 +136,19 @@ kname = $(subst -,_,$(notdir $(basename $(1))))
 # Per-file flags the kernel's own Makefiles add (lib/Makefile: libfdt).
 $(B)/k/lib/fdt.o $(B)/k/lib/fdt_%.o: KEXTRA = -I$(KSRC)/scripts/dtc/libfdt
 
-$(B)/k/%.o: $(KFLAGS_FILE)
-	@echo "  KCC     $*.c"
+# A file the overlay holds (patched, or added by lu/) is compiled from there.
+ksrc_of = $(if $(wildcard $(OVL)/$(1)),$(OVL),$(KSRC))
+
+$(B)/k/%.o: $(KFLAGS_FILE) $(STAMP_OVERLAY)
+	@echo "  KCC     $*.c$(if $(wildcard $(OVL)/$*.c), (overlay))"
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(KFLAGS) $(KEXTRA) -I$(KSRC)/$(dir $*) -DKBUILD_MODFILE='"$*"' \
+	$(Q)$(CC) $(KFLAGS) $(KEXTRA) -I$(call ksrc_of,$*.c)/$(dir $*) -I$(KSRC)/$(dir $*) \
+		-DKBUILD_MODFILE='"$*"' \
 		-DKBUILD_BASENAME='"$(call kname,$*)"' -DKBUILD_MODNAME='"$(call kname,$*)"' \
 		-D__KBUILD_MODNAME=kmod_$(call kname,$*) -MMD -MF $(@:.o=.d) \
-		-c $(KSRC)/$*.c -o $@
+		-c $(call ksrc_of,$*.c)/$*.c -o $@
 
-$(B)/ks/%.o: %.c $(KFLAGS_FILE)
+$(B)/ks/%.o: %.c $(KFLAGS_FILE) $(STAMP_OVERLAY)
 	@echo "  KCC     $<"
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(KFLAGS) $(SHIM_INC) -DKBUILD_MODFILE='"$*"' \
@@ -183,6 +206,7 @@ $(B)/tests/%: tests/%.c tests/simtest.c tests/simtest.h $(HOST_LIB_OBJS) $(B)/h/
 
 verify-kernel: $(B)/kernel-world.o
 	$(Q)tests/verify-kernel.sh $(KTARBALL) $(KSRC) $(KFILES)
+	$(Q)tests/verify-overlay.sh $(KSRC) $(OVL) lu $(PATCHES)
 
 stubs-check: $(B)/stubs.txt
 	$(Q)diff -u pci-core/stubs.txt $(B)/stubs.txt || { \
@@ -191,11 +215,17 @@ stubs-check: $(B)/stubs.txt
 
 # Kernel-side code follows kernel coding style (shims standing in for
 # kernel code, the kernel-world glue; lu/ and lu/patches/ with issue #5).
-KSTYLE_SRCS := $(wildcard shim/*.c shim/*.h shim/include/sim/*.h pci-core/*.c)
+# The patch series is checked as linux-pci would see it: from inside the
+# tree, so checkpatch knows the documented parameters.
+KSTYLE_SRCS := $(wildcard shim/*.c shim/*.h shim/include/sim/*.h \
+		shim/include/linux/*.h shim/include/linux/kho/abi/*.h pci-core/*.c) \
+	       $(LU_TREE) $(SIMDRV_SRCS) $(wildcard lu/sim-drivers/*.h)
 checkpatch: $(STAMP_EXTRACT)
 	$(Q)fail=0; for f in $(KSTYLE_SRCS); do \
 		out=$$($(KSRC)/scripts/checkpatch.pl --strict --no-tree -q --terse -f $$f) || { echo "$$out"; fail=1; }; \
-	done; [ $$fail = 0 ] && echo "checkpatch --strict: clean ($(words $(KSTYLE_SRCS)) files)"
+	done; for p in $(abspath $(PATCHES)); do \
+		out=$$(cd $(KSRC) && scripts/checkpatch.pl --strict -q --terse $$p) || { echo "$$out"; fail=1; }; \
+	done; [ $$fail = 0 ] && echo "checkpatch --strict: clean ($(words $(KSTYLE_SRCS)) files, $(words $(PATCHES)) patches)"
 
 check: $(B)/pcisim $(TEST_BINS)
 	$(Q)$(MAKE) -s verify-kernel stubs-check checkpatch

@@ -1,0 +1,757 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PCI Live Update: keep PCI devices running across a kexec.
+ *
+ * DOC: Design
+ *
+ * A driver that hands a device to the next kernel attaches the PCI FLB to
+ * its LUO file handler (pci_liveupdate_register_flb()) and calls
+ * pci_liveupdate_preserve() from the handler's .preserve(). The PCI core
+ * records the device and, refcounted, every bridge above it (and the PF
+ * of a VF) in one struct pci_ser handed over through KHO
+ * (<linux/kho/abi/pci.h>). At kexec, pci_device_shutdown() freezes each
+ * device and leaves Bus Master Enable on for the preserved ones.
+ *
+ * In the next kernel, enumeration looks every device up in that list. If
+ * anything was preserved, bus numbers are inherited on every bridge for
+ * the lifetime of the kernel (also where the arch or pci=assign-busses
+ * would renumber), a preserved bridge that lost its numbers is refused
+ * rather than renumbered, BARs and bridge windows of preserved devices
+ * and their bridges are claimed before anything is assigned, ACS Control
+ * and ARI Forwarding Enable are adopted, a preserved PF keeps its VFs
+ * enabled and gets them back at the same BDFs (by the core during
+ * enumeration, or when user space enables SR-IOV again: pci=lu_vfs=),
+ * and no driver binds a preserved device unless user space names one
+ * with driver_override. The driver calls pci_liveupdate_finish() from its
+ * handler's .finish(); when the last one has, the FLB is freed.
+ *
+ * A handover this kernel cannot read (wrong version, corrupt list) is
+ * refused with a message, and the kernel then keeps everything as the
+ * hardware has it (inherits all bus numbers and claims every resource),
+ * so the devices that were preserved keep running even though they can
+ * no longer be identified.
+ *
+ * Locking: pci_lu_rwsem protects the outgoing and incoming state and the
+ * liveupdate fields of every pci_dev.
+ */
+#define pr_fmt(fmt) "PCI: liveupdate: " fmt
+
+#include <linux/pci.h>
+#include <linux/pci_liveupdate.h>
+#include <linux/kho/abi/pci.h>
+#include <linux/kexec_handover.h>
+#include <linux/kho_block.h>
+#include <linux/liveupdate.h>
+#include <linux/rwsem.h>
+#include <linux/slab.h>
+#include <linux/xarray.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/init.h>
+#include <linux/string.h>
+#include "pci.h"
+#include "liveupdate.h"
+
+/*
+ * A device, its PF if a VF, and the bridges up to the root bus: deeper
+ * hierarchies are refused (-E2BIG) rather than walked on a large stack.
+ */
+#define PCI_LU_MAX_PATH		64
+
+struct pci_lu_outgoing {
+	struct pci_ser *ser;
+	struct kho_block_set bs;
+};
+
+struct pci_lu_incoming {
+	struct pci_ser *ser;
+	struct kho_block_set bs;
+	struct xarray devices;		/* key: domain << 16 | bdf */
+	unsigned long nr_left;		/* preserved devices not finished */
+};
+
+static DECLARE_RWSEM(pci_lu_rwsem);
+static struct pci_lu_incoming *pci_lu_in;
+static bool pci_lu_in_checked;
+/* Something was handed over: keep bus numbers for the kernel's lifetime. */
+static bool pci_lu_had_incoming;
+/* Handed over but unreadable: keep everything as the hardware has it. */
+static bool pci_lu_safe_mode;
+static enum pci_liveupdate_vf_policy pci_lu_vf_policy = PCI_LU_VFS_CORE;
+
+static int pci_flb_preserve(struct liveupdate_flb_op_args *args);
+static void pci_flb_unpreserve(struct liveupdate_flb_op_args *args);
+static int pci_flb_retrieve(struct liveupdate_flb_op_args *args);
+static void pci_flb_finish(struct liveupdate_flb_op_args *args);
+
+static const struct liveupdate_flb_ops pci_flb_ops = {
+	.preserve = pci_flb_preserve,
+	.unpreserve = pci_flb_unpreserve,
+	.retrieve = pci_flb_retrieve,
+	.finish = pci_flb_finish,
+};
+
+static struct liveupdate_flb pci_liveupdate_flb = {
+	.ops = &pci_flb_ops,
+	.compatible = PCI_LUO_FLB_COMPATIBLE,
+};
+
+/* pci=lu_vfs=core|user */
+void pci_liveupdate_set_vf_policy(const char *str)
+{
+	if (!strcmp(str, "core"))
+		pci_lu_vf_policy = PCI_LU_VFS_CORE;
+	else if (!strcmp(str, "user"))
+		pci_lu_vf_policy = PCI_LU_VFS_USER;
+	else
+		pr_warn("pci=lu_vfs=%s: expected core or user\n", str);
+}
+
+bool pci_liveupdate_vfs_by_core(void)
+{
+	return pci_lu_vf_policy == PCI_LU_VFS_CORE;
+}
+
+static unsigned long pci_lu_key(u32 domain, u16 bdf)
+{
+	return (unsigned long)domain << 16 | bdf;
+}
+
+static unsigned long pci_lu_dev_key(struct pci_dev *dev)
+{
+	return pci_lu_key(pci_domain_nr(dev->bus), pci_dev_id(dev));
+}
+
+/* dev, its PF if it is a VF, then every bridge up to the root bus */
+static int pci_lu_path(struct pci_dev *dev, struct pci_dev **path)
+{
+	struct pci_dev *up;
+	int n = 0;
+
+	path[n++] = dev;
+	up = dev;
+#ifdef CONFIG_PCI_IOV
+	if (dev->is_virtfn) {
+		path[n++] = dev->physfn;
+		up = dev->physfn;
+	}
+#endif
+	for (up = up->bus->self; up; up = up->bus->self) {
+		if (n == PCI_LU_MAX_PATH)
+			return -E2BIG;
+		path[n++] = up;
+	}
+	return n;
+}
+
+/* ---- the outgoing list ---- */
+
+static void pci_lu_snapshot(struct pci_dev_ser *ser, struct pci_dev *dev)
+{
+	int i, pos;
+
+	ser->domain = pci_domain_nr(dev->bus);
+	ser->bdf = pci_dev_id(dev);
+	ser->vendor = dev->vendor;
+	ser->device = dev->device;
+	ser->flags &= PCI_DEV_SER_PRESERVED;
+	if (dev->subordinate) {
+		u32 buses;
+
+		pci_read_config_dword(dev, PCI_PRIMARY_BUS, &buses);
+		ser->primary = buses & 0xff;
+		ser->secondary = (buses >> 8) & 0xff;
+		ser->subordinate = (buses >> 16) & 0xff;
+		ser->flags |= PCI_DEV_SER_BRIDGE;
+		if (pci_is_pcie(dev)) {
+			u16 ctl2;
+
+			pcie_capability_read_word(dev, PCI_EXP_DEVCTL2, &ctl2);
+			if (ctl2 & PCI_EXP_DEVCTL2_ARI)
+				ser->flags |= PCI_DEV_SER_ARI;
+		}
+	}
+	pos = dev->acs_cap;
+	if (pos)
+		pci_read_config_word(dev, pos + PCI_ACS_CTRL, &ser->acs_ctrl);
+#ifdef CONFIG_PCI_IOV
+	if (dev->is_physfn) {
+		ser->sriov_num_vfs = pci_num_vf(dev);
+		pci_read_config_word(dev, dev->sriov->pos + PCI_SRIOV_CTRL,
+				     &ser->sriov_ctrl);
+		ser->flags |= PCI_DEV_SER_SRIOV;
+	}
+#endif
+	for (i = 0; i < PCI_DEV_SER_NR_RES && i < PCI_NUM_RESOURCES; i++) {
+		ser->res[i].start = dev->resource[i].start;
+		ser->res[i].end = dev->resource[i].end;
+		ser->res[i].flags = dev->resource[i].flags;
+	}
+}
+
+static u32 pci_lu_count(struct kho_block_set *bs, struct kho_block_set_it *it,
+			struct pci_dev_ser **free_slot)
+{
+	struct pci_dev_ser *ser;
+	u32 count = 0;
+
+	*free_slot = NULL;
+	kho_block_set_it_init(it, bs);
+	while ((ser = kho_block_set_it_read_entry(it))) {
+		count++;
+		if (!ser->refcount && !*free_slot)
+			*free_slot = ser;
+	}
+	return count;
+}
+
+static struct pci_dev_ser *pci_lu_new_entry(struct pci_lu_outgoing *out)
+{
+	struct pci_dev_ser *ser;
+	struct kho_block_set_it it;
+	u32 count;
+	int err;
+
+	count = pci_lu_count(&out->bs, &it, &ser);
+	if (ser)
+		return ser;
+	err = kho_block_set_grow(&out->bs, count + 1);
+	if (err)
+		return ERR_PTR(err);
+	if (!count)
+		kho_block_set_it_init(&it, &out->bs);
+	ser = kho_block_set_it_reserve_entry(&it);
+	if (!ser)
+		return ERR_PTR(-ENOSPC);
+	memset(ser, 0, sizeof(*ser));
+	out->ser->devices = kho_block_set_head_pa(&out->bs);
+	return ser;
+}
+
+static int pci_lu_ref(struct pci_lu_outgoing *out, struct pci_dev *dev)
+{
+	struct pci_dev_ser *ser = dev->liveupdate.outgoing;
+
+	if (!ser) {
+		ser = pci_lu_new_entry(out);
+		if (IS_ERR(ser))
+			return PTR_ERR(ser);
+		pci_lu_snapshot(ser, dev);
+		dev->liveupdate.outgoing = ser;
+		out->ser->nr_devices++;
+	}
+	if (ser->refcount == U16_MAX)
+		return -EOVERFLOW;
+	ser->refcount++;
+	return 0;
+}
+
+static void pci_lu_unref(struct pci_lu_outgoing *out, struct pci_dev *dev)
+{
+	struct pci_dev_ser *ser = dev->liveupdate.outgoing;
+
+	if (WARN_ON(!ser || !ser->refcount))
+		return;
+	if (--ser->refcount)
+		return;
+	memset(ser, 0, sizeof(*ser));
+	dev->liveupdate.outgoing = NULL;
+	out->ser->nr_devices--;
+}
+
+/**
+ * pci_liveupdate_preserve - keep a device running across the next kexec
+ * @dev: the device; every bridge above it (and the PF of a VF) follows
+ *
+ * Call from a LUO file handler's .preserve() whose handler has the PCI FLB
+ * attached. Return: 0, -EBUSY if already preserved, -EINVAL once frozen
+ * for kexec, -ENOENT without an outgoing PCI FLB, or an allocation error
+ * (nothing is left half-preserved).
+ */
+int pci_liveupdate_preserve(struct pci_dev *dev)
+{
+	struct pci_dev *path[PCI_LU_MAX_PATH];
+	struct pci_lu_outgoing *out;
+	int i, n, err;
+
+	guard(rwsem_write)(&pci_lu_rwsem);
+	if (dev->liveupdate.frozen)
+		return -EINVAL;
+	if (dev->liveupdate.outgoing &&
+	    dev->liveupdate.outgoing->flags & PCI_DEV_SER_PRESERVED)
+		return -EBUSY;
+	n = pci_lu_path(dev, path);
+	if (n < 0)
+		return n;
+	err = liveupdate_flb_get_outgoing(&pci_liveupdate_flb, (void **)&out);
+	if (err)
+		return err;
+	for (i = 0; i < n; i++) {
+		err = pci_lu_ref(out, path[i]);
+		if (err) {
+			while (i--)
+				pci_lu_unref(out, path[i]);
+			goto put;
+		}
+	}
+	dev->liveupdate.outgoing->flags |= PCI_DEV_SER_PRESERVED;
+	pci_info(dev, "will be preserved across the next live update\n");
+put:
+	liveupdate_flb_put_outgoing(&pci_liveupdate_flb);
+	return err;
+}
+EXPORT_SYMBOL_GPL(pci_liveupdate_preserve);
+
+/**
+ * pci_liveupdate_unpreserve - undo pci_liveupdate_preserve() before kexec
+ * @dev: the device
+ */
+void pci_liveupdate_unpreserve(struct pci_dev *dev)
+{
+	struct pci_dev *path[PCI_LU_MAX_PATH];
+	struct pci_lu_outgoing *out;
+	int i, n;
+
+	guard(rwsem_write)(&pci_lu_rwsem);
+	if (!dev->liveupdate.outgoing ||
+	    !(dev->liveupdate.outgoing->flags & PCI_DEV_SER_PRESERVED)) {
+		pci_warn(dev, "cannot unpreserve a device that is not preserved\n");
+		return;
+	}
+	if (dev->liveupdate.frozen) {
+		pci_warn(dev, "cannot unpreserve once frozen for kexec\n");
+		return;
+	}
+	if (liveupdate_flb_get_outgoing(&pci_liveupdate_flb, (void **)&out))
+		return;
+	dev->liveupdate.outgoing->flags &= ~PCI_DEV_SER_PRESERVED;
+	n = pci_lu_path(dev, path);
+	for (i = 0; i < n; i++)
+		pci_lu_unref(out, path[i]);
+	pci_info(dev, "will no longer be preserved\n");
+	liveupdate_flb_put_outgoing(&pci_liveupdate_flb);
+}
+EXPORT_SYMBOL_GPL(pci_liveupdate_unpreserve);
+
+void pci_liveupdate_freeze(struct pci_dev *dev)
+{
+	guard(rwsem_write)(&pci_lu_rwsem);
+	dev->liveupdate.frozen = true;
+	/* what the hardware looks like now is what the next kernel finds */
+	if (dev->liveupdate.outgoing)
+		pci_lu_snapshot(dev->liveupdate.outgoing, dev);
+}
+
+bool pci_liveupdate_is_outgoing(struct pci_dev *dev)
+{
+	guard(rwsem_read)(&pci_lu_rwsem);
+	WARN_ON_ONCE(dev->liveupdate.outgoing && !dev->liveupdate.frozen);
+	return dev->liveupdate.outgoing;
+}
+
+static int pci_flb_preserve(struct liveupdate_flb_op_args *args)
+{
+	struct pci_lu_outgoing *out = kzalloc(sizeof(*out), GFP_KERNEL);
+
+	if (!out)
+		return -ENOMEM;
+	out->ser = kho_alloc_preserve(sizeof(*out->ser));
+	if (IS_ERR(out->ser)) {
+		int err = PTR_ERR(out->ser);
+
+		kfree(out);
+		return err;
+	}
+	out->ser->version = PCI_LUO_FLB_VERSION;
+	kho_block_set_init(&out->bs, sizeof(struct pci_dev_ser));
+	args->obj = out;
+	args->data = virt_to_phys(out->ser);
+	return 0;
+}
+
+static void pci_flb_unpreserve(struct liveupdate_flb_op_args *args)
+{
+	struct pci_lu_outgoing *out = args->obj;
+
+	WARN(out->ser->nr_devices, "%u devices still preserved\n",
+	     out->ser->nr_devices);
+	kho_block_set_destroy(&out->bs);
+	kho_unpreserve_free(out->ser);
+	kfree(out);
+}
+
+/* ---- the incoming list ---- */
+
+static int pci_flb_retrieve(struct liveupdate_flb_op_args *args)
+{
+	struct pci_lu_incoming *in;
+	struct kho_block_set_it it;
+	struct pci_dev_ser *ser;
+	struct folio *folio;
+	u32 count = 0;
+	int err;
+
+	folio = kho_restore_folio(args->data);
+	if (!folio) {
+		pr_err("incoming pci_ser at %#llx was not preserved\n", args->data);
+		return -ENOENT;
+	}
+	in = kzalloc(sizeof(*in), GFP_KERNEL);
+	if (!in) {
+		folio_put(folio);
+		return -ENOMEM;
+	}
+	in->ser = folio_address(folio);
+	xa_init(&in->devices);
+	if (in->ser->version != PCI_LUO_FLB_VERSION) {
+		pr_err("incoming pci_ser is version %u, this kernel reads version %u: refused\n",
+		       in->ser->version, PCI_LUO_FLB_VERSION);
+		err = -EINVAL;
+		goto err_free;
+	}
+	kho_block_set_init(&in->bs, sizeof(struct pci_dev_ser));
+	err = in->ser->devices ? kho_block_set_restore(&in->bs, in->ser->devices) : 0;
+	if (err) {
+		pr_err("incoming device list is corrupt (%d): refused\n", err);
+		goto err_free;
+	}
+	kho_block_set_it_init(&it, &in->bs);
+	while ((ser = kho_block_set_it_read_entry(&it))) {
+		if (!ser->refcount)
+			continue;
+		count++;
+		err = xa_insert(&in->devices, pci_lu_key(ser->domain, ser->bdf),
+				ser, GFP_KERNEL);
+		if (err) {
+			pr_err("incoming device list names %04x:%02x:%02x.%d twice: refused\n",
+			       ser->domain, ser->bdf >> 8, PCI_SLOT(ser->bdf),
+			       PCI_FUNC(ser->bdf));
+			goto err_destroy;
+		}
+		if (ser->flags & PCI_DEV_SER_PRESERVED)
+			in->nr_left++;
+	}
+	if (count != in->ser->nr_devices) {
+		pr_err("incoming device list has %u devices, its header says %u: refused\n",
+		       count, in->ser->nr_devices);
+		err = -EINVAL;
+		goto err_destroy;
+	}
+	pr_info("%u devices were preserved by the previous kernel\n", count);
+	args->obj = in;
+	return 0;
+
+err_destroy:
+	xa_destroy(&in->devices);
+	kho_block_set_destroy(&in->bs);
+err_free:
+	folio_put(folio);
+	kfree(in);
+	return err;
+}
+
+static void pci_flb_finish(struct liveupdate_flb_op_args *args)
+{
+	struct pci_lu_incoming *in = args->obj;
+	struct pci_dev_ser *ser;
+	unsigned long key;
+
+	xa_for_each(&in->devices, key, ser) {
+		if (ser->refcount && ser->flags & PCI_DEV_SER_PRESERVED)
+			pr_err("%04x:%02x:%02x.%d was preserved but never finished\n",
+			       ser->domain, ser->bdf >> 8, PCI_SLOT(ser->bdf),
+			       PCI_FUNC(ser->bdf));
+	}
+	scoped_guard(rwsem_write, &pci_lu_rwsem)
+		pci_lu_in = NULL;
+	xa_destroy(&in->devices);
+	kho_block_set_destroy(&in->bs);
+	folio_put(virt_to_folio(in->ser));
+	kfree(in);
+}
+
+/* The incoming list, retrieved the first time anyone asks. */
+static struct pci_lu_incoming *pci_lu_incoming(void)
+{
+	void *obj;
+	int err;
+
+	if (pci_lu_in_checked)
+		return pci_lu_in;
+	pci_lu_in_checked = true;
+	err = liveupdate_flb_get_incoming(&pci_liveupdate_flb, &obj);
+	switch (err) {
+	case 0:
+		pci_lu_in = obj;
+		pci_lu_had_incoming = true;
+		liveupdate_flb_put_incoming(&pci_liveupdate_flb);
+		break;
+	case -EOPNOTSUPP:
+	case -ENODATA:
+	case -ENOENT:
+		break;
+	default:
+		/* upstream panics; the devices are kept as they run instead */
+		pr_err("cannot retrieve what the previous kernel preserved (%d): keeping every bus number, BAR and window as the hardware has them\n",
+		       err);
+		pci_lu_had_incoming = true;
+		pci_lu_safe_mode = true;
+	}
+	return pci_lu_in;
+}
+
+void pci_liveupdate_setup_device(struct pci_dev *dev)
+{
+	struct pci_lu_incoming *in;
+	struct pci_dev_ser *ser;
+
+	guard(rwsem_write)(&pci_lu_rwsem);
+	in = pci_lu_incoming();
+	if (!in)
+		return;
+	ser = xa_load(&in->devices, pci_lu_dev_key(dev));
+	if (!ser || !ser->refcount)
+		return;
+	if (ser->vendor != dev->vendor || ser->device != dev->device) {
+		pci_err(dev, "preserved as [%04x:%04x] but is now [%04x:%04x]: not treated as preserved\n",
+			ser->vendor, ser->device, dev->vendor, dev->device);
+		return;
+	}
+	dev->liveupdate.incoming = ser;
+	dev->liveupdate.was_incoming = true;
+	dev->liveupdate.acs_ctrl = ser->acs_ctrl;
+	if (ser->flags & PCI_DEV_SER_PRESERVED)
+		pci_info(dev, "preserved by the previous kernel\n");
+}
+
+void pci_liveupdate_cleanup_device(struct pci_dev *dev)
+{
+	if (dev->liveupdate.incoming || dev->liveupdate.outgoing)
+		pci_warn(dev, "removed while preserved for live update\n");
+}
+
+bool pci_liveupdate_is_incoming(struct pci_dev *dev)
+{
+	guard(rwsem_read)(&pci_lu_rwsem);
+	return dev->liveupdate.incoming;
+}
+EXPORT_SYMBOL_GPL(pci_liveupdate_is_incoming);
+
+/**
+ * pci_liveupdate_finish - the driver has taken over a preserved device
+ * @dev: the device
+ *
+ * Call from the LUO file handler's .finish(). Drops the device's and its
+ * bridges' references; devices no longer incoming behave normally from
+ * then on (but bus numbers stay inherited for the kernel's lifetime).
+ */
+void pci_liveupdate_finish(struct pci_dev *dev)
+{
+	struct pci_dev *path[PCI_LU_MAX_PATH];
+	int i, n;
+
+	guard(rwsem_write)(&pci_lu_rwsem);
+	if (!dev->liveupdate.incoming ||
+	    !(dev->liveupdate.incoming->flags & PCI_DEV_SER_PRESERVED)) {
+		pci_warn(dev, "cannot finish a device that was not preserved\n");
+		return;
+	}
+	n = pci_lu_path(dev, path);
+	dev->liveupdate.incoming->flags &= ~PCI_DEV_SER_PRESERVED;
+	for (i = 0; i < n; i++) {
+		struct pci_dev_ser *ser = path[i]->liveupdate.incoming;
+
+		if (!ser || WARN_ON(!ser->refcount))
+			continue;
+		if (!--ser->refcount)
+			path[i]->liveupdate.incoming = NULL;
+	}
+	if (pci_lu_in && pci_lu_in->nr_left)
+		pci_lu_in->nr_left--;
+	pci_info(dev, "live update finished\n");
+}
+EXPORT_SYMBOL_GPL(pci_liveupdate_finish);
+
+/* ---- enumeration decisions ---- */
+
+bool pci_liveupdate_inherit_bus_numbers(struct pci_bus *bus,
+					struct pci_dev *dev, bool broken,
+					bool *refuse)
+{
+	struct pci_dev_ser *ser;
+
+	guard(rwsem_read)(&pci_lu_rwsem);
+	*refuse = false;
+	if (!pci_lu_had_incoming)
+		return false;
+	ser = dev->liveupdate.incoming;
+	if (ser && ser->flags & PCI_DEV_SER_BRIDGE) {
+		u32 buses;
+
+		pci_read_config_dword(dev, PCI_PRIMARY_BUS, &buses);
+		if (broken || ((buses >> 8) & 0xff) != ser->secondary ||
+		    ((buses >> 16) & 0xff) != ser->subordinate) {
+			pci_err(dev, "Cannot reconfigure bridge during Live Update: preserved as [bus %02x-%02x], now [bus %02x-%02x]\n",
+				ser->secondary, ser->subordinate,
+				(buses >> 8) & 0xff, (buses >> 16) & 0xff);
+			*refuse = true;
+		}
+	}
+	return true;
+}
+
+static void pci_lu_claim_dev(struct pci_dev *dev)
+{
+	int i;
+
+	if (dev->subordinate) {
+		pci_read_bridge_bases(dev->subordinate);
+		for (i = PCI_BRIDGE_RESOURCES; i < PCI_BRIDGE_RESOURCE_END; i++)
+			if (dev->resource[i].flags && !dev->resource[i].parent &&
+			    resource_size(&dev->resource[i]) > 1)
+				pci_claim_bridge_resource(dev, i);
+	}
+	for (i = 0; i < PCI_BRIDGE_RESOURCES; i++) {
+		struct resource *r = &dev->resource[i];
+
+		if (i == PCI_ROM_RESOURCE || !r->flags || r->parent ||
+		    !r->start)
+			continue;
+		pci_claim_resource(dev, i);
+	}
+}
+
+static void pci_lu_claim_bus(struct pci_bus *bus)
+{
+	struct pci_dev *dev;
+
+	list_for_each_entry(dev, &bus->devices, bus_list) {
+		if (!dev->liveupdate.incoming)
+			continue;
+		pci_lu_claim_dev(dev);
+		if (dev->subordinate)
+			pci_lu_claim_bus(dev->subordinate);
+	}
+}
+
+void pci_liveupdate_claim_resources(struct pci_bus *bus)
+{
+	guard(rwsem_read)(&pci_lu_rwsem);
+	if (pci_lu_safe_mode) {
+		pci_bus_claim_resources(bus);
+		return;
+	}
+	if (pci_lu_in)
+		pci_lu_claim_bus(bus);
+}
+
+void pci_liveupdate_add_device(struct pci_dev *dev)
+{
+	u16 num_vfs;
+
+	if (!pci_liveupdate_vfs_by_core() ||
+	    !pci_liveupdate_sriov_adopt(dev, &num_vfs))
+		return;
+	/* the SR-IOV code sees they are enabled and takes them over */
+	if (pci_enable_sriov(dev, num_vfs))
+		pci_err(dev, "could not recreate its %u preserved VFs\n", num_vfs);
+}
+
+bool pci_liveupdate_may_autoprobe(struct pci_dev *dev)
+{
+	guard(rwsem_read)(&pci_lu_rwsem);
+	return !dev->liveupdate.incoming ||
+	       !(dev->liveupdate.incoming->flags & PCI_DEV_SER_PRESERVED) ||
+	       device_has_driver_override(&dev->dev);
+}
+
+int pci_liveupdate_enable_adopted_acs_controls(struct pci_dev *dev)
+{
+	if (!dev->liveupdate.was_incoming || !dev->acs_cap)
+		return -EINVAL;
+	pci_write_config_word(dev, dev->acs_cap + PCI_ACS_CTRL,
+			      dev->liveupdate.acs_ctrl);
+	return 0;
+}
+
+int pci_liveupdate_adopt_ari(struct pci_dev *dev)
+{
+	struct pci_dev_ser *ser;
+
+	guard(rwsem_read)(&pci_lu_rwsem);
+	ser = dev->liveupdate.incoming;
+	if (!ser || !(ser->flags & PCI_DEV_SER_BRIDGE))
+		return -EINVAL;
+	dev->ari_enabled = !!(ser->flags & PCI_DEV_SER_ARI);
+	return 0;
+}
+
+bool pci_liveupdate_sriov_adopt(struct pci_dev *dev, u16 *num_vfs)
+{
+	struct pci_dev_ser *ser;
+
+	guard(rwsem_read)(&pci_lu_rwsem);
+	ser = dev->liveupdate.incoming;
+	if (!ser || !(ser->flags & PCI_DEV_SER_SRIOV) || !ser->sriov_num_vfs ||
+	    !(ser->sriov_ctrl & PCI_SRIOV_CTRL_VFE))
+		return false;
+	*num_vfs = ser->sriov_num_vfs;
+	return true;
+}
+
+/* ---- the live-update device list ---- */
+
+static void pci_lu_print_bus(struct pci_bus *bus, bool outgoing)
+{
+	struct pci_dev *dev;
+
+	list_for_each_entry(dev, &bus->devices, bus_list) {
+		struct pci_dev_ser *ser = outgoing ? dev->liveupdate.outgoing :
+					  dev->liveupdate.incoming;
+
+		if (ser) {
+			const char *role = ser->flags & PCI_DEV_SER_PRESERVED ?
+					   "preserved" :
+					   dev->subordinate ? "bridge above preserved devices" :
+					   "PF of preserved VFs";
+
+			pci_info(dev, "liveupdate list: %s, %u preserved at or below%s\n",
+				 role, ser->refcount,
+				 ser->flags & PCI_DEV_SER_SRIOV ? ", SR-IOV state kept" : "");
+		}
+		if (dev->subordinate)
+			pci_lu_print_bus(dev->subordinate, outgoing);
+	}
+}
+
+/**
+ * pci_liveupdate_print_list - log every device live update keeps
+ * @outgoing: the list for the next kexec, else the one handed to us
+ *
+ * Walks down from the host bridges, so a device is listed after the
+ * bridges it depends on; a VF's PF is listed with it.
+ */
+void pci_liveupdate_print_list(bool outgoing)
+{
+	struct pci_bus *bus;
+
+	guard(rwsem_read)(&pci_lu_rwsem);
+	list_for_each_entry(bus, &pci_root_buses, node)
+		pci_lu_print_bus(bus, outgoing);
+}
+
+/**
+ * pci_liveupdate_register_flb - attach the PCI FLB to a file handler
+ * @fh: a LUO file handler whose files preserve PCI devices
+ */
+int pci_liveupdate_register_flb(struct liveupdate_file_handler *fh)
+{
+	return liveupdate_register_flb(fh, &pci_liveupdate_flb);
+}
+EXPORT_SYMBOL_GPL(pci_liveupdate_register_flb);
+
+void pci_liveupdate_unregister_flb(struct liveupdate_file_handler *fh)
+{
+	liveupdate_unregister_flb(fh, &pci_liveupdate_flb);
+}
+EXPORT_SYMBOL_GPL(pci_liveupdate_unregister_flb);

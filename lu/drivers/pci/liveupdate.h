@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * PCI Live Update: the hooks the PCI core calls (drivers/pci internal).
+ */
+#ifndef DRIVERS_PCI_LIVEUPDATE_H
+#define DRIVERS_PCI_LIVEUPDATE_H
+
+#include <linux/pci.h>
+
+/* probe.c pci_setup_device(): is this device one the last kernel kept? */
+void pci_liveupdate_setup_device(struct pci_dev *dev);
+/* remove.c: a device goes away */
+void pci_liveupdate_cleanup_device(struct pci_dev *dev);
+
+/*
+ * probe.c pci_scan_bridge_extend(): keep the bus numbers the hardware has
+ * (the last kernel preserved something). Returns true to inherit; sets
+ * *refuse when this bridge was preserved but lost its bus numbers, in
+ * which case nothing below it may be numbered or enumerated.
+ */
+bool pci_liveupdate_inherit_bus_numbers(struct pci_bus *bus,
+					struct pci_dev *dev, bool broken,
+					bool *refuse);
+
+/* probe.c pci_host_probe(): claim what preserved devices decode, first. */
+void pci_liveupdate_claim_resources(struct pci_bus *bus);
+
+/* bus.c pci_bus_add_device(): a device is visible; VFs may come back. */
+void pci_liveupdate_add_device(struct pci_dev *dev);
+
+/* pci-driver.c pci_device_shutdown() */
+void pci_liveupdate_freeze(struct pci_dev *dev);
+bool pci_liveupdate_is_outgoing(struct pci_dev *dev);
+
+/* pci-driver.c: may a driver probe this device without driver_override? */
+bool pci_liveupdate_may_autoprobe(struct pci_dev *dev);
+
+/* pci.c: ACS Control and ARI Forwarding Enable left as they were */
+int pci_liveupdate_enable_adopted_acs_controls(struct pci_dev *dev);
+int pci_liveupdate_adopt_ari(struct pci_dev *dev);
+
+/* iov.c: keep a preserved PF's VFs enabled through enumeration */
+bool pci_liveupdate_sriov_adopt(struct pci_dev *dev, u16 *num_vfs);
+bool pci_liveupdate_vfs_by_core(void);
+void pci_liveupdate_set_vf_policy(const char *str);
+
+#endif /* DRIVERS_PCI_LIVEUPDATE_H */

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * PCI Live Update: keeping PCI devices running across a kexec.
+ *
+ * A driver that hands a device over to the next kernel (vfio-pci, an
+ * SR-IOV PF driver) attaches the PCI core's FLB to its LUO file handler
+ * with pci_liveupdate_register_flb(), calls pci_liveupdate_preserve() from
+ * its handler's .preserve() and pci_liveupdate_finish() from .finish()
+ * in the next kernel. The PCI core then keeps the device's BDF, bus
+ * numbers, Bus Master Enable, BARs, bridge windows, ACS and ARI settings
+ * and SR-IOV state, and every bridge above it, through the kexec.
+ *
+ * Mirrors the upstream API (David Matlack's series, v9); VFs, BARs and
+ * windows, and the no-auto-probe rule are this project's additions (the
+ * LPC 2025 "PCI Subsystem Live-Update" points upstream has not done).
+ */
+#ifndef _LINUX_PCI_LIVEUPDATE_H
+#define _LINUX_PCI_LIVEUPDATE_H
+
+#include <linux/types.h>
+
+struct pci_dev;
+struct pci_bus;
+struct pci_dev_ser;
+struct liveupdate_file_handler;
+
+/* Per-device state, embedded in struct pci_dev as "liveupdate". */
+struct pci_liveupdate {
+	struct pci_dev_ser *outgoing;	/* entry in the outgoing pci_ser */
+	struct pci_dev_ser *incoming;	/* entry handed over to us */
+	u16 acs_ctrl;			/* ACS Control the last kernel left */
+	bool was_incoming;		/* incoming at enumeration, ever */
+	bool frozen;			/* shut down for kexec */
+};
+
+/* How VFs of a preserved PF come back after kexec (pci=lu_vfs=). */
+enum pci_liveupdate_vf_policy {
+	PCI_LU_VFS_CORE,	/* the PCI core recreates them at enumeration */
+	PCI_LU_VFS_USER,	/* when user space enables SR-IOV again */
+};
+
+int pci_liveupdate_register_flb(struct liveupdate_file_handler *fh);
+void pci_liveupdate_unregister_flb(struct liveupdate_file_handler *fh);
+
+int pci_liveupdate_preserve(struct pci_dev *dev);
+void pci_liveupdate_unpreserve(struct pci_dev *dev);
+void pci_liveupdate_finish(struct pci_dev *dev);
+bool pci_liveupdate_is_incoming(struct pci_dev *dev);
+void pci_liveupdate_print_list(bool outgoing);
+
+#endif /* _LINUX_PCI_LIVEUPDATE_H */
