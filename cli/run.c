@@ -8,10 +8,9 @@
  * new kernel enumerates the same functions at the same BDFs, and the
  * kernel issued no warning. Exit 0 only if every check held.
  *
- * Until the PCI live update (issue #5) exists, what is handed over is a
- * LUO self-test file (a session with a file of patterned bytes through a
- * test file handler and its FLB) and a KHO self-test of every kind of
- * preserved memory; --preserve is refused rather than silently ignored.
+ * With --preserve, the devices named are kept running through a PCI Live
+ * Update (run_pci.c). Without it, what is handed over is a KHO self-test
+ * of every kind of preserved memory, checked byte for byte.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -21,6 +20,7 @@
 #include "cli.h"
 #include "host.h"
 #include "machine.h"
+#include "run.h"
 #include "sim/host_abi.h"
 
 #define RUN_BASE_CMDLINE	"kho=on liveupdate=on"
@@ -83,6 +83,9 @@ static int compare_devices(const struct bdf_list *before,
 int cmd_run(int argc, char **argv)
 {
 	const char *topo = NULL, *log = NULL, *user_cmdline = "";
+	const char *vf_policy = "core";
+	struct run_dev *pd = NULL;
+	size_t np = 0;
 	unsigned long warns_total = 0;
 	bool enable_vfs = false;
 	struct bdf_list before, after;
@@ -110,9 +113,16 @@ int cmd_run(int argc, char **argv)
 			log = argv[++i];
 		} else if (!strcmp(a, "--enable-vfs")) {
 			enable_vfs = true;
-		} else if (!strcmp(a, "--preserve")) {
-			fprintf(stderr, "pcisim run: --preserve needs the PCI live update, which is not built yet (issue #5)\n");
-			return EXIT_BAD_INPUT;
+		} else if (!strcmp(a, "--preserve") && i + 1 < argc) {
+			if (run_parse_preserve(argv[++i], &pd, &np))
+				return EXIT_BAD_INPUT;
+		} else if (!strcmp(a, "--vf-policy") && i + 1 < argc) {
+			vf_policy = argv[++i];
+			if (strcmp(vf_policy, "core") && strcmp(vf_policy, "user")) {
+				fprintf(stderr, "pcisim run: --vf-policy is core or user, not '%s'\n",
+					vf_policy);
+				return EXIT_BAD_INPUT;
+			}
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "pcisim run: unknown or incomplete option '%s'\n", a);
 			return EXIT_BAD_INPUT;
@@ -123,8 +133,8 @@ int cmd_run(int argc, char **argv)
 			return EXIT_BAD_INPUT;
 		}
 	}
-	snprintf(cmdline, sizeof(cmdline), "%s %s", RUN_BASE_CMDLINE,
-		 user_cmdline);
+	snprintf(cmdline, sizeof(cmdline), "%s pci=lu_vfs=%s %s",
+		 RUN_BASE_CMDLINE, vf_policy, user_cmdline);
 
 	m = cli_load_topology(topo);
 	if (!m)
@@ -139,7 +149,7 @@ int cmd_run(int argc, char **argv)
 	}
 	ret = cli_boot_and_probe(m, cmdline);
 	if (!ret && enable_vfs)
-		ret = sim_pci_enable_all_vfs();
+		ret = np ? run_enable_vfs() : sim_pci_enable_all_vfs();
 	if (ret) {
 		fprintf(stderr, "pcisim run: boot failed (%d)\n", ret);
 		return EXIT_CHECK_FAILED;
@@ -148,7 +158,13 @@ int cmd_run(int argc, char **argv)
 	printf("boot: %zu functions enumerated, %lu pages in use\n", before.n,
 	       sim_mm_pages_in_use());
 
-	for (i = 1; i <= kexecs; i++) {
+	for (i = 1; np && i <= kexecs; i++) {
+		printf("kexec %d:\n", i);
+		warns_total += sim_warn_count();
+		failures += run_pci_cycle(m, cmdline, enable_vfs,
+					  !strcmp(vf_policy, "user"), pd, np, i);
+	}
+	for (i = 1; !np && i <= kexecs; i++) {
 		unsigned long long seed = 0x5eed0000ULL + (unsigned long long)i;
 		uint64_t t0;
 

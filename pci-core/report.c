@@ -45,6 +45,10 @@ static void sim_fill_info(struct pci_dev *dev, struct sim_pci_info *info)
 		info->sriov_total = pci_sriov_get_totalvfs(dev);
 		info->sriov_num = pci_num_vf(dev);
 	}
+	if (dev->is_virtfn) {
+		info->physfn_bus = dev->physfn->bus->number;
+		info->physfn_devfn = dev->physfn->devfn;
+	}
 #endif
 	for (i = 0; i < PCI_NUM_RESOURCES && i < SIM_NR_RES; i++) {
 		info->res[i].start = dev->resource[i].start;

@@ -18,6 +18,7 @@
 #include <linux/cache.h>
 #include <linux/kexec_handover.h>
 #include <linux/pfn.h>
+#include <linux/radix-tree.h>
 #include <linux/device.h>
 #include <asm/setup.h>
 #include "base.h"
@@ -105,6 +106,8 @@ int sim_kernel_boot(const struct sim_boot_params *bp)
 	/* mm_core_init(): memory first, and what KHO hands over reserved */
 	sim_mm_init(bp->ram, bp->ram_base, bp->ram_size);
 	sim_slab_init(PHYS_PFN(bp->ram_base), bp->ram_size >> PAGE_SHIFT);
+	/* start_kernel(): the caches lib/ needs before any initcall */
+	radix_tree_init();
 	if (bp->kho_fdt)
 		kho_populate(bp->kho_fdt, bp->kho_fdt_len, 0, 0);
 	kho_memory_init();

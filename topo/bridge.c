@@ -87,8 +87,10 @@ void bridge_written(struct mfunc *b, uint16_t old_bctl)
 	uint16_t bctl = cfg_get(b, PCI_BRIDGE_CONTROL, 2);
 
 	if (!(old_bctl & PCI_BRIDGE_CTL_BUS_RESET) &&
-	    (bctl & PCI_BRIDGE_CTL_BUS_RESET))
+	    (bctl & PCI_BRIDGE_CTL_BUS_RESET)) {
+		dma_reset_bus(b->sec, "secondary bus reset by bridge", b);
 		mbus_reset(b->sec, false);
+	}
 }
 
 /*

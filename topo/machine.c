@@ -44,6 +44,7 @@ struct machine {
 	size_t nr_hosts;
 	uint64_t accesses;
 	struct mram *ram;	/* topo/ram.c */
+	struct mdmas *dma;	/* topo/dma.c: engines and event log */
 	uint64_t time_ns;
 };
 
@@ -60,6 +61,21 @@ void machine_advance_time(struct machine *m, uint64_t ns)
 struct mram **machine_mram(struct machine *m)
 {
 	return &m->ram;
+}
+
+struct mdmas **machine_mdma(struct machine *m)
+{
+	return &m->dma;
+}
+
+struct machine *mhost_machine(const struct mhost *h)
+{
+	return h->m;
+}
+
+struct mbus *mhost_root(struct mhost *h)
+{
+	return &h->root;
 }
 
 int merr(char *err, size_t errlen, const char *fmt, ...)
@@ -97,6 +113,7 @@ void machine_free(struct machine *m)
 	if (!m)
 		return;
 	mram_free(m->ram);
+	mdma_free(m->dma);	/* first: engines point into functions */
 	for (size_t i = 0; i < m->nr_hosts; i++) {
 		struct mhost *h = m->hosts[i];
 
@@ -295,8 +312,20 @@ struct mfunc *machine_add_function(struct machine *m, struct mhost *h,
 	return f;
 }
 
+/*
+ * A VF claiming a cycle; peek looks without building one (checks of DMA
+ * engines must not change the machine).
+ */
+static struct mfunc *vf_at(struct mfunc *pf, uint8_t nr, uint8_t devfn,
+			   bool peek)
+{
+	return peek ? sriov_peek_vf(pf, nr, devfn) :
+		      sriov_find_vf(pf, nr, devfn);
+}
+
 /* Type 0 on bus, whose number is nr. */
-static struct mfunc *route_type0(struct mbus *bus, uint8_t nr, uint8_t devfn)
+static struct mfunc *route_type0(struct mbus *bus, uint8_t nr, uint8_t devfn,
+				 bool peek)
 {
 	struct mfunc *f;
 
@@ -307,7 +336,7 @@ static struct mfunc *route_type0(struct mbus *bus, uint8_t nr, uint8_t devfn)
 	if (f)
 		return f;
 	for (uint16_t i = 0; i < bus->nr_pfs; i++) {
-		f = sriov_find_vf(bus->pfs[i], nr, devfn);
+		f = vf_at(bus->pfs[i], nr, devfn, peek);
 		if (f)
 			return f;
 	}
@@ -316,7 +345,7 @@ static struct mfunc *route_type0(struct mbus *bus, uint8_t nr, uint8_t devfn)
 
 /* Type 1 for bus nr, offered to what sits on bus. */
 static struct mfunc *route_type1(struct mbus *bus, uint8_t nr, uint8_t devfn,
-				 bool *type0)
+				 bool *type0, bool peek)
 {
 	struct mfunc *f;
 
@@ -327,29 +356,42 @@ static struct mfunc *route_type1(struct mbus *bus, uint8_t nr, uint8_t devfn,
 			continue;
 		if (nr == bridge_secondary(b)) {
 			*type0 = true;
-			return route_type0(b->sec, nr, devfn);
+			return route_type0(b->sec, nr, devfn, peek);
 		}
-		return route_type1(b->sec, nr, devfn, type0);
+		return route_type1(b->sec, nr, devfn, type0, peek);
 	}
 	for (uint16_t i = 0; i < bus->nr_pfs; i++) {
-		f = sriov_find_vf(bus->pfs[i], nr, devfn);
+		f = vf_at(bus->pfs[i], nr, devfn, peek);
 		if (f)
 			return f;
 	}
 	return NULL;
 }
 
-static struct mfunc *route(struct mhost *h, uint8_t bus, uint8_t devfn,
-			   bool *type0)
+static struct mfunc *route_peek(struct mhost *h, uint8_t bus, uint8_t devfn,
+				bool *type0, bool peek)
 {
 	*type0 = false;
 	if (bus < h->bus_start || bus > h->bus_end)
 		return NULL;
 	if (bus == h->bus_start) {
 		*type0 = true;
-		return route_type0(&h->root, bus, devfn);
+		return route_type0(&h->root, bus, devfn, peek);
 	}
-	return route_type1(&h->root, bus, devfn, type0);
+	return route_type1(&h->root, bus, devfn, type0, peek);
+}
+
+static struct mfunc *route(struct mhost *h, uint8_t bus, uint8_t devfn,
+			   bool *type0)
+{
+	return route_peek(h, bus, devfn, type0, false);
+}
+
+struct mfunc *machine_route_peek(struct mhost *h, uint8_t bus, uint8_t devfn)
+{
+	bool type0;
+
+	return route_peek(h, bus, devfn, &type0, true);
 }
 
 static bool access_ok(uint16_t where, int size)
@@ -381,8 +423,9 @@ bool machine_cfg_write(struct machine *m, uint16_t domain, uint8_t bus,
 		       uint8_t devfn, uint16_t where, int size, uint32_t val)
 {
 	struct mhost *h = host_find(m, domain);
+	struct dma_pre pre;
 	struct mfunc *f;
-	bool type0;
+	bool type0, watch;
 
 	m->accesses++;
 	if (!h)
@@ -392,10 +435,14 @@ bool machine_cfg_write(struct machine *m, uint16_t domain, uint8_t bus,
 	f = route(h, bus, devfn, &type0);
 	if (!f)
 		return true;
+	/* Only when DMA engines sit at or below f (or beside a bridge). */
+	watch = dma_pre_write(f, where, size, &pre);
 	/* Functions capture their bus number from type-0 writes. */
 	if (type0 && !f->pf)
 		f->bus_nr = bus;
 	mfunc_write(f, where, size, val);
+	if (watch)
+		dma_post_write(f, &pre);
 	return true;
 }
 
@@ -410,6 +457,7 @@ struct mfunc *machine_find(struct machine *m, uint16_t domain, uint8_t bus,
 
 void machine_reset(struct machine *m)
 {
+	dma_reset_all(m, "machine reset (cold)");
 	for (size_t i = 0; i < m->nr_hosts; i++)
 		mbus_reset(&m->hosts[i]->root, true);
 }

@@ -234,4 +234,85 @@ void machine_advance_time(struct machine *m, uint64_t ns);
 /* Statistics, for benchmarks and tests. */
 uint64_t machine_cfg_accesses(const struct machine *m);
 
+/*
+ * Names that do not depend on bus numbers (topo/dma.c). A function's
+ * physical path is its host's domain and the chain of DD.F attachments
+ * from the root bus, "0000/01.0/00.0"; a VF is its PF's path plus
+ * "/vfN" with N its 0-based index (sysfs virtfnN). Renumbering a bridge
+ * changes BDFs, never paths. mfunc_path() returns buf (truncated to len).
+ * machine_find_path() returns NULL when nothing is attached there; a VF
+ * is found while its PF's VF Enable is set and N < NumVFs.
+ */
+#define MACHINE_PATH_MAX	64
+const char *mfunc_path(const struct mfunc *f, char *buf, size_t len);
+struct mfunc *machine_find_path(struct machine *m, const char *path);
+
+/*
+ * DMA engines (topo/dma.c). A driver tells a function (an endpoint, PF or
+ * VF; not a bridge) to run DMA into host memory continuously. The
+ * function is found by routing, exactly as a config cycle to that BDF
+ * would reach it. machine_dma_start() returns -1 when nothing answers or
+ * the function is a bridge, 0 otherwise (also when already started);
+ * machine_dma_stop() is the driver stopping it on purpose (not a
+ * disruption): -1 when nothing answers there or no engine was started.
+ *
+ * Engines are checked when a config write changes a register they may
+ * depend on (any register of their own function; a PF's SR-IOV capability
+ * or captured bus number for its VFs; an upstream bridge's Command, bus
+ * numbers, windows, Bridge Control or ARI Forwarding Enable; a sibling
+ * bridge's bus numbers), and on FLR, secondary bus reset, VF disable and
+ * machine_reset(). Only engines below the written function are looked at:
+ * a write elsewhere costs one test. The conditions:
+ *   DMA: its own Bus Master Enable (a VF's own; and a VF's index below
+ *        NumVFs and its routing ID unchanged), Bus Master Enable of every
+ *        bridge up to the host bridge, the BDF given at start within every
+ *        upstream bridge's secondary..subordinate and still routing to the
+ *        function (a renumbered bridge above means a new routing ID).
+ *   BAR routing: Memory Space Enable (a VF's: the PF's VF MSE), every
+ *        memory BAR assigned at start still at the same address, inside a
+ *        memory or prefetchable window of every upstream bridge, whose
+ *        Memory Space Enable is set.
+ * Each broken condition records one event when it breaks; when every DMA
+ * condition holds again the engine resumes (MEV_DMA_RESUMED), and
+ * likewise MEV_BAR_ROUTING_RESTORED. A reset of the function (FLR, hot or
+ * cold reset, its VF disappearing) records MEV_RESET and removes the
+ * engine: it stays stopped until a driver starts it again.
+ */
+int machine_dma_start(struct machine *m, uint16_t domain, uint8_t bus,
+		      uint8_t devfn);
+int machine_dma_stop(struct machine *m, uint16_t domain, uint8_t bus,
+		     uint8_t devfn);
+/* Started, not stopped or reset, and no DMA condition broken now. */
+bool mfunc_dma_running(const struct mfunc *f);
+/* Started and neither stopped nor reset (it may be disrupted now). */
+bool mfunc_dma_started(const struct mfunc *f);
+/* Engines started and neither stopped nor reset. */
+size_t machine_nr_dma(const struct machine *m);
+/* Statistic: engine checks done so far (the cost of config writes). */
+uint64_t machine_dma_checks(const struct machine *m);
+
+/* The event log: DMA engines' lives, oldest first. */
+enum mevent_kind {
+	MEV_DMA_STARTED,
+	MEV_DMA_STOPPED,		/* by the driver */
+	MEV_DMA_DISRUPTED,
+	MEV_DMA_RESUMED,
+	MEV_BAR_ROUTING_BROKEN,
+	MEV_BAR_ROUTING_RESTORED,
+	MEV_RESET,			/* the engine's function was reset */
+};
+
+struct mevent {
+	uint64_t time_ns;		/* machine_time_ns() when it happened */
+	char path[MACHINE_PATH_MAX];	/* physical path of the function */
+	char bdf[16];			/* its BDF when DMA started, 0000:01:00.0 */
+	enum mevent_kind kind;
+	char what[160];			/* the condition and whose register */
+};
+
+size_t machine_nr_events(const struct machine *m);
+const struct mevent *machine_event(const struct machine *m, size_t i);
+/* "dma-started", "dma-disrupted", ... */
+const char *mevent_kind_name(enum mevent_kind kind);
+
 #endif /* PCISIM_MACHINE_H */

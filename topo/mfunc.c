@@ -245,12 +245,13 @@ uint32_t mfunc_read(const struct mfunc *f, uint16_t where, int size)
 
 void mfunc_write(struct mfunc *f, uint16_t where, int size, uint32_t val)
 {
-	uint16_t old_bctl, old_iov;
+	uint16_t old_bctl, old_iov, old_numvf;
 
 	if (where + size > f->cfg_size)
 		return;
 	old_bctl = f->sec ? cfg_get(f, PCI_BRIDGE_CONTROL, 2) : 0;
 	old_iov = f->iov ? sriov_ctrl(f) : 0;
+	old_numvf = f->iov ? sriov_num_vfs(f) : 0;
 
 	for (int i = 0; i < size; i++) {
 		uint8_t b = val >> (8 * i);
@@ -264,7 +265,7 @@ void mfunc_write(struct mfunc *f, uint16_t where, int size, uint32_t val)
 	if (f->sec)
 		bridge_written(f, old_bctl);
 	if (f->iov)
-		sriov_written(f, old_iov);
+		sriov_written(f, old_iov, old_numvf);
 	if (caps_flr_capable(f) &&
 	    (cfg_get(f, f->pcie + PCI_EXP_DEVCTL, 2) & PCI_EXP_DEVCTL_BCR_FLR))
 		mfunc_flr(f);	/* the power-on image has the bit clear */
@@ -288,6 +289,8 @@ static void restore(struct mfunc *f, bool keep_sticky)
  */
 void mfunc_power_on(struct mfunc *f, bool cold)
 {
+	/* Callers name the cause first; this catches any other path. */
+	dma_reset(f, cold ? "cold reset" : "hot reset", NULL);
 	restore(f, !cold);
 	f->bus_nr = 0;
 }
@@ -295,7 +298,12 @@ void mfunc_power_on(struct mfunc *f, bool cold)
 /* FLR leaves the captured bus/device number alone (PCIe r6.0 6.6.2). */
 void mfunc_flr(struct mfunc *f)
 {
+	dma_reset(f, "function level reset", NULL);
+	if (f->iov)
+		dma_reset_vfs(f, "VF gone: function level reset of PF", f);
 	restore(f, true);
+	/* A bridge's FLR clears Bus Master Enable above engines. */
+	dma_check_under(f, f);
 }
 
 const uint8_t *mfunc_config(const struct mfunc *f)

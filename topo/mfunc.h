@@ -35,6 +35,7 @@
 #define PCI_CFG_SIZE	256	/* conventional functions decode only this */
 
 struct msriov;
+struct mdma;
 
 /* A bus segment: the root bus of a host, or a bridge's secondary side. */
 struct mbus {
@@ -43,6 +44,8 @@ struct mbus {
 	struct mfunc **bridges;		/* type-1 functions here, devfn order */
 	struct mfunc **pfs;		/* SR-IOV physical functions here */
 	uint16_t nr_bridges, nr_pfs;
+	struct mdma *dma;		/* engines of functions here (VFs too) */
+	uint32_t dma_below;		/* engines on this bus and below */
 };
 
 struct mfunc {
@@ -59,6 +62,8 @@ struct mfunc {
 	uint8_t pcie;		/* PCIe capability offset, 0 = none */
 	uint16_t ari;		/* ARI extended capability offset, 0 = none */
 	bool presence;		/* port: card present even without children */
+	struct mdma *dma;	/* its DMA engine, NULL when none */
+	uint32_t dma_below;	/* engines of itself, its VFs, below it */
 
 	uint8_t cfg[MACHINE_CFG_SIZE];
 	uint8_t wmask[MACHINE_CFG_SIZE];
@@ -83,6 +88,14 @@ static inline uint32_t cfg_get(const struct mfunc *f, uint16_t off, int size)
 	for (int i = size - 1; i >= 0; i--)
 		v = v << 8 | f->cfg[off + i];
 	return v;
+}
+
+/* The device itself changing a register's value (not a config write). */
+static inline void cfg_set(struct mfunc *f, uint16_t off, int size,
+			   uint32_t val)
+{
+	for (int i = 0; i < size; i++)
+		f->cfg[off + i] = val >> (8 * i);
 }
 
 /* Build time: a register's power-on value, RW bits and W1C bits. */
@@ -152,9 +165,50 @@ int sriov_init(struct mfunc *f, const struct mfunc_desc *d, uint16_t pos,
 	       char *err, size_t errlen);
 void sriov_free(struct mfunc *f);
 uint16_t sriov_ctrl(const struct mfunc *f);
-void sriov_written(struct mfunc *f, uint16_t old_ctrl);
+void sriov_written(struct mfunc *f, uint16_t old_ctrl, uint16_t old_numvf);
+uint16_t sriov_num_vfs(const struct mfunc *f);
 void sriov_drop_vfs(struct mfunc *f);
 struct mfunc *sriov_find_vf(struct mfunc *pf, uint8_t bus, uint8_t devfn);
+
+/* sriov.c, for DMA checks and paths. */
+uint16_t sriov_pos(const struct mfunc *pf);
+uint16_t sriov_nr_vfs(const struct mfunc *pf);	/* NumVFs clamped to Total */
+uint32_t sriov_vf_rid(const struct mfunc *pf, uint16_t i);
+struct mfunc *sriov_vf(struct mfunc *pf, uint16_t i);
+struct mfunc *sriov_peek_vf(struct mfunc *pf, uint8_t bus, uint8_t devfn);
+
+/* machine.c, for dma.c. */
+struct machine *mhost_machine(const struct mhost *h);
+struct mbus *mhost_root(struct mhost *h);
+/* Route like a config cycle, building no VF (an unbuilt one is NULL). */
+struct mfunc *machine_route_peek(struct mhost *h, uint8_t bus, uint8_t devfn);
+
+/*
+ * dma.c: DMA engines and the event log, owned by struct machine. The
+ * hooks: machine_cfg_write() brackets every write with dma_pre_write()
+ * and dma_post_write() (nothing to do unless engines sit at or below the
+ * function); resets call dma_reset*() before the state goes, so the event
+ * names the cause.
+ */
+struct dma_pre {
+	uint16_t where;
+	int size;
+	uint8_t old[4];
+	uint8_t bus_nr;			/* captured bus number before */
+	uint8_t sec, sub;		/* a bridge's bus range before */
+};
+bool dma_pre_write(const struct mfunc *f, uint16_t where, int size,
+		   struct dma_pre *pre);
+void dma_post_write(struct mfunc *f, const struct dma_pre *pre);
+void dma_check_under(struct mfunc *f, const struct mfunc *by);
+/* why, then " <path of by>" when by is given. */
+void dma_reset(struct mfunc *f, const char *why, const struct mfunc *by);
+void dma_reset_vfs(struct mfunc *pf, const char *why, const struct mfunc *by);
+void dma_reset_bus(struct mbus *bus, const char *why, const struct mfunc *by);
+void dma_reset_all(struct machine *m, const char *why);
+struct mdmas;
+struct mdmas **machine_mdma(struct machine *m);
+void mdma_free(struct mdmas *d);
 
 /* topo/ram.c: the machine's physical RAM, owned by struct machine. */
 struct mram;

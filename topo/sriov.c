@@ -93,6 +93,9 @@ void sriov_drop_vfs(struct mfunc *f)
 	struct msriov *iov = f->iov;
 
 	for (int i = 0; i < iov->total; i++) {
+		/* Callers name the cause first; this catches any other path. */
+		if (iov->vf[i])
+			dma_reset(iov->vf[i], "VF removed", NULL);
 		mfunc_destroy(iov->vf[i]);
 		iov->vf[i] = NULL;
 	}
@@ -110,12 +113,27 @@ uint16_t sriov_ctrl(const struct mfunc *f)
 	return cfg_get(f, f->iov->pos + PCI_SRIOV_CTRL, 2);
 }
 
-/* Clearing VF Enable makes every VF vanish, with all its state. */
-void sriov_written(struct mfunc *f, uint16_t old_ctrl)
+uint16_t sriov_num_vfs(const struct mfunc *f)
+{
+	return cfg_get(f, f->iov->pos + PCI_SRIOV_NUM_VF, 2);
+}
+
+/*
+ * Clearing VF Enable makes every VF vanish, with all its state. NumVFs
+ * may only change while VF Enable is clear (SR-IOV 1.1, 3.3.7: results
+ * are undefined otherwise); this device ignores such a write, as the
+ * VFs it is running keep their routing IDs.
+ */
+void sriov_written(struct mfunc *f, uint16_t old_ctrl, uint16_t old_numvf)
 {
 	if ((old_ctrl & PCI_SRIOV_CTRL_VFE) &&
-	    !(sriov_ctrl(f) & PCI_SRIOV_CTRL_VFE))
+	    (sriov_ctrl(f) & PCI_SRIOV_CTRL_VFE))
+		cfg_set(f, f->iov->pos + PCI_SRIOV_NUM_VF, 2, old_numvf);
+	if ((old_ctrl & PCI_SRIOV_CTRL_VFE) &&
+	    !(sriov_ctrl(f) & PCI_SRIOV_CTRL_VFE)) {
+		dma_reset_vfs(f, "VF gone: VF Enable cleared on PF", f);
 		sriov_drop_vfs(f);
+	}
 }
 
 /*
@@ -140,34 +158,78 @@ static struct mfunc *vf_make(struct mfunc *pf, uint16_t i, uint8_t devfn)
 	return vf;
 }
 
+uint16_t sriov_pos(const struct mfunc *pf)
+{
+	return pf->iov->pos;
+}
+
+uint16_t sriov_nr_vfs(const struct mfunc *pf)
+{
+	uint16_t num = cfg_get(pf, pf->iov->pos + PCI_SRIOV_NUM_VF, 2);
+
+	return num < pf->iov->total ? num : pf->iov->total;
+}
+
+/* Routing ID of VF i, from the bus number the PF captured. */
+uint32_t sriov_vf_rid(const struct mfunc *pf, uint16_t i)
+{
+	uint32_t offset = cfg_get(pf, pf->iov->pos + PCI_SRIOV_VF_OFFSET, 2);
+	uint32_t stride = cfg_get(pf, pf->iov->pos + PCI_SRIOV_VF_STRIDE, 2);
+
+	return ((uint32_t)pf->bus_nr << 8 | pf->devfn) + offset + i * stride;
+}
+
+/* Index of the enabled VF answering at bus/devfn, or -1. */
+static int vf_index(const struct mfunc *pf, uint8_t bus, uint8_t devfn)
+{
+	uint32_t stride = cfg_get(pf, pf->iov->pos + PCI_SRIOV_VF_STRIDE, 2);
+	uint32_t first = sriov_vf_rid(pf, 0);
+	uint32_t rid = (uint32_t)bus << 8 | devfn;
+	uint32_t i;
+
+	if (!(sriov_ctrl(pf) & PCI_SRIOV_CTRL_VFE) || rid < first)
+		return -1;
+	if (stride) {
+		if ((rid - first) % stride)
+			return -1;
+		i = (rid - first) / stride;
+	} else {
+		if (rid != first)
+			return -1;
+		i = 0;
+	}
+	return i < sriov_nr_vfs(pf) ? (int)i : -1;
+}
+
 /* The enabled VF answering at bus/devfn, or NULL. */
 struct mfunc *sriov_find_vf(struct mfunc *pf, uint8_t bus, uint8_t devfn)
 {
 	struct msriov *iov = pf->iov;
-	uint16_t ctrl = sriov_ctrl(pf);
-	uint32_t num = cfg_get(pf, iov->pos + PCI_SRIOV_NUM_VF, 2);
-	uint32_t offset = cfg_get(pf, iov->pos + PCI_SRIOV_VF_OFFSET, 2);
-	uint32_t stride = cfg_get(pf, iov->pos + PCI_SRIOV_VF_STRIDE, 2);
-	uint32_t first = ((uint32_t)pf->bus_nr << 8 | pf->devfn) + offset;
-	uint32_t rid = (uint32_t)bus << 8 | devfn;
-	uint32_t i;
+	int i = vf_index(pf, bus, devfn);
 
-	if (!(ctrl & PCI_SRIOV_CTRL_VFE) || rid < first)
-		return NULL;
-	if (num > iov->total)
-		num = iov->total;
-	if (stride) {
-		if ((rid - first) % stride)
-			return NULL;
-		i = (rid - first) / stride;
-	} else {
-		if (rid != first)
-			return NULL;
-		i = 0;
-	}
-	if (i >= num)
+	if (i < 0)
 		return NULL;
 	if (!iov->vf[i])
 		iov->vf[i] = vf_make(pf, i, devfn);
+	return iov->vf[i];
+}
+
+/* The same without building the VF: NULL if it was never accessed. */
+struct mfunc *sriov_peek_vf(struct mfunc *pf, uint8_t bus, uint8_t devfn)
+{
+	int i = vf_index(pf, bus, devfn);
+
+	return i < 0 ? NULL : pf->iov->vf[i];
+}
+
+/* VF i while enabled (built on demand), or NULL. */
+struct mfunc *sriov_vf(struct mfunc *pf, uint16_t i)
+{
+	struct msriov *iov = pf->iov;
+
+	if (!(sriov_ctrl(pf) & PCI_SRIOV_CTRL_VFE) || i >= sriov_nr_vfs(pf))
+		return NULL;
+	if (!iov->vf[i])
+		iov->vf[i] = vf_make(pf, i, sriov_vf_rid(pf, i) & 0xff);
 	return iov->vf[i];
 }

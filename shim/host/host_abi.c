@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The host half of the kernel/host seam: memory, the kernel log sink,
- * stopping the run, config cycles into the machine, and the SIGILL trap
- * that turns the kernel's ud2-based WARN()/BUG() into reports.
+ * stopping the run, config cycles and DMA doorbells into the machine, and
+ * the SIGILL trap that turns the kernel's ud2-based WARN()/BUG() into
+ * reports.
  */
 #include "host.h"
 
@@ -83,6 +84,20 @@ int host_cfg_write(unsigned int domain, unsigned int bus, unsigned int devfn,
 	    !machine_cfg_write(host_machine, domain, bus, devfn, where, size, val))
 		return -1;
 	return 0;
+}
+
+int host_dma_start(unsigned int domain, unsigned int bus, unsigned int devfn)
+{
+	if (!host_machine || domain > 0xffff || bus > 0xff || devfn > 0xff)
+		return -1;
+	return machine_dma_start(host_machine, domain, bus, devfn) ? -1 : 0;
+}
+
+int host_dma_stop(unsigned int domain, unsigned int bus, unsigned int devfn)
+{
+	if (!host_machine || domain > 0xffff || bus > 0xff || devfn > 0xff)
+		return -1;
+	return machine_dma_stop(host_machine, domain, bus, devfn) ? -1 : 0;
 }
 
 void host_clock_advance(unsigned long long ns)

@@ -55,6 +55,18 @@ int host_cfg_read(unsigned int domain, unsigned int bus, unsigned int devfn,
 int host_cfg_write(unsigned int domain, unsigned int bus, unsigned int devfn,
 		   int where, int size, unsigned int val);
 
+/*
+ * The driver rings the device's doorbell: it starts DMA (continuously,
+ * into host memory), or stops it on purpose. The machine finds the
+ * function as a config cycle to domain/bus/devfn would reach it, and from
+ * then on records in its event log every config write or reset that
+ * takes the device's bus mastering or BAR routing away. Return 0 on
+ * success, non-zero when nothing answers there (start: or it is a
+ * bridge; stop: or no DMA was started on it).
+ */
+int host_dma_start(unsigned int domain, unsigned int bus, unsigned int devfn);
+int host_dma_stop(unsigned int domain, unsigned int bus, unsigned int devfn);
+
 /* ---- host world -> kernel world ---- */
 
 struct sim_window {
@@ -123,6 +135,7 @@ struct sim_pci_info {
 	int is_virtfn;
 	int has_parent;			/* parent_bus/devfn valid */
 	unsigned int parent_bus, parent_devfn;
+	unsigned int physfn_bus, physfn_devfn;	/* a VF's PF */
 	int is_bridge;
 	unsigned int primary, secondary, subordinate;	/* from the subordinate bus */
 	unsigned int cfg_size;
@@ -207,6 +220,66 @@ int sim_luo_selftest_reboot(void);
 #define SIM_LUO_CORRUPT_OUTSIDE_RAM	6	/* last block links outside RAM */
 #define SIM_LUO_CORRUPT_UNALIGNED	7	/* last block links mid-page */
 int sim_luo_selftest_corrupt(const char *session, int how);
+
+/*
+ * Simulated drivers and user space (lu/sim-drivers/): pcisim-vfio (a
+ * vfio-pci stand-in) and pcisim-pf (an SR-IOV PF driver) bind only
+ * through driver_override; probe enables the device and bus mastering and
+ * starts its DMA. Their device files are preserved through the LUO file
+ * handlers "pcisim-vfio-v1" and "pcisim-pf-v1" (with the PCI FLB), under
+ * the token domain << 16 | bus << 8 | devfn. The host acts as user space.
+ * 0 or a negative errno unless said otherwise; -ENODEV: no such device.
+ */
+/*
+ * driver_override = driver, then bind (unbinding another driver first);
+ * NULL or "" unbinds and clears driver_override. -EBUSY if the device
+ * (or a VF of it) is preserved or handed over and not finished.
+ */
+int sim_lu_bind(unsigned int domain, unsigned int bus, unsigned int devfn,
+		const char *driver);
+/* Open the device file and preserve it in session (created if new). */
+int sim_lu_preserve(const char *session, unsigned int domain,
+		    unsigned int bus, unsigned int devfn);
+/* Before kexec: close the outgoing session, unpreserving its files. */
+int sim_lu_cancel(const char *session);
+/*
+ * After kexec: retrieve the session and the file of every device in it
+ * (binding a device nobody bound to the driver that preserved it); the
+ * number of files retrieved, or the first error.
+ */
+int sim_lu_retrieve(const char *session);
+/* After kexec: retrieve one device's file only. */
+int sim_lu_retrieve_dev(const char *session, unsigned int domain,
+			unsigned int bus, unsigned int devfn);
+/* After kexec: finish the session (every file of it) and close it. */
+int sim_lu_finish(const char *session);
+/* Write nr to the PF's sriov_numvfs, through its driver. */
+int sim_lu_enable_vfs(unsigned int domain, unsigned int bus,
+		      unsigned int devfn, int nr);
+/* The name of the driver bound (NUL-terminated, "" if none) into buf. */
+int sim_lu_driver_of(unsigned int domain, unsigned int bus,
+		     unsigned int devfn, char *buf, unsigned long len);
+
+/* A device as its simulated driver sees it (0 if not bound to one). */
+#define SIM_LU_BOUND		0x001	/* bound to a simulated driver */
+#define SIM_LU_MASTER		0x002	/* Bus Master set (or adopted) */
+#define SIM_LU_DMA		0x004	/* runs DMA: started or inherited */
+#define SIM_LU_DMA_STARTED	0x008	/* this kernel called host_dma_start() */
+#define SIM_LU_OPEN		0x010	/* its device file exists */
+#define SIM_LU_PRESERVED	0x020	/* the file is preserved */
+#define SIM_LU_FROZEN		0x040	/* ... and frozen for kexec */
+#define SIM_LU_INCOMING		0x080	/* handed over, not finished */
+#define SIM_LU_RETRIEVED	0x100	/* ... and its file retrieved */
+int sim_lu_dev_state(unsigned int domain, unsigned int bus,
+		     unsigned int devfn);
+/*
+ * The simulated drivers' callbacks in this kernel, oldest first, as
+ * "DRV.OP:BDF" separated by spaces; DRV is vfio or pf, OP one of probe,
+ * probe-incoming, remove, shutdown, shutdown-preserved, preserve,
+ * unpreserve, freeze, unfreeze, retrieve, can_finish, finish. Copies a
+ * NUL-terminated prefix into buf, returns the full length.
+ */
+unsigned long sim_lu_callback_log(char *buf, unsigned long len);
 
 /* Names of kernel symbols that were called but are not implemented. */
 extern const char *const sim_stub_names[];
