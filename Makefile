@@ -61,7 +61,7 @@ all: $(B)/pcisim
 help:
 	@echo 'Targets:'
 	@echo '  all (default)   build build/pcisim'
-	@echo '  run             enumerate the built-in default topology'
+	@echo '  run             live update of the built-in default topology (see PRESERVE=, KEXEC=)'
 	@echo '  check           build and run every test (CMocka, TAP output)'
 	@echo '  verify-kernel   prove the compiled kernel files are byte-for-byte the tarball'"'"'s'
 	@echo '  stubs-check     fail if the abort-on-call stub list differs from pci-core/stubs.txt'
@@ -71,7 +71,9 @@ help:
 	@echo 'Options:'
 	@echo '  V=1             show commands'
 	@echo '  KSRC=DIR        use the kernel tree in DIR instead of extracting $(KTARBALL)'
-	@echo '  TOPO=FILE       topology for make run (default topo/examples/default.topo)'
+	@echo '  TOPO=FILE       topology for make run (default: the built-in one)'
+	@echo '  PRESERVE=BDFS   devices make run preserves (default $(PRESERVE))'
+	@echo '  KEXEC=N         kexecs make run does (default 1)'
 
 # ---- Debian packages -------------------------------------------------------
 $(B)/.stamp-deps:
@@ -194,9 +196,17 @@ $(B)/pcisim: $(HOST_OBJS) $(B)/h/default-topo.o $(B)/kernel-world.o pci-core/ini
 		-Wl,-T,pci-core/initcalls.ld -Wl,-z,noexecstack $(HOST_LIBS)
 
 # ---- Run and check ---------------------------------------------------------
-TOPO ?= topo/examples/default.topo
+# make run: the full live update on the built-in default topology: an
+# NVMe behind a switch, a NIC PF with its VFs enabled and one of its VFs
+# preserved, one kexec, every invariant checked; the kernel log goes to
+# build/run.log. TOPO=, PRESERVE=, KEXEC= and RUN_ARGS= change it.
+TOPO     ?=
+PRESERVE ?= 0000:03:00.0,0000:05:00.0,0000:05:10.0
+KEXEC    ?= 1
+RUN_ARGS ?= --enable-vfs
 run: $(B)/pcisim
-	$(B)/pcisim enumerate $(TOPO)
+	$(B)/pcisim run $(TOPO) --preserve $(PRESERVE) --kexec $(KEXEC) $(RUN_ARGS) \
+		--log $(B)/run.log
 
 $(B)/tests/%: tests/%.c tests/simtest.c tests/simtest.h $(HOST_LIB_OBJS) $(B)/h/default-topo.o $(B)/kernel-world.o
 	@echo "  CC      $@"

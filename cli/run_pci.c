@@ -288,6 +288,19 @@ static int check_vfs(struct run_dev *rd, const struct devs *b,
 		       y->sriov_num, x->sriov_num);
 		bad++;
 	}
+	/* the same VFs at the same BDFs */
+	for (size_t i = 0; i < b->n; i++) {
+		const struct sim_pci_info *vf = &b->v[i];
+
+		if (!vf->is_virtfn || vf->domain != x->domain ||
+		    vf->physfn_bus != x->bus || vf->physfn_devfn != x->devfn)
+			continue;
+		if (!find(a, vf->name)) {
+			printf("FAIL %s: its VF %s is gone after kexec\n", rd->bdf,
+			       vf->name);
+			bad++;
+		}
+	}
 	return bad;
 }
 
@@ -395,8 +408,20 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 		       pd[i].bdf, pd[i].bdf, y ? y->name : "(gone)",
 		       y && bus_master_on(m, y) ? "kept" : "LOST", dis,
 		       drv[0] ? drv : "(none)");
-		if (y && y->sriov_total)
+		if (y && y->sriov_total) {
+			const char *first = NULL, *last = NULL;
+
+			for (size_t k = 0; k < after.n; k++)
+				if (after.v[k].is_virtfn &&
+				    after.v[k].physfn_bus == y->bus &&
+				    after.v[k].physfn_devfn == y->devfn) {
+					first = first ? first : after.v[k].name;
+					last = after.v[k].name;
+				}
 			printf(", %u VFs", y->sriov_num);
+			if (first)
+				printf(" %s..%s", first, last);
+		}
 		printf(", blackout %" PRIu64 " us\n", pd[i].blackout_ns / 1000);
 		failures += bad;
 	}

@@ -81,7 +81,9 @@ static void child(const struct sim_run *run, int fd, const char *logpath)
 		_exit(4);
 	/* unbuffered: the log must be complete even if the kernel stops */
 	setvbuf(logf, NULL, _IONBF, 0);
+	setvbuf(stdout, NULL, _IONBF, 0);
 	dup2(fileno(logf), 2);
+	dup2(fileno(logf), 1);	/* reports (pcisim run's) go to the log too */
 	m = child_load(run);
 	if (!m)
 		_exit(EXIT_BAD_INPUT);

@@ -353,10 +353,13 @@ static void test_new_secondary_bus_of_parent_records_disruption(
 	set_buses(1, 0, 1, 2, 4);
 	set_buses(2, 0, 2, 3, 4);
 	assert_true(mfunc_dma_running(f));
-	set_buses(2, 0, 2, 4, 4);
+	/* Bus 3 still passes the port, but no longer as its secondary. */
+	set_buses(2, 0, 2, 2, 4);
 	assert_false(mfunc_dma_running(f));
 	assert_string_equal(last()->what,
-			    "bus 03 outside bus range 04-04 of upstream bridge 0000/01.0/00.0/00.0 (routing ID changed)");
+			    "bus 03 no longer the secondary bus of upstream bridge 0000/01.0/00.0/00.0 (now 02; routing ID changed)");
+	set_buses(2, 0, 2, 3, 4);
+	assert_true(mfunc_dma_running(f));
 }
 
 static void test_sibling_bridge_taking_the_bus_records_disruption(
@@ -381,6 +384,31 @@ static void test_sibling_bridge_taking_the_bus_records_disruption(
 		    "config cycles to 0000:02:00.0 reach nothing (routing ID changed)");
 	set_buses(0, DEVFN(1, 0), 0, 1, 1);
 	assert_true(mfunc_dma_running(f));
+}
+
+static void test_ari_forwarding_cleared_above_cuts_off_function_8(
+	void **state)
+{
+	struct mfunc_desc rp = desc(MF_ROOT_PORT), ep = desc(MF_ENDPOINT);
+	struct mfunc *port, *f;
+	uint16_t exp;
+
+	(void)state;
+	ep.ari = true;
+	port = add(NULL, RP, &rp);
+	add(port, 0, &ep);
+	f = add(port, DEVFN(1, 0), &ep);
+	set_buses(0, RP, 0, 1, 1);
+	bridge_on(0, RP);
+	exp = find_cap(0, RP, PCI_CAP_ID_EXP);
+	wr(0, RP, exp + PCI_EXP_DEVCTL2, 2, PCI_EXP_DEVCTL2_ARI);
+	endpoint_on(1, DEVFN(1, 0));
+	machine_dma_start(m, 0, 1, DEVFN(1, 0));
+	assert_true(mfunc_dma_running(f));
+	wr(0, RP, exp + PCI_EXP_DEVCTL2, 2, 0);
+	assert_false(mfunc_dma_running(f));
+	expect_last(MEV_DMA_DISRUPTED, "0000/01.0/01.0", "0000:01:01.0",
+		    "config cycles to 0000:01:01.0 reach nothing (routing ID changed)");
 }
 
 /* --- resets --- */
@@ -482,7 +510,7 @@ static void test_pf_on_a_new_bus_moves_its_vfs_routing_ids(void **state)
 	/* The PF captures bus 6 from a config write: VFs follow it. */
 	wr(6, 0, PCI_INTERRUPT_LINE, 1, 9);
 	expect_last(MEV_DMA_DISRUPTED, "0000/01.0/00.0/vf3", "0000:01:00.4",
-		    "VF routing ID moved to 06:00.4 by PF 0000/01.0/00.0 (routing ID changed)");
+		    "VF routing ID moved to 0000:06:00.4 by PF 0000/01.0/00.0 (routing ID changed)");
 	set_buses(0, RP, 0, 1, 1);
 	assert_false(mfunc_dma_running(vf));
 	wr(1, 0, PCI_INTERRUPT_LINE, 1, 9);
@@ -709,11 +737,18 @@ static void test_writes_check_only_engines_below_the_function(void **state)
 	wr(0, RP, PCI_COMMAND, 2, CMD_ON);
 	wr(3, 0, PCI_BASE_ADDRESS_0, 4, EP_BAR0);
 	assert_int_equal(machine_dma_checks(m), checks);
-	/* A change above it or on it: one check each. */
+	/* Above it or on it, bits DMA and BAR routing do not depend on. */
+	wr(0, RP, find_cap(0, RP, PCI_CAP_ID_EXP) + PCI_EXP_LNKCTL, 2,
+	   PCI_EXP_LNKCTL_CCC);
+	wr(0, RP, PCI_INTERRUPT_LINE, 1, 3);
 	wr(1, 0, PCI_COMMAND, 2, CMD_ON | PCI_COMMAND_SERR);
 	wr(3, 0, PCI_INTERRUPT_LINE, 1, 5);
+	assert_int_equal(machine_dma_checks(m), checks);
+	/* Bits that matter, above it and on it: one check each. */
+	wr(1, 0, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	wr(3, 0, PCI_BASE_ADDRESS_0, 4, EP_BAR0 + 0x4000);
 	assert_int_equal(machine_dma_checks(m), checks + 2);
-	assert_int_equal(machine_nr_events(m), 1);
+	assert_int_equal(machine_nr_events(m), 3);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -728,6 +763,7 @@ int main(void)
 		T(test_renumbering_a_bridge_above_records_disruption),
 		T(test_new_secondary_bus_of_parent_records_disruption),
 		T(test_sibling_bridge_taking_the_bus_records_disruption),
+		T(test_ari_forwarding_cleared_above_cuts_off_function_8),
 		T(test_flr_stops_dma_until_started_again),
 		T(test_secondary_bus_reset_stops_dma_below),
 		T(test_vf_enable_cleared_stops_vf_dma),

@@ -18,11 +18,12 @@
  * the functions attached to it. A config write to a function with no
  * engine below it costs one test; a write that changes nothing costs a
  * 4-byte compare; otherwise only the engines below the written function
- * that the register may affect are checked (a bridge's AER or link
- * registers affect none), found by walking down the buses that have
+ * that the bits written may affect are checked (a bridge's SERR Enable or
+ * AER registers affect none), found by walking down the buses that have
  * engines. A bridge's new bus range may also take a sibling's bus number,
  * so then the engines below the bridge's own bus whose bus lies in the
- * old or new range are checked too. One check is ~70 ns (4 levels deep).
+ * old or new range are checked too. One check costs about a config cycle
+ * or two (60-120 ns four levels deep).
  *
  * Each check recomputes the set of broken conditions, each identified by
  * what broke and whose register; a condition not in the previous set
@@ -39,7 +40,8 @@
 /* What can break; the ones before C_MSE stop DMA, the others only BARs. */
 enum {
 	C_BME,			/* own Bus Master Enable */
-	C_NUMVFS,		/* VF index no longer below NumVFs */
+	C_NUMVFS,		/* VF index no longer below NumVFs (sriov.c
+				 * keeps NumVFs while VF Enable is set) */
 	C_VF_RID,		/* the PF moved its VFs' routing IDs */
 	C_BRIDGE_BME,		/* an upstream bridge's Bus Master Enable */
 	C_RANGE,		/* bus outside an upstream bridge's range */
@@ -336,7 +338,8 @@ static void bars_track(struct mdma *e)
 
 		if (!slots)
 			continue;
-		*t = (struct mbar_track){ .idx = i, .vf = f->pf, .size = size };
+		*t = (struct mbar_track){ .idx = i, .vf = f->pf != NULL,
+					  .size = size };
 		t->addr = bar_now(e, t);
 		if (t->addr)
 			e->nr_bars++;
@@ -374,8 +377,9 @@ struct eval {
 	size_t n;
 };
 
-static void cond(struct eval *v, uint8_t code, int bar,
-		 const struct mfunc *who, uint64_t a, uint64_t b)
+/* Note one broken condition; NULL only when out of memory. */
+static struct mcond *cond(struct eval *v, uint8_t code, int bar,
+			  const struct mfunc *who, uint64_t a, uint64_t b)
 {
 	struct mdmas *d = v->d;
 
@@ -384,11 +388,12 @@ static void cond(struct eval *v, uint8_t code, int bar,
 		struct mcond *n = realloc(d->scratch, cap * sizeof(*n));
 
 		if (!n)
-			return;
+			return NULL;
 		d->scratch = n;
 		d->cap_scratch = cap;
 	}
-	d->scratch[v->n++] = (struct mcond){ code, bar, who, NULL, a, b };
+	d->scratch[v->n] = (struct mcond){ code, bar, who, NULL, a, b };
+	return &d->scratch[v->n++];
 }
 
 /* Bridges between the host bridge and f, top-down; returns how many. */
@@ -412,6 +417,7 @@ static void eval_dma(struct eval *v, struct mdma *e,
 		     const struct mfunc **chain, int depth)
 {
 	struct mfunc *f = e->f, *pf = f->pf, *now;
+	struct mcond *c;
 	bool routed = true;
 
 	if (!(command(f) & PCI_COMMAND_MASTER))
@@ -450,9 +456,9 @@ static void eval_dma(struct eval *v, struct mdma *e,
 	if (routed) {
 		now = machine_route_peek(f->host, e->bus_nr, e->devfn);
 		if (now != f) {
-			cond(v, C_ROUTE, -1, NULL, 0, 0);
-			if (v->n && v->d->scratch[v->n - 1].code == C_ROUTE)
-				v->d->scratch[v->n - 1].other = now;
+			c = cond(v, C_ROUTE, -1, NULL, 0, 0);
+			if (c)
+				c->other = now;
 		}
 	}
 }
@@ -508,7 +514,8 @@ static void cond_text(const struct mdma *e, const struct mcond *c,
 		break;
 	case C_VF_RID:
 		snprintf(buf, len,
-			 "VF routing ID moved to %02llx:%02llx.%llx by PF %s (routing ID changed)",
+			 "VF routing ID moved to %04x:%02llx:%02llx.%llx by PF %s (routing ID changed)",
+			 mhost_domain(f->host),
 			 (unsigned long long)(c->a >> 8 & 0xff),
 			 (unsigned long long)(c->a >> 3 & 0x1f),
 			 (unsigned long long)(c->a & 7), who);
@@ -565,7 +572,8 @@ static bool cond_in(const struct mcond *c, const struct mcond *set, size_t n)
 	return false;
 }
 
-static bool any_dma(const struct mcond *set, size_t n, bool dma)
+/* Does set hold a condition that stops DMA (dma) or one of BAR routing? */
+static bool any_kind(const struct mcond *set, size_t n, bool dma)
 {
 	for (size_t i = 0; i < n; i++)
 		if ((set[i].code < C_MSE) == dma)
@@ -581,7 +589,7 @@ static void evaluate(struct mdma *e, const struct mfunc *by)
 	struct eval v = { dmas_get(m), 0 };
 	char text[160], bypath[MACHINE_PATH_MAX] = "";
 	struct mcond *cur;
-	bool dma_was, bars_were;
+	bool dma_back, bars_back;
 	int depth;
 
 	if (!v.d)
@@ -599,16 +607,16 @@ static void evaluate(struct mdma *e, const struct mfunc *by)
 		event_add(m, e, cur[i].code < C_MSE ? MEV_DMA_DISRUPTED :
 			  MEV_BAR_ROUTING_BROKEN, "%s", text);
 	}
-	dma_was = any_dma(e->broken, e->nr_broken, true) &&
-		  !any_dma(cur, v.n, true);
-	bars_were = any_dma(e->broken, e->nr_broken, false) &&
-		    !any_dma(cur, v.n, false);
-	if (by && (dma_was || bars_were))
+	dma_back = any_kind(e->broken, e->nr_broken, true) &&
+		   !any_kind(cur, v.n, true);
+	bars_back = any_kind(e->broken, e->nr_broken, false) &&
+		    !any_kind(cur, v.n, false);
+	if (by && (dma_back || bars_back))
 		mfunc_path(by, bypath, sizeof(bypath));
-	if (dma_was)
+	if (dma_back)
 		event_add(m, e, MEV_DMA_RESUMED, "DMA resumed%s%s",
 			  by ? " after a write to " : "", bypath);
-	if (bars_were)
+	if (bars_back)
 		event_add(m, e, MEV_BAR_ROUTING_RESTORED, "BAR routing restored%s%s",
 			  by ? " after a write to " : "", bypath);
 
@@ -718,12 +726,12 @@ int machine_dma_stop(struct machine *m, uint16_t domain, uint8_t bus,
 
 bool mfunc_dma_running(const struct mfunc *f)
 {
-	return f->dma && !any_dma(f->dma->broken, f->dma->nr_broken, true);
+	return f->dma && !any_kind(f->dma->broken, f->dma->nr_broken, true);
 }
 
 bool mfunc_dma_started(const struct mfunc *f)
 {
-	return f->dma;
+	return f->dma != NULL;
 }
 
 size_t machine_nr_dma(const struct machine *m)
@@ -753,7 +761,10 @@ void mdma_free(struct mdmas *d)
 
 /* ---- hooks ---- */
 
-/* Walk the engines on bus and below; lo..hi filters their bus number. */
+/*
+ * Check the engines on bus and below; range, when given, holds two bus
+ * ranges (lo, hi, lo, hi) and only engines whose bus is in one count.
+ */
 static void check_bus(struct mbus *bus, const struct mfunc *by,
 		      const uint8_t range[4])
 {
@@ -796,37 +807,63 @@ bool dma_pre_write(const struct mfunc *f, uint16_t where, int size,
 	return true;
 }
 
-static bool overlaps(const struct dma_pre *pre, uint16_t start, uint16_t end)
-{
-	return pre->where < end && start < pre->where + pre->size;
-}
-
 /*
- * Registers of a bridge that decide what passes it: Command, bus numbers,
- * windows, Bridge Control, and ARI Forwarding Enable (Device Control 2).
+ * Which bits of a register an engine can depend on. Its own function:
+ * Bus Master and Memory Space Enable, the BARs. A PF, for its VFs: the
+ * SR-IOV capability. A bridge above it: Bus Master and Memory Space
+ * Enable, secondary and subordinate bus, memory and prefetchable windows,
+ * ARI Forwarding Enable. (Resets are hooked where they happen.)
  */
-static bool bridge_routing_reg(const struct mfunc *b, const struct dma_pre *pre)
+static uint8_t own_bits(const struct mfunc *f, uint16_t off)
 {
-	return overlaps(pre, PCI_COMMAND, PCI_COMMAND + 2) ||
-	       overlaps(pre, PCI_PRIMARY_BUS, PCI_IO_BASE_UPPER16) ||
-	       overlaps(pre, PCI_INTERRUPT_LINE, PCI_BRIDGE_CONTROL + 2) ||
-	       (b->pcie && overlaps(pre, b->pcie + PCI_EXP_DEVCTL2,
-				    b->pcie + PCI_EXP_DEVCTL2 + 2));
+	if (off == PCI_COMMAND)
+		return PCI_COMMAND_MASTER | PCI_COMMAND_MEMORY;
+	return off >= PCI_BASE_ADDRESS_0 && off <= PCI_BASE_ADDRESS_5 + 3 &&
+	       !f->pf ? 0xff : 0;
 }
 
-/* The engines at or below f that the registers written may affect. */
+static uint8_t sriov_bits(const struct mfunc *pf, uint16_t off)
+{
+	return off >= sriov_pos(pf) &&
+	       off < sriov_pos(pf) + PCI_EXT_CAP_SRIOV_SIZEOF ? 0xff : 0;
+}
+
+static uint8_t bridge_bits(const struct mfunc *b, uint16_t off)
+{
+	if (off == PCI_COMMAND)
+		return PCI_COMMAND_MASTER | PCI_COMMAND_MEMORY;
+	if (off == PCI_SECONDARY_BUS || off == PCI_SUBORDINATE_BUS ||
+	    (off >= PCI_MEMORY_BASE && off < PCI_IO_BASE_UPPER16))
+		return 0xff;
+	if (b->pcie && off == b->pcie + PCI_EXP_DEVCTL2)
+		return PCI_EXP_DEVCTL2_ARI;
+	return 0;
+}
+
+static bool changed(const struct mfunc *f, const struct dma_pre *pre,
+		    uint8_t (*bits)(const struct mfunc *, uint16_t))
+{
+	for (int i = 0; i < pre->size; i++) {
+		uint16_t off = pre->where + i;
+
+		if ((pre->old[i] ^ f->cfg[off]) & bits(f, off))
+			return true;
+	}
+	return false;
+}
+
+/* The engines at or below f that the bits written may affect. */
 static void check_written(struct mfunc *f, const struct dma_pre *pre,
 			  bool moved)
 {
-	if (f->dma)
+	if (f->dma && changed(f, pre, own_bits))
 		evaluate(f->dma, f);
-	/* VFs depend on the PF's bus number and SR-IOV capability only. */
-	if (f->iov && (moved || overlaps(pre, sriov_pos(f),
-					 sriov_pos(f) + PCI_EXT_CAP_SRIOV_SIZEOF)))
+	/* VFs follow the PF's bus number and SR-IOV capability. */
+	if (f->iov && (moved || changed(f, pre, sriov_bits)))
 		for (struct mdma *e = f->bus->dma; e; e = e->bnext)
 			if (e->f->pf == f)
 				evaluate(e, f);
-	if (f->sec && bridge_routing_reg(f, pre))
+	if (f->sec && changed(f, pre, bridge_bits))
 		check_bus(f->sec, f, NULL);
 }
 

@@ -256,13 +256,14 @@ struct mfunc *machine_find_path(struct machine *m, const char *path);
  * machine_dma_stop() is the driver stopping it on purpose (not a
  * disruption): -1 when nothing answers there or no engine was started.
  *
- * Engines are checked when a config write changes a register they may
- * depend on (any register of their own function; a PF's SR-IOV capability
- * or captured bus number for its VFs; an upstream bridge's Command, bus
- * numbers, windows, Bridge Control or ARI Forwarding Enable; a sibling
- * bridge's bus numbers), and on FLR, secondary bus reset, VF disable and
- * machine_reset(). Only engines below the written function are looked at:
- * a write elsewhere costs one test. The conditions:
+ * Engines are checked when a config write changes bits they depend on
+ * (their own function's Bus Master and Memory Space Enable and BARs; for
+ * VFs, the PF's SR-IOV capability and captured bus number; an upstream
+ * bridge's Bus Master and Memory Space Enable, bus numbers, memory
+ * windows and ARI Forwarding Enable; a sibling bridge's bus numbers), and
+ * on FLR, secondary bus reset, VF disable and machine_reset(). Only the
+ * engines below the written function are looked at: a write elsewhere
+ * costs one test. The conditions:
  *   DMA: its own Bus Master Enable (a VF's own; and a VF's index below
  *        NumVFs and its routing ID unchanged), Bus Master Enable of every
  *        bridge up to the host bridge, the BDF given at start within every

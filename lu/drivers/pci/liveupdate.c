@@ -78,6 +78,9 @@ static bool pci_lu_had_incoming;
 /* Handed over but unreadable: keep everything as the hardware has it. */
 static bool pci_lu_safe_mode;
 static enum pci_liveupdate_vf_policy pci_lu_vf_policy = PCI_LU_VFS_CORE;
+/* pci=lu_fault=: guarantees switched off on purpose, for testing */
+static bool pci_lu_fault_master;
+static bool pci_lu_fault_buses;
 
 static int pci_flb_preserve(struct liveupdate_flb_op_args *args);
 static void pci_flb_unpreserve(struct liveupdate_flb_op_args *args);
@@ -105,6 +108,18 @@ void pci_liveupdate_set_vf_policy(const char *str)
 		pci_lu_vf_policy = PCI_LU_VFS_USER;
 	else
 		pr_warn("pci=lu_vfs=%s: expected core or user\n", str);
+}
+
+/* pci=lu_fault=master|buses */
+void pci_liveupdate_set_fault(const char *str)
+{
+	if (!strcmp(str, "master"))
+		pci_lu_fault_master = true;
+	else if (!strcmp(str, "buses"))
+		pci_lu_fault_buses = true;
+	else
+		pr_warn("pci=lu_fault=%s: expected master or buses\n", str);
+	pr_warn("fault injection: %s guarantee switched off\n", str);
 }
 
 bool pci_liveupdate_vfs_by_core(void)
@@ -346,7 +361,7 @@ bool pci_liveupdate_is_outgoing(struct pci_dev *dev)
 {
 	guard(rwsem_read)(&pci_lu_rwsem);
 	WARN_ON_ONCE(dev->liveupdate.outgoing && !dev->liveupdate.frozen);
-	return dev->liveupdate.outgoing;
+	return dev->liveupdate.outgoing && !pci_lu_fault_master;
 }
 
 static int pci_flb_preserve(struct liveupdate_flb_op_args *args)
@@ -582,7 +597,7 @@ bool pci_liveupdate_inherit_bus_numbers(struct pci_bus *bus,
 
 	guard(rwsem_read)(&pci_lu_rwsem);
 	*refuse = false;
-	if (!pci_lu_had_incoming)
+	if (!pci_lu_had_incoming || pci_lu_fault_buses)
 		return false;
 	ser = dev->liveupdate.incoming;
 	if (ser && ser->flags & PCI_DEV_SER_BRIDGE) {

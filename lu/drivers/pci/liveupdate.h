@@ -43,5 +43,6 @@ int pci_liveupdate_adopt_ari(struct pci_dev *dev);
 bool pci_liveupdate_sriov_adopt(struct pci_dev *dev, u16 *num_vfs);
 bool pci_liveupdate_vfs_by_core(void);
 void pci_liveupdate_set_vf_policy(const char *str);
+void pci_liveupdate_set_fault(const char *str);
 
 #endif /* DRIVERS_PCI_LIVEUPDATE_H */
