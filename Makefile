@@ -214,32 +214,53 @@ $(B)/tests/%: tests/%.c tests/simtest.c tests/simtest.h $(HOST_LIB_OBJS) $(B)/h/
 	$(Q)$(CC) $(HOST_CFLAGS) -Itests -no-pie -o $@ $< tests/simtest.c $(HOST_LIB_OBJS) \
 		$(B)/h/default-topo.o $(B)/kernel-world.o -Wl,-T,pci-core/initcalls.ld -Wl,-z,noexecstack $(HOST_LIBS) -lcmocka
 
-verify-kernel: $(B)/kernel-world.o
-	$(Q)tests/verify-kernel.sh $(KTARBALL) $(KSRC) $(KFILES)
-	$(Q)tests/verify-overlay.sh $(KSRC) $(OVL) lu $(PATCHES)
+# The checks below leave a stamp per input, so make check re-proves only
+# what changed (a kernel file, the series, a source file) since last time.
+$(B)/.verified-kernel: $(STAMP_EXTRACT) pci-core/kernel-files.txt tests/verify-kernel.sh
+	$(Q)tests/verify-kernel.sh $(KTARBALL) $(KSRC) $(KFILES) > $@.log || { cat $@.log; exit 1; }
+	$(Q)tail -1 $@.log && touch $@
+
+$(B)/.verified-overlay: $(STAMP_OVERLAY) tests/verify-overlay.sh
+	$(Q)tests/verify-overlay.sh $(KSRC) $(OVL) lu $(PATCHES) > $@.log || { cat $@.log; exit 1; }
+	$(Q)tail -1 $@.log && touch $@
+
+verify-kernel: $(B)/.verified-kernel $(B)/.verified-overlay
+	$(Q)cat $(B)/.verified-kernel.log $(B)/.verified-overlay.log
 
 stubs-check: $(B)/stubs.txt
 	$(Q)diff -u pci-core/stubs.txt $(B)/stubs.txt || { \
 		echo "The abort-on-call stub list changed: review build/stubs.txt and"; \
 		echo "copy it to pci-core/stubs.txt if the change is intended."; exit 1; }
 
-# Kernel-side code follows kernel coding style (shims standing in for
-# kernel code, the kernel-world glue; lu/ and lu/patches/ with issue #5).
-# The patch series is checked as linux-pci would see it: from inside the
-# tree, so checkpatch knows the documented parameters.
+# Kernel-side code follows kernel coding style: shims standing in for
+# kernel code, the kernel-world glue, lu/ and its simulated drivers. The
+# patch series is checked as linux-pci would see it: from inside the tree,
+# so checkpatch knows the documented parameters.
 KSTYLE_SRCS := $(wildcard shim/*.c shim/*.h shim/include/sim/*.h \
 		shim/include/linux/*.h shim/include/linux/kho/abi/*.h pci-core/*.c) \
 	       $(LU_TREE) $(SIMDRV_SRCS) $(wildcard lu/sim-drivers/*.h)
-checkpatch: $(STAMP_EXTRACT)
-	$(Q)fail=0; for f in $(KSTYLE_SRCS); do \
-		out=$$($(KSRC)/scripts/checkpatch.pl --strict --no-tree -q --terse -f $$f) || { echo "$$out"; fail=1; }; \
-	done; for p in $(abspath $(PATCHES)); do \
-		out=$$(cd $(KSRC) && scripts/checkpatch.pl --strict -q --terse $$p) || { echo "$$out"; fail=1; }; \
-	done; [ $$fail = 0 ] && echo "checkpatch --strict: clean ($(words $(KSTYLE_SRCS)) files, $(words $(PATCHES)) patches)"
+KSTYLE_OK   := $(patsubst %,$(B)/checkpatch/%.ok,$(KSTYLE_SRCS) $(PATCHES))
+
+$(B)/checkpatch/lu/patches/%.ok: lu/patches/% $(STAMP_EXTRACT)
+	@mkdir -p $(@D)
+	$(Q)cd $(KSRC) && scripts/checkpatch.pl --strict -q --terse $(abspath $<)
+	$(Q)touch $@
+
+$(B)/checkpatch/%.ok: % $(STAMP_EXTRACT)
+	@mkdir -p $(@D)
+	$(Q)$(KSRC)/scripts/checkpatch.pl --strict --no-tree -q --terse -f $<
+	$(Q)touch $@
+
+checkpatch: $(KSTYLE_OK)
+	@echo "checkpatch --strict: clean ($(words $(KSTYLE_SRCS)) files, $(words $(PATCHES)) patches)"
 
 check: $(B)/pcisim $(TEST_BINS)
-	$(Q)$(MAKE) -s verify-kernel stubs-check checkpatch
+	$(Q)$(MAKE) -s $(B)/.verified-kernel $(B)/.verified-overlay stubs-check checkpatch
 	$(Q)tests/run-tests.sh $(TEST_BINS)
+
+# Fuzzing, coverage and sanitizers (#6), benchmarks (#7): their own files.
+-include fuzz/fuzz.mk
+-include bench/bench.mk
 
 clean:
 	rm -rf $(B)/k $(B)/ks $(B)/h $(B)/tests $(B)/*.o $(B)/stubs.* $(B)/pcisim
