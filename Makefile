@@ -18,9 +18,15 @@ CC         := gcc
 LD         := ld
 OBJCOPY    := objcopy
 JOBS       ?= 2
+# Variant builds (SANITIZE=1, COVERAGE=1, AFL=1: fuzz/variant.mk, #6) pick
+# their own build directory, compiler and the EXTRA_* flags below.
+EXTRA_KCFLAGS ?=
+EXTRA_HCFLAGS ?=
+EXTRA_LDFLAGS ?=
+-include fuzz/variant.mk
 
 DEB_PACKAGES := linux-source-$(KVER) flex bison bc libelf-dev libssl-dev \
-		libcmocka-dev libpciaccess-dev libfdt-dev pciutils gcc make \
+		libcmocka-dev libpciaccess-dev libfdt-dev pciutils sparse gcc make \
 		xz-utils python3 graphviz
 
 # PCI Live Update: lu/ holds new kernel files (placed in the tree at the
@@ -55,7 +61,7 @@ KFLAGS_FILE   := $(B)/kflags.txt
 KFLAGS     = $(file < $(KFLAGS_FILE))
 SHIM_INC   = -I$(OVL)/drivers/pci -I$(KSRC)/drivers/pci -I$(KSRC)/drivers/base
 
-.PHONY: all run check help clean distclean deps verify-kernel stubs-check checkpatch
+.PHONY: all run check help clean distclean deps verify-kernel stubs-check checkpatch kbuild-check
 all: $(B)/pcisim
 
 help:
@@ -66,6 +72,7 @@ help:
 	@echo '  verify-kernel   prove the compiled kernel files are byte-for-byte the tarball'"'"'s'
 	@echo '  stubs-check     fail if the abort-on-call stub list differs from pci-core/stubs.txt'
 	@echo '  checkpatch      scripts/checkpatch.pl --strict over the kernel-side code'
+	@echo '  kbuild-check    build lu/ and the patched files with Kbuild, W=1 and sparse'
 	@echo '  clean           remove objects, keep the configured kernel tree'
 	@echo '  distclean       remove build/ entirely'
 	@echo 'Options:'
@@ -144,7 +151,7 @@ ksrc_of = $(if $(wildcard $(OVL)/$(1)),$(OVL),$(KSRC))
 $(B)/k/%.o: $(KFLAGS_FILE) $(STAMP_OVERLAY)
 	@echo "  KCC     $*.c$(if $(wildcard $(OVL)/$*.c), (overlay))"
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(KFLAGS) $(KEXTRA) -I$(call ksrc_of,$*.c)/$(dir $*) -I$(KSRC)/$(dir $*) \
+	$(Q)$(CC) $(KFLAGS) $(EXTRA_KCFLAGS) $(KEXTRA) -I$(call ksrc_of,$*.c)/$(dir $*) -I$(KSRC)/$(dir $*) \
 		-DKBUILD_MODFILE='"$*"' \
 		-DKBUILD_BASENAME='"$(call kname,$*)"' -DKBUILD_MODNAME='"$(call kname,$*)"' \
 		-D__KBUILD_MODNAME=kmod_$(call kname,$*) -MMD -MF $(@:.o=.d) \
@@ -153,7 +160,7 @@ $(B)/k/%.o: $(KFLAGS_FILE) $(STAMP_OVERLAY)
 $(B)/ks/%.o: %.c $(KFLAGS_FILE) $(STAMP_OVERLAY)
 	@echo "  KCC     $<"
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(KFLAGS) $(SHIM_INC) -DKBUILD_MODFILE='"$*"' \
+	$(Q)$(CC) $(KFLAGS) $(EXTRA_KCFLAGS) $(SHIM_INC) -DKBUILD_MODFILE='"$*"' \
 		-DKBUILD_BASENAME='"$(call kname,$*)"' -DKBUILD_MODNAME='"$(call kname,$*)"' \
 		-D__KBUILD_MODNAME=kmod_$(call kname,$*) -MMD -MF $(@:.o=.d) -c $< -o $@
 
@@ -162,8 +169,11 @@ $(B)/kernel-pass1.o: $(KOBJS) $(SHIM_OBJS)
 	$(Q)$(LD) -r -o $@ $^
 
 # Still-missing symbols become abort-on-call stubs; the list is checked in.
+# Runtimes of instrumented variant builds (sanitizers, gcov, AFL++) are not
+# kernel symbols: they come from the host's libraries at the final link.
+INSTR_SYMS := ^(__asan_|__ubsan_|__gcov_|__afl_|__sanitizer_|__cmplog_)
 $(B)/stubs.txt: $(B)/kernel-pass1.o pci-core/host-symbols.txt
-	$(Q)nm -u $< | awk '{print $$2}' | sort -u | \
+	$(Q)nm -u $< | awk '{print $$2}' | grep -Ev '$(INSTR_SYMS)' | sort -u | \
 		grep -vxF -f <(sed -e 's/#.*//' -e '/^$$/d' pci-core/host-symbols.txt) > $@ || true
 
 $(B)/stubs.c: $(B)/stubs.txt pci-core/gen-stubs.sh
@@ -183,7 +193,7 @@ $(B)/kernel-world.o: $(B)/kernel-pass1.o $(B)/stubs.o
 $(B)/h/%.o: %.c | $(B)/.stamp-deps
 	@echo "  CC      $<"
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MF $(@:.o=.d) -c $< -o $@
+	$(Q)$(CC) $(HOST_CFLAGS) $(EXTRA_HCFLAGS) -MMD -MF $(@:.o=.d) -c $< -o $@
 
 # The built-in default topology travels inside the binary.
 $(B)/h/default-topo.o: topo/examples/default.topo
@@ -193,7 +203,7 @@ $(B)/h/default-topo.o: topo/examples/default.topo
 $(B)/pcisim: $(HOST_OBJS) $(B)/h/default-topo.o $(B)/kernel-world.o pci-core/initcalls.ld
 	@echo "  LINK    $@"
 	$(Q)$(CC) -no-pie -g -o $@ $(HOST_OBJS) $(B)/h/default-topo.o $(B)/kernel-world.o \
-		-Wl,-T,pci-core/initcalls.ld -Wl,-z,noexecstack $(HOST_LIBS)
+		-Wl,-T,pci-core/initcalls.ld -Wl,-z,noexecstack $(EXTRA_LDFLAGS) $(HOST_LIBS)
 
 # ---- Run and check ---------------------------------------------------------
 # make run: the full live update on the built-in default topology: an
@@ -211,8 +221,9 @@ run: $(B)/pcisim
 $(B)/tests/%: tests/%.c tests/simtest.c tests/simtest.h $(HOST_LIB_OBJS) $(B)/h/default-topo.o $(B)/kernel-world.o
 	@echo "  CC      $@"
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(HOST_CFLAGS) -Itests -no-pie -o $@ $< tests/simtest.c $(HOST_LIB_OBJS) \
-		$(B)/h/default-topo.o $(B)/kernel-world.o -Wl,-T,pci-core/initcalls.ld -Wl,-z,noexecstack $(HOST_LIBS) -lcmocka
+	$(Q)$(CC) $(HOST_CFLAGS) $(EXTRA_HCFLAGS) -Itests -no-pie -o $@ $< tests/simtest.c $(HOST_LIB_OBJS) \
+		$(B)/h/default-topo.o $(B)/kernel-world.o -Wl,-T,pci-core/initcalls.ld -Wl,-z,noexecstack \
+		$(EXTRA_LDFLAGS) $(HOST_LIBS) -lcmocka
 
 # The checks below leave a stamp per input, so make check re-proves only
 # what changed (a kernel file, the series, a source file) since last time.
@@ -253,6 +264,12 @@ $(B)/checkpatch/%.ok: % $(STAMP_EXTRACT)
 
 checkpatch: $(KSTYLE_OK)
 	@echo "checkpatch --strict: clean ($(words $(KSTYLE_SRCS)) files, $(words $(PATCHES)) patches)"
+
+# lu/ as kernel code: Kbuild, W=1, sparse (Debian's package).
+kbuild-check: $(STAMP_OVERLAY)
+	$(Q)command -v sparse >/dev/null || { echo "kbuild-check needs sparse: apt-get install sparse"; exit 1; }
+	$(Q)pci-core/kbuild-check.sh $(KSRC) $(OVL) $(abspath shim/include) \
+		$(abspath pci-core/pcisim.config) $(ABS_B)/kbuild-check
 
 check: $(B)/pcisim $(TEST_BINS)
 	$(Q)$(MAKE) -s $(B)/.verified-kernel $(B)/.verified-overlay stubs-check checkpatch

@@ -353,6 +353,31 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 	 * with pci=lu_vfs=user it enables their VFs again (which adopts the
 	 * running ones) before it can retrieve a VF.
 	 */
+	/*
+	 * With lu_vfs=user and only VFs preserved, user space brings their
+	 * PF's driver and VFs back before it can retrieve them.
+	 */
+	for (size_t i = 0; vfs_by_user && i < np; i++) {
+		const struct sim_pci_info *x = find(&before, pd[i].bdf), *pf;
+		char drv[32] = "";
+
+		if (!x || !x->is_virtfn)
+			continue;
+		pf = parent_of(&before, x);
+		if (!pf)
+			continue;
+		sim_lu_driver_of(pf->domain, pf->bus, pf->devfn, drv, sizeof(drv));
+		if (drv[0])
+			continue;
+		r = sim_lu_bind(pf->domain, pf->bus, pf->devfn, "pcisim-pf");
+		r = r ?: sim_lu_enable_vfs(pf->domain, pf->bus, pf->devfn,
+					   (int)pf->sriov_num);
+		if (r) {
+			printf("FAIL %s: bringing back its PF %s and VFs: %d\n",
+			       pd[i].bdf, pf->name, r);
+			failures++;
+		}
+	}
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < np; i++) {
 			const struct sim_pci_info *x = find(&before, pd[i].bdf);

@@ -8,7 +8,9 @@
 #   -mcmodel=kernel               kernel addresses live in the top 2 GiB;
 #                                 we link an ordinary -no-pie executable.
 #   -mpreferred-stack-boundary=3  kernel code calls into libc (memcpy...),
-#                                 which expects the 16-byte ABI alignment.
+#   -mstack-alignment=8           which expects the 16-byte ABI alignment
+#                                 (the second spelling is clang's, for the
+#                                 LLVM=1 tree of the AFL=1 build, #6).
 #   -mskip-rax-setup              keeps varargs calls ABI-compatible.
 #   -fno-asynchronous-unwind-tables  keep .eh_frame so gdb can unwind.
 #   -fomit-frame-pointer          replaced by -fno-omit-frame-pointer.
@@ -23,13 +25,13 @@ skip=0
 for w in $line; do
 	if [ $skip = 1 ]; then skip=0; continue; fi
 	case "$w" in
-	gcc|*-gcc) ;;
+	gcc|*-gcc|clang|*/clang) ;;
 	-Wp,-MMD,*|-c) ;;
 	-o) skip=1 ;;
 	*.c) ;;
 	-DKBUILD_*|-D__KBUILD_MODNAME=*) ;;
 	-I"$ksrc"/drivers/pci|-Idrivers/pci) ;;
-	-mcmodel=kernel|-mpreferred-stack-boundary=*|-mskip-rax-setup) ;;
+	-mcmodel=kernel|-mpreferred-stack-boundary=*|-mstack-alignment=*|-mskip-rax-setup) ;;
 	-fno-asynchronous-unwind-tables|-fomit-frame-pointer) ;;
 	-I./*) out="$out -I$kobj/${w#-I./}" ;;
 	-include) out="$out -include" ;;

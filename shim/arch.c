@@ -23,8 +23,14 @@
 #include <linux/tracepoint.h>
 #include <asm/current.h>
 
-/* The one task that ever runs. */
-static struct task_struct sim_task;
+/*
+ * The one task that ever runs. Like init_task (init/init_task.c) it holds
+ * references, so get/put_task_struct(current) (klist_remove() when a
+ * driver is unbound) never see a count of zero.
+ */
+static struct task_struct sim_task = {
+	.usage = REFCOUNT_INIT(2),
+};
 
 DEFINE_PER_CPU_ALIGNED(struct pcpu_hot, pcpu_hot) = {
 	.current_task = &sim_task,

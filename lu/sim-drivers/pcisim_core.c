@@ -364,7 +364,8 @@ int pcisim_bind(struct pci_dev *pdev, const char *name)
 			return -EBUSY;
 		device_release_driver(dev);
 	}
-	err = device_set_driver_override(dev, name);
+	/* "" clears it (NULL is refused) */
+	err = device_set_driver_override(dev, name ? name : "");
 	if (err || !name)
 		return err;
 	if (pdev->driver)

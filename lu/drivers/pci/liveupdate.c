@@ -672,13 +672,25 @@ void pci_liveupdate_add_device(struct pci_dev *dev)
 		pci_err(dev, "could not recreate its %u preserved VFs\n", num_vfs);
 }
 
-bool pci_liveupdate_may_autoprobe(struct pci_dev *dev)
+/**
+ * pci_liveupdate_was_preserved - did a driver preserve this very device?
+ * @dev: the device
+ *
+ * Unlike pci_liveupdate_is_incoming(), false for the bridges above a
+ * preserved device and for the PF of preserved VFs. True until finish.
+ */
+bool pci_liveupdate_was_preserved(struct pci_dev *dev)
 {
-	guard(rwsem_read)(&pci_lu_rwsem);
-	return !dev->liveupdate.incoming ||
-	       !(dev->liveupdate.incoming->flags & PCI_DEV_SER_PRESERVED) ||
-	       device_has_driver_override(&dev->dev);
+	bool ret;
+
+	down_read(&pci_lu_rwsem);
+	ret = dev->liveupdate.incoming &&
+	      dev->liveupdate.incoming->flags & PCI_DEV_SER_PRESERVED;
+	up_read(&pci_lu_rwsem);
+	return ret;
 }
+EXPORT_SYMBOL_GPL(pci_liveupdate_was_preserved);
+
 
 int pci_liveupdate_enable_adopted_acs_controls(struct pci_dev *dev)
 {

@@ -32,8 +32,6 @@ void pci_liveupdate_add_device(struct pci_dev *dev);
 void pci_liveupdate_freeze(struct pci_dev *dev);
 bool pci_liveupdate_is_outgoing(struct pci_dev *dev);
 
-/* pci-driver.c: may a driver probe this device without driver_override? */
-bool pci_liveupdate_may_autoprobe(struct pci_dev *dev);
 
 /* pci.c: ACS Control and ARI Forwarding Enable left as they were */
 int pci_liveupdate_enable_adopted_acs_controls(struct pci_dev *dev);

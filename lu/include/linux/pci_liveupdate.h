@@ -46,6 +46,7 @@ int pci_liveupdate_preserve(struct pci_dev *dev);
 void pci_liveupdate_unpreserve(struct pci_dev *dev);
 void pci_liveupdate_finish(struct pci_dev *dev);
 bool pci_liveupdate_is_incoming(struct pci_dev *dev);
+bool pci_liveupdate_was_preserved(struct pci_dev *dev);
 void pci_liveupdate_print_list(bool outgoing);
 
 #endif /* _LINUX_PCI_LIVEUPDATE_H */
