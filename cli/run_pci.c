@@ -19,26 +19,51 @@
 
 #include "cli.h"
 #include "machine.h"
+#include "phase.h"
 #include "run.h"
 #include "sim/host_abi.h"
 
 #define SESSION		"pcisim-run"
 
+/*
+ * The kernel's devices, in the order it walks them, with an index by
+ * domain/bus/devfn: a run over a million functions looks each one up
+ * in O(log n), never with a scan of the list.
+ */
 struct devs {
 	struct sim_pci_info *v;
-	size_t n;
+	size_t n, cap;
+	uint64_t *idx;			/* key << 24 | position, sorted */
 };
+
+static uint64_t dev_key(unsigned int domain, unsigned int bus,
+			unsigned int devfn)
+{
+	return (uint64_t)domain << 16 | bus << 8 | devfn;
+}
 
 static int collect(const struct sim_pci_info *info, void *ctx)
 {
 	struct devs *d = ctx;
-	struct sim_pci_info *v = realloc(d->v, (d->n + 1) * sizeof(*v));
 
-	if (!v)
-		return -1;
-	d->v = v;
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 1024;
+		struct sim_pci_info *v = realloc(d->v, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		d->v = v;
+		d->cap = cap;
+	}
 	d->v[d->n++] = *info;
 	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
 }
 
 static struct devs snapshot(void)
@@ -46,15 +71,49 @@ static struct devs snapshot(void)
 	struct devs d = { 0 };
 
 	sim_pci_visit_devs(collect, &d);
+	d.idx = malloc((d.n ? d.n : 1) * sizeof(*d.idx));
+	if (!d.idx) {
+		fprintf(stderr, "pcisim run: out of memory\n");
+		exit(EXIT_CHECK_FAILED);
+	}
+	for (size_t i = 0; i < d.n; i++)
+		d.idx[i] = dev_key(d.v[i].domain, d.v[i].bus, d.v[i].devfn) << 24 | i;
+	qsort(d.idx, d.n, sizeof(*d.idx), cmp_u64);
 	return d;
+}
+
+static void devs_free(struct devs *d)
+{
+	free(d->v);
+	free(d->idx);
+	memset(d, 0, sizeof(*d));
+}
+
+static const struct sim_pci_info *find_key(const struct devs *d, uint64_t key)
+{
+	size_t lo = 0, hi = d->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		uint64_t k = d->idx[mid] >> 24;
+
+		if (k < key)
+			lo = mid + 1;
+		else if (k > key)
+			hi = mid;
+		else
+			return &d->v[d->idx[mid] & 0xffffff];
+	}
+	return NULL;
 }
 
 static const struct sim_pci_info *find(const struct devs *d, const char *bdf)
 {
-	for (size_t i = 0; i < d->n; i++)
-		if (!strcmp(d->v[i].name, bdf))
-			return &d->v[i];
-	return NULL;
+	unsigned int dom, bus, dev, fn;
+
+	if (sscanf(bdf, "%x:%x:%x.%x", &dom, &bus, &dev, &fn) != 4)
+		return NULL;
+	return find_key(d, dev_key(dom, bus, dev << 3 | fn));
 }
 
 /* What x depends on: a VF's PF, else the bridge above it. */
@@ -69,11 +128,7 @@ static const struct sim_pci_info *parent_of(const struct devs *d,
 	} else if (!x->has_parent) {
 		return NULL;
 	}
-	for (size_t i = 0; i < d->n; i++)
-		if (d->v[i].domain == x->domain && d->v[i].bus == bus &&
-		    d->v[i].devfn == devfn)
-			return &d->v[i];
-	return NULL;
+	return find_key(d, dev_key(x->domain, bus, devfn));
 }
 
 static int parse_bdf(const char *s, struct run_dev *rd)
@@ -147,7 +202,7 @@ int run_enable_vfs(void)
 			ret = r;
 		}
 	}
-	free(d.v);
+	devs_free(&d);
 	return ret;
 }
 
@@ -171,6 +226,8 @@ static int run_preserve(struct run_dev *pd, size_t np, struct devs *before)
 		const struct sim_pci_info *x = find(before, pd[i].bdf);
 		int r;
 
+		if (phase_tty() && i % 1024 == 0)
+			fprintf(stderr, "\rpcisim: preserving %zu of %zu ", i, np);
 		if (!x) {
 			printf("FAIL: %s: no such device to preserve\n", pd[i].bdf);
 			failures++;
@@ -200,29 +257,79 @@ static int run_preserve(struct run_dev *pd, size_t np, struct devs *before)
 static void print_device_list(struct run_dev *pd, size_t np,
 			      const struct devs *d)
 {
+	const char **role = calloc(d->n ? d->n : 1, sizeof(*role));
+
+	if (!role)
+		return;
+	/* each preserved device, then up its path: the first role stays */
+	for (size_t j = 0; j < np; j++) {
+		const struct sim_pci_info *p = find(d, pd[j].bdf);
+
+		if (p)
+			role[p - d->v] = "preserved";
+	}
+	for (size_t j = 0; j < np; j++) {
+		const struct sim_pci_info *p = find(d, pd[j].bdf);
+
+		for (const struct sim_pci_info *u = p ? parent_of(d, p) : NULL;
+		     u && !role[u - d->v]; u = parent_of(d, u))
+			role[u - d->v] = u->is_bridge ?
+					 "bridge above a preserved device" :
+					 "PF of a preserved VF";
+	}
 	printf("live-update device list (walked down from the host bridges):\n");
 	for (size_t i = 0; i < d->n; i++) {
 		const struct sim_pci_info *x = &d->v[i];
-		const char *role = NULL;
 
-		for (size_t j = 0; j < np && !role; j++) {
-			const struct sim_pci_info *p = find(d, pd[j].bdf);
-
-			if (p == x) {
-				role = "preserved";
-				break;
-			}
-			for (const struct sim_pci_info *u = p ? parent_of(d, p) : NULL;
-			     u && !role; u = parent_of(d, u))
-				if (u == x)
-					role = x->is_bridge ?
-					       "bridge above a preserved device" :
-					       "PF of a preserved VF";
-		}
-		if (role)
+		if (role[i])
 			printf("  %s [%04x:%04x] %s\n", x->name, x->vendor,
-			       x->device, role);
+			       x->device, role[i]);
 	}
+	free(role);
+}
+
+/*
+ * The VFs of each PF, by the PF's key: key << 24 | position of the VF,
+ * sorted, so the VFs of one PF are a range found in O(log n).
+ */
+struct vf_index {
+	uint64_t *v;
+	size_t n;
+};
+
+static struct vf_index vf_index_of(const struct devs *d)
+{
+	struct vf_index x = { malloc((d->n ? d->n : 1) * sizeof(*x.v)), 0 };
+
+	for (size_t i = 0; x.v && i < d->n; i++)
+		if (d->v[i].is_virtfn)
+			x.v[x.n++] = dev_key(d->v[i].domain, d->v[i].physfn_bus,
+					     d->v[i].physfn_devfn) << 24 | i;
+	if (x.v)
+		qsort(x.v, x.n, sizeof(*x.v), cmp_u64);	/* VFs stay in walk order */
+	return x;
+}
+
+/* The VFs of pf: positions in d of first .. *end (exclusive) in x. */
+static size_t vfs_of(const struct vf_index *x, const struct sim_pci_info *pf,
+		     size_t *end)
+{
+	uint64_t key = dev_key(pf->domain, pf->bus, pf->devfn);
+	size_t lo = 0, hi = x->n, first;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (x->v[mid] >> 24 < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	while (lo < x->n && x->v[lo] >> 24 == key)
+		lo++;
+	*end = lo;
+	return first;
 }
 
 /* Every function of the path of dev: itself and the bridges above it. */
@@ -276,7 +383,7 @@ static int check_path(struct machine *m, struct run_dev *rd,
 }
 
 static int check_vfs(struct run_dev *rd, const struct devs *b,
-		     const struct devs *a)
+		     const struct vf_index *bvf, const struct devs *a)
 {
 	const struct sim_pci_info *x = find(b, rd->bdf), *y = find(a, rd->bdf);
 	int bad = 0;
@@ -289,12 +396,9 @@ static int check_vfs(struct run_dev *rd, const struct devs *b,
 		bad++;
 	}
 	/* the same VFs at the same BDFs */
-	for (size_t i = 0; i < b->n; i++) {
-		const struct sim_pci_info *vf = &b->v[i];
+	for (size_t end, i = vfs_of(bvf, x, &end); i < end; i++) {
+		const struct sim_pci_info *vf = &b->v[bvf->v[i] & 0xffffff];
 
-		if (!vf->is_virtfn || vf->domain != x->domain ||
-		    vf->physfn_bus != x->bus || vf->physfn_devfn != x->devfn)
-			continue;
 		if (!find(a, vf->name)) {
 			printf("FAIL %s: its VF %s is gone after kexec\n", rd->bdf,
 			       vf->name);
@@ -304,6 +408,10 @@ static int check_vfs(struct run_dev *rd, const struct devs *b,
 	return bad;
 }
 
+/*
+ * DMA disruptions and resets of the device, and any moment its BARs
+ * stopped decoding where they were (peer-to-peer and doorbells break).
+ */
 static int count_disruptions(struct machine *m, size_t mark,
 			     const struct devs *b, struct run_dev *rd)
 {
@@ -313,11 +421,12 @@ static int count_disruptions(struct machine *m, size_t mark,
 	for (size_t i = mark; x && i < machine_nr_events(m); i++) {
 		const struct mevent *e = machine_event(m, i);
 
-		if (e->kind != MEV_DMA_DISRUPTED && e->kind != MEV_RESET)
+		if (e->kind != MEV_DMA_DISRUPTED && e->kind != MEV_RESET &&
+		    e->kind != MEV_BAR_ROUTING_BROKEN)
 			continue;
 		if (strcmp(e->bdf, x->name))
 			continue;
-		printf("FAIL %s: DMA %s at %" PRIu64 " ns: %s\n", rd->bdf,
+		printf("FAIL %s: %s at %" PRIu64 " ns: %s\n", rd->bdf,
 		       mevent_kind_name(e->kind), e->time_ns, e->what);
 		n++;
 	}
@@ -329,13 +438,15 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 		  int kexec_nr)
 {
 	struct devs before, after;
+	struct vf_index bvf, avf;
 	size_t mark;
 	uint64_t t0;
 	int failures = 0, r;
 
+	phase_begin("preserve");
 	before = snapshot();
 	failures += run_preserve(pd, np, &before);
-	free(before.v);
+	devs_free(&before);
 	before = snapshot();	/* with the drivers bound */
 	print_device_list(pd, np, &before);
 
@@ -344,9 +455,10 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 	r = cli_kexec(m, cmdline);
 	if (r) {
 		printf("FAIL kexec %d: kexec failed: %d\n", kexec_nr, r);
-		free(before.v);
+		devs_free(&before);
 		return failures + 1;
 	}
+	phase_begin("restore");
 
 	/*
 	 * User space in the new kernel takes the devices back: PFs first;
@@ -410,7 +522,10 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 	}
 	if (enable_vfs)
 		failures += run_enable_vfs() ? 1 : 0;
+	phase_begin("check");
 	after = snapshot();
+	bvf = vf_index_of(&before);
+	avf = vf_index_of(&after);
 
 	for (size_t i = 0; i < np; i++) {
 		const struct sim_pci_info *y = find(&after, pd[i].bdf);
@@ -418,7 +533,7 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 		int bad = 0, dis;
 
 		bad += check_path(m, &pd[i], &before, &after);
-		bad += check_vfs(&pd[i], &before, &after);
+		bad += check_vfs(&pd[i], &before, &bvf, &after);
 		dis = count_disruptions(m, mark, &before, &pd[i]);
 		bad += dis;
 		if (y)
@@ -429,20 +544,19 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 			       pd[i].bdf, drv, pd[i].driver);
 			bad++;
 		}
-		printf("  %s: BDF %s -> %s, bus master %s, %d DMA disruption(s), driver %s",
+		printf("  %s: BDF %s -> %s, bus master %s, %d DMA/BAR disruption(s), driver %s",
 		       pd[i].bdf, pd[i].bdf, y ? y->name : "(gone)",
 		       y && bus_master_on(m, y) ? "kept" : "LOST", dis,
 		       drv[0] ? drv : "(none)");
 		if (y && y->sriov_total) {
 			const char *first = NULL, *last = NULL;
 
-			for (size_t k = 0; k < after.n; k++)
-				if (after.v[k].is_virtfn &&
-				    after.v[k].physfn_bus == y->bus &&
-				    after.v[k].physfn_devfn == y->devfn) {
-					first = first ? first : after.v[k].name;
-					last = after.v[k].name;
-				}
+			for (size_t end, k = vfs_of(&avf, y, &end); k < end; k++) {
+				const char *name = after.v[avf.v[k] & 0xffffff].name;
+
+				first = first ? first : name;
+				last = name;
+			}
 			printf(", %u VFs", y->sriov_num);
 			if (first)
 				printf(" %s..%s", first, last);
@@ -468,7 +582,9 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 		       kexec_nr, sim_kho_leaked_pages());
 		failures++;
 	}
-	free(before.v);
-	free(after.v);
+	devs_free(&before);
+	devs_free(&after);
+	free(bvf.v);
+	free(avf.v);
 	return failures;
 }

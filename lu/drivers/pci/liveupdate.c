@@ -408,8 +408,9 @@ static int pci_flb_retrieve(struct liveupdate_flb_op_args *args)
 
 	folio = kho_restore_folio(args->data);
 	if (!folio) {
+		/* there was PCI data, but not where it says: corrupt */
 		pr_err("incoming pci_ser at %#llx was not preserved\n", args->data);
-		return -ENOENT;
+		return -EINVAL;
 	}
 	in = kzalloc(sizeof(*in), GFP_KERNEL);
 	if (!in) {
@@ -535,6 +536,7 @@ void pci_liveupdate_setup_device(struct pci_dev *dev)
 	dev->liveupdate.incoming = ser;
 	dev->liveupdate.was_incoming = true;
 	dev->liveupdate.acs_ctrl = ser->acs_ctrl;
+	xa_set_mark(&in->devices, pci_lu_dev_key(dev), XA_MARK_0);
 	if (ser->flags & PCI_DEV_SER_PRESERVED)
 		pci_info(dev, "preserved by the previous kernel\n");
 }
@@ -591,12 +593,13 @@ EXPORT_SYMBOL_GPL(pci_liveupdate_finish);
 
 bool pci_liveupdate_inherit_bus_numbers(struct pci_bus *bus,
 					struct pci_dev *dev, bool broken,
-					bool *refuse)
+					bool *refuse, int *max_bus)
 {
 	struct pci_dev_ser *ser;
 
 	guard(rwsem_read)(&pci_lu_rwsem);
 	*refuse = false;
+	*max_bus = 0;
 	if (!pci_lu_had_incoming || pci_lu_fault_buses)
 		return false;
 	ser = dev->liveupdate.incoming;
@@ -610,6 +613,8 @@ bool pci_liveupdate_inherit_bus_numbers(struct pci_bus *bus,
 				ser->secondary, ser->subordinate,
 				(buses >> 8) & 0xff, (buses >> 16) & 0xff);
 			*refuse = true;
+			/* nobody else may be numbered into its range */
+			*max_bus = ser->subordinate;
 		}
 	}
 	return true;
@@ -691,7 +696,6 @@ bool pci_liveupdate_was_preserved(struct pci_dev *dev)
 }
 EXPORT_SYMBOL_GPL(pci_liveupdate_was_preserved);
 
-
 int pci_liveupdate_enable_adopted_acs_controls(struct pci_dev *dev)
 {
 	if (!dev->liveupdate.was_incoming || !dev->acs_cap)
@@ -718,12 +722,125 @@ bool pci_liveupdate_sriov_adopt(struct pci_dev *dev, u16 *num_vfs)
 	struct pci_dev_ser *ser;
 
 	guard(rwsem_read)(&pci_lu_rwsem);
+	if (pci_lu_safe_mode) {
+		/* nothing can be identified: keep any VFs the hardware runs */
+		int pos = pci_find_ext_capability(dev, PCI_EXT_CAP_ID_SRIOV);
+		u16 ctrl = 0;
+
+		if (!pos)
+			return false;
+		pci_read_config_word(dev, pos + PCI_SRIOV_CTRL, &ctrl);
+		pci_read_config_word(dev, pos + PCI_SRIOV_NUM_VF, num_vfs);
+		return (ctrl & PCI_SRIOV_CTRL_VFE) && *num_vfs;
+	}
 	ser = dev->liveupdate.incoming;
 	if (!ser || !(ser->flags & PCI_DEV_SER_SRIOV) || !ser->sriov_num_vfs ||
 	    !(ser->sriov_ctrl & PCI_SRIOV_CTRL_VFE))
 		return false;
 	*num_vfs = ser->sriov_num_vfs;
 	return true;
+}
+
+/* Set a resource from what the previous kernel recorded for it. */
+static void pci_lu_set_res(struct pci_dev *dev, int i,
+			   const struct pci_res_ser *r, u64 size)
+{
+	struct resource *res = &dev->resource[i];
+
+	res->name = pci_name(dev);
+	res->flags = r->flags;
+	res->start = r->start;
+	res->end = size ? r->start + size - 1 : r->end;
+	if (res->flags && size)
+		pci_info(dev, "%s %pR: kept from before the live update\n",
+			 pci_resource_name(dev, i), res);
+}
+
+/* probe.c pci_read_bases(): the BARs of a preserved device, unprobed */
+bool pci_liveupdate_read_bases(struct pci_dev *dev, unsigned int howmany,
+			       int rom)
+{
+	struct pci_dev_ser *ser;
+	unsigned int i;
+
+	guard(rwsem_read)(&pci_lu_rwsem);
+	ser = dev->liveupdate.incoming;
+	if (!ser)
+		return false;
+	for (i = 0; i < howmany; i++)
+		pci_lu_set_res(dev, i, &ser->res[i],
+			       ser->res[i].end - ser->res[i].start + 1);
+	if (rom) {
+		const struct pci_res_ser *r = &ser->res[PCI_ROM_RESOURCE];
+
+		dev->rom_base_reg = rom;
+		pci_lu_set_res(dev, PCI_ROM_RESOURCE, r, r->end - r->start + 1);
+	}
+	return true;
+}
+
+/* iov.c sriov_init(): one VF BAR of a PF whose VFs are kept (per VF) */
+bool pci_liveupdate_read_iov_base(struct pci_dev *dev, int bar, u16 total)
+{
+	const struct pci_res_ser *r;
+	struct pci_dev_ser *ser;
+	int i = PCI_IOV_RESOURCES + bar;
+
+	guard(rwsem_read)(&pci_lu_rwsem);
+	ser = dev->liveupdate.incoming;
+	if (!ser || !total || i >= PCI_DEV_SER_NR_RES)
+		return false;
+	r = &ser->res[i];
+	pci_lu_set_res(dev, i, r, r->flags ? (r->end - r->start + 1) / total : 0);
+	return true;
+}
+
+/* Could the entry be VF number < nr of PF pf (not created yet)? */
+static bool pci_lu_is_vf_of(struct pci_dev *pf, struct pci_dev_ser *ser)
+{
+#ifdef CONFIG_PCI_IOV
+	struct pci_dev_ser *pser = pf->liveupdate.incoming;
+	int i;
+
+	if (!pf->is_physfn || !pser || !(pser->flags & PCI_DEV_SER_SRIOV))
+		return false;
+	for (i = 0; i < pser->sriov_num_vfs; i++)
+		if (PCI_DEVID(pci_iov_virtfn_bus(pf, i),
+			      pci_iov_virtfn_devfn(pf, i)) == ser->bdf)
+			return true;
+#endif
+	return false;
+}
+
+/* probe.c pci_host_probe(): every device of this domain has been found */
+void pci_liveupdate_scan_done(struct pci_bus *bus)
+{
+	int domain = pci_domain_nr(bus);
+	struct pci_dev_ser *ser;
+	unsigned long key;
+
+	guard(rwsem_read)(&pci_lu_rwsem);
+	if (!pci_lu_in)
+		return;
+	xa_for_each(&pci_lu_in->devices, key, ser) {
+		struct pci_dev *pf = NULL;
+		bool later = false;
+
+		if (ser->domain != domain || !ser->refcount ||
+		    xa_get_mark(&pci_lu_in->devices, key, XA_MARK_0))
+			continue;
+		/* VFs come back when user space enables SR-IOV again */
+		while (!pci_liveupdate_vfs_by_core() && !later &&
+		       (pf = pci_get_device(PCI_ANY_ID, PCI_ANY_ID, pf)))
+			later = pci_domain_nr(pf->bus) == domain &&
+				pci_lu_is_vf_of(pf, ser);
+		pci_dev_put(pf);
+		if (later)
+			continue;
+		pr_err("%04x:%02x:%02x.%d [%04x:%04x] was preserved but did not come back after kexec\n",
+		       ser->domain, ser->bdf >> 8, PCI_SLOT(ser->bdf),
+		       PCI_FUNC(ser->bdf), ser->vendor, ser->device);
+	}
 }
 
 /* ---- the live-update device list ---- */

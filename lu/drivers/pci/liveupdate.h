@@ -16,14 +16,23 @@ void pci_liveupdate_cleanup_device(struct pci_dev *dev);
  * probe.c pci_scan_bridge_extend(): keep the bus numbers the hardware has
  * (the last kernel preserved something). Returns true to inherit; sets
  * *refuse when this bridge was preserved but lost its bus numbers, in
- * which case nothing below it may be numbered or enumerated.
+ * which case nothing below it may be numbered or enumerated and
+ * *max_bus is the last bus number it had, which stays taken.
  */
 bool pci_liveupdate_inherit_bus_numbers(struct pci_bus *bus,
 					struct pci_dev *dev, bool broken,
-					bool *refuse);
+					bool *refuse, int *max_bus);
+
+/* probe.c pci_read_bases(), iov.c: BARs from the handover, not probed */
+bool pci_liveupdate_read_bases(struct pci_dev *dev, unsigned int howmany,
+			       int rom);
+bool pci_liveupdate_read_iov_base(struct pci_dev *dev, int bar, u16 total);
 
 /* probe.c pci_host_probe(): claim what preserved devices decode, first. */
 void pci_liveupdate_claim_resources(struct pci_bus *bus);
+
+/* probe.c pci_host_probe(): scanned; report preserved devices not found */
+void pci_liveupdate_scan_done(struct pci_bus *bus);
 
 /* bus.c pci_bus_add_device(): a device is visible; VFs may come back. */
 void pci_liveupdate_add_device(struct pci_dev *dev);
@@ -31,7 +40,6 @@ void pci_liveupdate_add_device(struct pci_dev *dev);
 /* pci-driver.c pci_device_shutdown() */
 void pci_liveupdate_freeze(struct pci_dev *dev);
 bool pci_liveupdate_is_outgoing(struct pci_dev *dev);
-
 
 /* pci.c: ACS Control and ARI Forwarding Enable left as they were */
 int pci_liveupdate_enable_adopted_acs_controls(struct pci_dev *dev);

@@ -1,0 +1,2312 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The PCI Live Update test matrix: every scenario boots a small machine
+ * written inline, binds the simulated drivers, preserves devices, kexecs,
+ * retrieves and finishes, then checks the invariants of design.md
+ * section 6 for the devices named.
+ *
+ * Two flows run in the forked kernel-world child:
+ *
+ *   lu_run    the scenario runner's own cycle, run_pci_cycle() (cli/),
+ *             which prints "FAIL <bdf>: ..." lines into the log for every
+ *             broken invariant and returns how many there were;
+ *   lu_split  the same steps by hand, with the kexec split in two so the
+ *             test can read the handed-over pci_ser and change the
+ *             hardware (or the handover) between the kernels.
+ *
+ * Both record into memory shared with the test process (struct lu_case):
+ * what the kernel saw before the first kexec, the hardware after the last
+ * one (Command, bus-number registers, ARI Forwarding, DMA engines), the
+ * DMA event log since the first kexec, and the pci_ser entries of the
+ * (last) handover. The test process then asserts specific bus numbers,
+ * BARs, drivers, VF BDFs and exactly which FAIL lines the run printed.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <cmocka.h>
+#include <libfdt.h>
+
+#include "cli.h"
+#include "host.h"
+#include "machine.h"
+#include "run.h"
+#include "simtest.h"
+#include "topofile.h"
+
+#define BASE_CMDLINE	"kho=on liveupdate=on"
+#define SESSION		"lu-test"
+
+#define PCI_DEVFN(d, f)	((((d) & 0x1f) << 3) | ((f) & 0x07))
+
+#define MAXDEV		192
+#define MAXEV		1024
+#define MAXSER		64
+#define MAXPD		16
+#define MAXK		4
+
+/* ---- what the child records for the test process ---- */
+
+struct lu_hw {
+	char name[32];
+	uint16_t cmd;
+	uint32_t buses;		/* bridges: dword at 0x18 as the hardware has it */
+	int ari_fwd;		/* bridges with a PCIe cap: ARI Forwarding Enable */
+	int dma;		/* 0 no engine, 1 running, 2 started but disrupted */
+};
+
+struct lu_ev {
+	char bdf[16];
+	enum mevent_kind kind;
+	char what[160];
+};
+
+/* struct pci_dev_ser of <linux/kho/abi/pci.h>, version 3, as read back */
+struct lu_ser {
+	unsigned int domain, bdf, refcount, vendor, device, flags;
+	unsigned int primary, secondary, subordinate, num_vfs;
+};
+
+#define SER_PRESERVED	0x1
+#define SER_BRIDGE	0x2
+#define SER_SRIOV	0x4
+#define SER_ARI		0x8
+
+struct lu_case;
+typedef int (*lu_hook)(struct machine *m, struct lu_case *c);
+/* At kexec, between the two halves: may return another machine. */
+typedef struct machine *(*lu_kexec_hook)(struct machine *m, struct lu_case *c);
+
+struct lu_case {
+	/* in */
+	const char *preserve;	/* "0000:01:00.0,..." */
+	int kexecs;		/* lu_run: run_pci_cycle() calls */
+	const char *cmdline;	/* every kernel's */
+	const char *kexec_cmdline; /* the kernels after a kexec, if not the same */
+	bool enable_vfs;	/* bind PFs to pcisim-pf and enable all VFs */
+	bool vfs_user;		/* pci=lu_vfs=user: user space re-enables */
+	bool no_retrieve;	/* lu_split: nothing to retrieve after kexec */
+	lu_hook setup;		/* after boot, before anything is preserved */
+	lu_hook before_kexec;	/* lu_split: after preserving, before kexec */
+	lu_hook after_boot;	/* lu_split: in the new kernel, before retrieving */
+	lu_kexec_hook at_kexec;	/* lu_split: between the two halves */
+	int how;		/* for the hooks */
+
+	/* out */
+	int failures[MAXK];	/* lu_run: of each run_pci_cycle() */
+	int cycles;
+	int preserve_err[MAXPD], retrieve_err[MAXPD];
+	int prepare_err, boot_err, finish_err, hook_err;
+	char driver_at_boot[MAXPD][32];	/* lu_split: right after the kexec */
+	unsigned long leaked;
+	size_t nb;
+	struct sim_pci_info before[MAXDEV];
+	size_t nh;
+	struct lu_hw hw[MAXDEV];
+	size_t ne;
+	struct lu_ev ev[MAXEV];
+	/* the handover's pci_ser (lu_split; the last kexec) */
+	bool ser_found;
+	uint64_t flb_pa;	/* its luo_flb_ser entry */
+	uint64_t ser_pa;
+	unsigned int ser_version, ser_nr;
+	size_t nser;
+	struct lu_ser ser[MAXSER];
+};
+
+/* Shared with the child, which fills in the "out" part. */
+static struct lu_case *lu_new(void)
+{
+	struct lu_case *c = mmap(NULL, sizeof(*c), PROT_READ | PROT_WRITE,
+				 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	assert_true(c != MAP_FAILED);
+	memset(c, 0, sizeof(*c));
+	c->kexecs = 1;
+	return c;
+}
+
+static void lu_free(struct lu_case *c)
+{
+	munmap(c, sizeof(*c));
+}
+
+/* ---- child side ---- */
+
+static int collect_before(const struct sim_pci_info *info, void *ctx)
+{
+	struct lu_case *c = ctx;
+
+	if (c->nb < MAXDEV)
+		c->before[c->nb++] = *info;
+	return 0;
+}
+
+static const struct sim_pci_info *info_find(const struct sim_pci_info *v,
+					    size_t n, const char *bdf)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i].name, bdf))
+			return &v[i];
+	return NULL;
+}
+
+/* Offset of the PCIe capability, 0 if none. */
+static unsigned int pcie_cap(struct machine *m, const struct sim_pci_info *d)
+{
+	uint32_t v = 0;
+	unsigned int pos, guard = 0;
+
+	machine_cfg_read(m, d->domain, d->bus, d->devfn, 0x06, 2, &v);
+	if (!(v & 0x10))
+		return 0;
+	machine_cfg_read(m, d->domain, d->bus, d->devfn, 0x34, 1, &v);
+	for (pos = v & 0xfc; pos && guard++ < 48;) {
+		machine_cfg_read(m, d->domain, d->bus, d->devfn, pos, 2, &v);
+		if ((v & 0xff) == 0x10)
+			return pos;
+		pos = (v >> 8) & 0xfc;
+	}
+	return 0;
+}
+
+struct after_ctx {
+	struct machine *m;
+	struct lu_case *c;
+};
+
+static int collect_hw(const struct sim_pci_info *info, void *ctx)
+{
+	struct after_ctx *a = ctx;
+	struct lu_hw *h;
+	struct mfunc *f;
+	uint32_t v = 0;
+	unsigned int cap;
+
+	if (a->c->nh >= MAXDEV)
+		return 0;
+	h = &a->c->hw[a->c->nh++];
+	memset(h, 0, sizeof(*h));
+	memcpy(h->name, info->name, sizeof(h->name));
+	machine_cfg_read(a->m, info->domain, info->bus, info->devfn, 0x04, 2, &v);
+	h->cmd = (uint16_t)v;
+	machine_cfg_read(a->m, info->domain, info->bus, info->devfn, 0x0e, 1, &v);
+	if ((v & 0x7f) == 1) {
+		machine_cfg_read(a->m, info->domain, info->bus, info->devfn,
+				 0x18, 4, &h->buses);
+		cap = pcie_cap(a->m, info);
+		h->ari_fwd = -1;
+		if (cap) {
+			machine_cfg_read(a->m, info->domain, info->bus,
+					 info->devfn, cap + 0x28, 2, &v);
+			h->ari_fwd = !!(v & 0x20);
+		}
+	}
+	f = machine_find(a->m, info->domain, info->bus, info->devfn);
+	if (f && mfunc_dma_started(f))
+		h->dma = mfunc_dma_running(f) ? 1 : 2;
+	return 0;
+}
+
+static void record_after(struct machine *m, struct lu_case *c, size_t mark)
+{
+	struct after_ctx a = { m, c };
+
+	c->nh = 0;
+	sim_pci_visit_devs(collect_hw, &a);
+	c->ne = 0;
+	for (size_t i = mark; i < machine_nr_events(m) && c->ne < MAXEV; i++) {
+		const struct mevent *e = machine_event(m, i);
+		struct lu_ev *x = &c->ev[c->ne++];
+
+		memcpy(x->bdf, e->bdf, sizeof(x->bdf));
+		x->kind = e->kind;
+		memcpy(x->what, e->what, sizeof(x->what));
+		printf("lu-test: event %s %s at %llu ns: %s\n", e->bdf,
+		       mevent_kind_name(e->kind), (unsigned long long)e->time_ns,
+		       e->what);
+	}
+	c->leaked = sim_kho_leaked_pages();
+}
+
+static const char *cmdline_of(const struct lu_case *c)
+{
+	return c->cmdline ? c->cmdline : BASE_CMDLINE " pci=lu_vfs=core";
+}
+
+static const char *kexec_cmdline_of(const struct lu_case *c)
+{
+	return c->kexec_cmdline ? c->kexec_cmdline : cmdline_of(c);
+}
+
+/* The whole live update through the scenario runner, c->kexecs times. */
+static int lu_run(struct machine *m, void *arg)
+{
+	struct lu_case *c = arg;
+	struct run_dev *pd = NULL;
+	size_t np = 0, mark;
+	int ret;
+
+	if (run_parse_preserve(c->preserve, &pd, &np))
+		return -EINVAL;
+	if (c->setup && (ret = c->setup(m, c)))
+		return ret;
+	if (c->enable_vfs && (ret = run_enable_vfs()))
+		return ret;
+	c->nb = 0;
+	sim_pci_visit_devs(collect_before, c);
+	mark = machine_nr_events(m);
+	for (int k = 1; k <= c->kexecs && k <= MAXK; k++) {
+		c->failures[k - 1] = run_pci_cycle(m, kexec_cmdline_of(c), c->enable_vfs,
+						   c->vfs_user, pd, np, k);
+		c->cycles = k;
+		printf("lu-test: kexec %d: %d failure(s)\n", k, c->failures[k - 1]);
+	}
+	record_after(m, c, mark);
+	free(pd);
+	return 0;
+}
+
+/* ---- the handover, read back from the machine's RAM ---- */
+
+struct ser_block_hdr {
+	uint64_t next;
+	uint64_t count;
+} __attribute__((packed));
+
+struct ser_dev {			/* struct pci_dev_ser, version 3 */
+	uint32_t domain;
+	uint16_t bdf;
+	uint16_t refcount;
+	uint16_t vendor;
+	uint16_t device;
+	uint32_t flags;
+	uint8_t primary, secondary, subordinate, reserved;
+	uint16_t acs_ctrl;
+	uint16_t sriov_num_vfs;
+	uint16_t sriov_ctrl;
+	uint16_t reserved2[3];
+	struct {
+		uint64_t start, end, flags;
+	} __attribute__((packed)) res[17];
+} __attribute__((packed));
+
+struct ser_root {			/* struct pci_ser */
+	uint32_t version;
+	uint32_t nr_devices;
+	uint64_t devices;
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct ser_dev) == 440, "pci_dev_ser layout");
+
+#define LUO_SER_FLBS_OFFSET	184	/* last u64 of the 192-byte luo_ser */
+#define FLB_NAME_LEN		48	/* LIVEUPDATE_FLB_COMPAT_LENGTH */
+#define FLB_ENTRY_LEN		64
+
+static void *ram_at(struct machine *m, uint64_t pa, uint64_t len)
+{
+	uint64_t base, size;
+	char *ram = machine_ram(m, &base, &size);
+
+	if (!ram || pa < base || pa - base >= size || len > size - (pa - base))
+		return NULL;
+	return ram + (pa - base);
+}
+
+/* Physical address of the luo_flb_ser entry of the "pci" FLB, or 0. */
+static uint64_t find_pci_flb(struct machine *m, uint64_t fdt_pa)
+{
+	const void *fdt = ram_at(m, fdt_pa, 64);
+	const fdt64_t *p;
+	uint64_t luo, flbs, *hdr;
+	int node, len;
+
+	if (!fdt || fdt_check_header(fdt))
+		return 0;
+	node = fdt_subnode_offset(fdt, 0, "LUO");
+	if (node < 0)
+		return 0;
+	p = fdt_getprop(fdt, node, "preserved-data", &len);
+	if (!p || len != 8)
+		return 0;
+	luo = fdt64_to_cpu(*p);
+	if (!ram_at(m, luo, 192))
+		return 0;
+	flbs = *(uint64_t *)ram_at(m, luo + LUO_SER_FLBS_OFFSET, 8);
+	hdr = ram_at(m, flbs, 4096);
+	if (!hdr)
+		return 0;
+	for (uint64_t i = 0; i < hdr[1] && i < 60; i++) {
+		uint64_t e = flbs + 16 + i * FLB_ENTRY_LEN;
+		const char *name = ram_at(m, e, FLB_ENTRY_LEN);
+
+		if (name && !strncmp(name, "pci", FLB_NAME_LEN))
+			return e;
+	}
+	return 0;
+}
+
+static void read_handover(struct machine *m, struct lu_case *c,
+			  uint64_t fdt_pa)
+{
+	uint64_t flb = find_pci_flb(m, fdt_pa), blk;
+	struct ser_root *root;
+	int guard = 0;
+
+	c->ser_found = false;
+	c->nser = 0;
+	if (!flb)
+		return;
+	c->flb_pa = flb;
+	c->ser_pa = *(uint64_t *)ram_at(m, flb + FLB_NAME_LEN, 8);
+	root = ram_at(m, c->ser_pa, sizeof(*root));
+	if (!root)
+		return;
+	c->ser_found = true;
+	c->ser_version = root->version;
+	c->ser_nr = root->nr_devices;
+	for (blk = root->devices; blk && guard++ < 64;) {
+		struct ser_block_hdr *h = ram_at(m, blk, 4096);
+
+		if (!h)
+			break;
+		for (uint64_t i = 0; i < h->count; i++) {
+			struct ser_dev *d = ram_at(m, blk + sizeof(*h) +
+						   i * sizeof(*d), sizeof(*d));
+			struct lu_ser *s;
+
+			if (!d || !d->refcount || c->nser >= MAXSER)
+				continue;
+			s = &c->ser[c->nser++];
+			s->domain = d->domain;
+			s->bdf = d->bdf;
+			s->refcount = d->refcount;
+			s->vendor = d->vendor;
+			s->device = d->device;
+			s->flags = d->flags;
+			s->primary = d->primary;
+			s->secondary = d->secondary;
+			s->subordinate = d->subordinate;
+			s->num_vfs = d->sriov_num_vfs;
+		}
+		blk = h->next;
+	}
+}
+
+static const char *driver_for(const struct sim_pci_info *x)
+{
+	return x->sriov_total ? "pcisim-pf" : "pcisim-vfio";
+}
+
+/* Preserve, kexec in two halves (c->at_kexec between), retrieve, finish. */
+static int lu_split(struct machine *m, void *arg)
+{
+	struct lu_case *c = arg;
+	unsigned long long fdt = 0, len = 0;
+	struct run_dev *pd = NULL;
+	struct machine *m2;
+	size_t np = 0, mark;
+	int ret;
+
+	if (run_parse_preserve(c->preserve, &pd, &np) || np > MAXPD)
+		return -EINVAL;
+	if (c->setup && (ret = c->setup(m, c)))
+		return ret;
+	if (c->enable_vfs && (ret = run_enable_vfs()))
+		return ret;
+	c->nb = 0;
+	sim_pci_visit_devs(collect_before, c);
+	for (size_t i = 0; i < np; i++) {
+		const struct sim_pci_info *x = info_find(c->before, c->nb,
+							 pd[i].bdf);
+
+		ret = x ? 0 : -ENODEV;
+		if (!ret && strcmp(x->driver, driver_for(x)))
+			ret = sim_lu_bind(x->domain, x->bus, x->devfn,
+					  driver_for(x));
+		ret = ret ?: sim_lu_preserve(SESSION, pd[i].domain, pd[i].bus,
+					     pd[i].devfn);
+		c->preserve_err[i] = ret;
+		printf("lu-test: preserve %s: %d\n", pd[i].bdf, ret);
+	}
+	if (c->before_kexec && (ret = c->before_kexec(m, c)))
+		return ret;
+	c->nb = 0;
+	sim_pci_visit_devs(collect_before, c);	/* with drivers bound */
+
+	mark = machine_nr_events(m);
+	c->prepare_err = sim_kernel_kexec_prepare(&fdt, &len);
+	printf("lu-test: kexec prepare: %d\n", c->prepare_err);
+	if (c->prepare_err)
+		return 0;
+	read_handover(m, c, fdt);
+	m2 = c->at_kexec ? c->at_kexec(m, c) : m;
+	if (!m2)
+		return -EIO;
+	machine_ram_poison_unkept(m);
+	host_kworld_reset();
+	if (m2 != m) {
+		host_set_machine(m2);
+		mark = 0;
+	}
+	c->boot_err = cli_boot_again(m2, kexec_cmdline_of(c), fdt, len);
+	printf("lu-test: boot after kexec: %d\n", c->boot_err);
+	if (c->boot_err)
+		return c->boot_err;
+	for (size_t i = 0; i < np; i++)
+		sim_lu_driver_of(pd[i].domain, pd[i].bus, pd[i].devfn,
+				 c->driver_at_boot[i], sizeof(c->driver_at_boot[i]));
+	if (c->after_boot && (ret = c->after_boot(m2, c)))
+		return ret;
+
+	for (int pass = 0; pass < 2 && !c->no_retrieve; pass++) {
+		for (size_t i = 0; i < np; i++) {
+			const struct sim_pci_info *x = info_find(c->before, c->nb,
+								 pd[i].bdf);
+
+			if (!x || (pass == 0) != (x->sriov_total > 0))
+				continue;
+			ret = sim_lu_retrieve_dev(SESSION, pd[i].domain,
+						  pd[i].bus, pd[i].devfn);
+			if (!ret && c->vfs_user && x->sriov_num)
+				ret = sim_lu_enable_vfs(x->domain, x->bus,
+							x->devfn,
+							(int)x->sriov_num);
+			c->retrieve_err[i] = ret;
+			printf("lu-test: retrieve %s: %d\n", pd[i].bdf, ret);
+		}
+	}
+	if (!c->no_retrieve) {
+		c->finish_err = sim_lu_finish(SESSION);
+		printf("lu-test: finish: %d\n", c->finish_err);
+	}
+	record_after(m2, c, mark);
+	free(pd);
+	return 0;
+}
+
+/* ---- hooks the scenarios share ---- */
+
+static int bind_vfio(unsigned int bus, unsigned int dev, unsigned int fn)
+{
+	return sim_lu_bind(0, bus, PCI_DEVFN(dev, fn), "pcisim-vfio");
+}
+
+/* Attach a function to the live machine: path of the parent, or NULL. */
+static struct mfunc *hot_add(struct machine *m, const char *parent,
+			     unsigned int devfn, const struct mfunc_desc *d)
+{
+	struct mfunc *p = parent ? machine_find_path(m, parent) : NULL;
+	char err[256] = "";
+	struct mfunc *f;
+
+	if (parent && !p) {
+		printf("lu-test: hot-add: no %s\n", parent);
+		return NULL;
+	}
+	f = machine_add_function(m, machine_host(m, 0), p, (uint8_t)devfn, d,
+				 err, sizeof(err));
+	if (!f)
+		printf("lu-test: hot-add below %s: %s\n", parent ? parent : "host",
+		       err);
+	return f;
+}
+
+static const struct mfunc_desc new_root_port = {
+	.kind = MF_ROOT_PORT, .vendor = 0x1b36, .device = 0x000c,
+	.class_code = 0x060400, .io_window = true, .pref_window = true,
+	.pref64 = true, .slot = true, .slot_number = 9, .hotplug = true,
+};
+
+static const struct mfunc_desc new_nic = {
+	.kind = MF_ENDPOINT, .vendor = 0x8086, .device = 0x10d3,
+	.class_code = 0x020000,
+	.bar = { { MBAR_MEM32, false, 128 << 10 } },
+};
+
+/* ---- test side ---- */
+
+static void show(const struct sim_result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void run_case(const char *topo, struct lu_case *c,
+		     int (*flow)(struct machine *, void *),
+		     struct sim_result *r)
+{
+	struct sim_run run = {
+		.topo_text = topo,
+		.cmdline = cmdline_of(c),
+		.scenario = flow,
+		.arg = c,
+	};
+
+	assert_int_equal(simtest_run(&run, r), 0);
+	if (r->status)
+		show(r, "the kernel-world child exited %d", r->status);
+	if (getenv("LU_SHOW"))		/* LU_SHOW=1: every run's log */
+		printf("%s", r->log);
+}
+
+/* Fail with a message, after printing the run's log. */
+static void show(const struct sim_result *r, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* the log as TAP comments (cmocka truncates long messages) */
+	printf("# ---- log of the failed run ----\n");
+	for (const char *p = r->log; *p;) {
+		size_t n = strcspn(p, "\n");
+
+		printf("# %.*s\n", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+	fflush(stdout);
+	fail_msg("%s", msg);
+}
+
+static void expect_log(const struct sim_result *r, const char *want)
+{
+	if (!strstr(r->log, want))
+		show(r, "expected \"%s\" in the log", want);
+}
+
+static void expect_no_log(const struct sim_result *r, const char *bad)
+{
+	if (strstr(r->log, bad))
+		show(r, "did not expect \"%s\" in the log", bad);
+}
+
+static int count_log(const struct sim_result *r, const char *s)
+{
+	int n = 0;
+
+	for (const char *p = r->log; (p = strstr(p, s)); p++)
+		n++;
+	return n;
+}
+
+/* Does the whole of s match pattern, where '*' matches any run? */
+static bool glob(const char *pat, const char *s)
+{
+	if (!*pat)
+		return !*s;
+	if (*pat == '*')
+		return glob(pat + 1, s) || (*s && glob(pat, s + 1));
+	return *pat == *s && glob(pat + 1, s + 1);
+}
+
+/*
+ * The lines of the log that start with "FAIL" are exactly these: each
+ * pattern (matched against a whole line, '*' for any run of characters)
+ * matches at least one of them, and each of them matches a pattern. NULL
+ * ends the list.
+ */
+static void expect_fail_lines(const struct sim_result *r, const char *const *want)
+{
+	bool seen[32] = { false };
+	int nwant = 0;
+
+	while (want && want[nwant])
+		nwant++;
+	assert_true(nwant <= 32);
+	for (const char *p = r->log; *p;) {
+		size_t n = strcspn(p, "\n");
+		char line[512];
+		bool known = false;
+
+		snprintf(line, sizeof(line), "%.*s", (int)n, p);
+		p += n + (p[n] == '\n');
+		if (strncmp(line, "FAIL", 4))
+			continue;
+		for (int i = 0; i < nwant; i++)
+			if (glob(want[i], line))
+				known = seen[i] = true;
+		if (!known)
+			show(r, "unexpected line: %s", line);
+	}
+	for (int i = 0; i < nwant; i++)
+		if (!seen[i])
+			show(r, "expected a line like \"%s\"", want[i]);
+}
+
+static int count_fail_lines(const struct sim_result *r)
+{
+	int n = 0;
+
+	for (const char *p = r->log; *p;) {
+		size_t len = strcspn(p, "\n");
+
+		n += !strncmp(p, "FAIL", 4);
+		p += len + (p[len] == '\n');
+	}
+	return n;
+}
+
+/* Some line of the log matches pattern ('*': any run of characters). */
+static void expect_line(const struct sim_result *r, const char *pattern)
+{
+	for (const char *p = r->log; *p;) {
+		size_t n = strcspn(p, "\n");
+		char line[512];
+
+		snprintf(line, sizeof(line), "%.*s", (int)n, p);
+		p += n + (p[n] == '\n');
+		if (glob(pattern, line))
+			return;
+	}
+	show(r, "expected a line like \"%s\"", pattern);
+}
+
+static void expect_no_fail(const struct sim_result *r)
+{
+	expect_fail_lines(r, NULL);
+}
+
+static const struct sim_pci_info *dev(const struct sim_result *r, const char *bdf)
+{
+	const struct sim_pci_info *d = simtest_find(r, bdf);
+
+	if (!d)
+		show(r, "%s is not there after the live update", bdf);
+	return d;
+}
+
+static const struct sim_pci_info *before(const struct lu_case *c,
+					 const struct sim_result *r,
+					 const char *bdf)
+{
+	const struct sim_pci_info *d = info_find(c->before, c->nb, bdf);
+
+	if (!d)
+		show(r, "%s was not there before the live update", bdf);
+	return d;
+}
+
+static const struct lu_hw *hw(const struct lu_case *c, const struct sim_result *r,
+			      const char *bdf)
+{
+	for (size_t i = 0; i < c->nh; i++)
+		if (!strcmp(c->hw[i].name, bdf))
+			return &c->hw[i];
+	show(r, "no hardware record of %s", bdf);
+	return NULL;
+}
+
+/* A bridge: the kernel's and the hardware's bus numbers. */
+static void expect_buses(const struct lu_case *c, const struct sim_result *r,
+			 const char *bdf, unsigned int pri, unsigned int sec,
+			 unsigned int sub)
+{
+	const struct sim_pci_info *d = dev(r, bdf);
+	const struct lu_hw *h = hw(c, r, bdf);
+	uint32_t want = pri | sec << 8 | sub << 16;
+
+	if (!d->is_bridge || d->primary != pri || d->secondary != sec ||
+	    d->subordinate != sub)
+		show(r, "%s: kernel has bus %02x/%02x/%02x, want %02x/%02x/%02x",
+		     bdf, d->primary, d->secondary, d->subordinate, pri, sec, sub);
+	if ((h->buses & 0xffffff) != want)
+		show(r, "%s: bus-number register %06x, want %06x", bdf,
+		     h->buses & 0xffffff, want);
+}
+
+/* Same IDs, bus numbers and every BAR/window as before the kexec. */
+static void expect_unchanged(const struct lu_case *c, const struct sim_result *r,
+			     const char *bdf)
+{
+	const struct sim_pci_info *b = before(c, r, bdf), *a = dev(r, bdf);
+
+	if (a->vendor != b->vendor || a->device != b->device)
+		show(r, "%s: [%04x:%04x], was [%04x:%04x]", bdf, a->vendor,
+		     a->device, b->vendor, b->device);
+	if (a->is_bridge != b->is_bridge || a->primary != b->primary ||
+	    a->secondary != b->secondary || a->subordinate != b->subordinate)
+		show(r, "%s: bus %02x/%02x/%02x, was %02x/%02x/%02x", bdf,
+		     a->primary, a->secondary, a->subordinate, b->primary,
+		     b->secondary, b->subordinate);
+	for (int i = 0; i < SIM_NR_RES; i++) {
+		if (!b->res[i].flags && !a->res[i].flags)
+			continue;
+		if (a->res[i].start != b->res[i].start ||
+		    a->res[i].end != b->res[i].end)
+			show(r, "%s: resource %d %#llx-%#llx, was %#llx-%#llx",
+			     bdf, i, a->res[i].start, a->res[i].end,
+			     b->res[i].start, b->res[i].end);
+	}
+}
+
+/*
+ * Bus Master on, DMA engine running, no DMA disruption or reset logged
+ * since the first kexec, and its BARs routed at the end. (BAR routing
+ * broken for a moment is a FAIL line of the runner, and checked on its
+ * own by test_preserved_bars_keep_decoding and
+ * test_preserved_pref64_window_keeps_decoding.)
+ */
+static void expect_running(const struct lu_case *c, const struct sim_result *r,
+			   const char *bdf)
+{
+	const struct lu_hw *h = hw(c, r, bdf);
+	const struct lu_ev *bar = NULL;
+
+	if (!(h->cmd & 0x4))
+		show(r, "%s: Bus Master Enable is off (Command %04x)", bdf, h->cmd);
+	if (h->dma != 1)
+		show(r, "%s: DMA engine %s", bdf,
+		     h->dma ? "disrupted" : "not started");
+	for (size_t i = 0; i < c->ne; i++) {
+		if (strcmp(c->ev[i].bdf, bdf))
+			continue;
+		if (c->ev[i].kind == MEV_DMA_DISRUPTED ||
+		    c->ev[i].kind == MEV_RESET)
+			show(r, "%s: %s: %s", bdf,
+			     mevent_kind_name(c->ev[i].kind), c->ev[i].what);
+		if (c->ev[i].kind == MEV_BAR_ROUTING_BROKEN ||
+		    c->ev[i].kind == MEV_BAR_ROUTING_RESTORED)
+			bar = &c->ev[i];
+	}
+	if (bar && bar->kind == MEV_BAR_ROUTING_BROKEN)
+		show(r, "%s: BAR routing still broken: %s", bdf, bar->what);
+}
+
+/* Bus Master on for a bridge above preserved devices. */
+static void expect_master(const struct lu_case *c, const struct sim_result *r,
+			  const char *bdf)
+{
+	const struct lu_hw *h = hw(c, r, bdf);
+
+	if (!(h->cmd & 0x4))
+		show(r, "%s: Bus Master Enable is off (Command %04x)", bdf, h->cmd);
+}
+
+static bool has_event(const struct lu_case *c, const char *bdf,
+		      enum mevent_kind kind)
+{
+	for (size_t i = 0; i < c->ne; i++)
+		if (!strcmp(c->ev[i].bdf, bdf) && c->ev[i].kind == kind)
+			return true;
+	return false;
+}
+
+static void expect_driver(const struct sim_result *r, const char *bdf,
+			  const char *drv)
+{
+	const struct sim_pci_info *d = dev(r, bdf);
+
+	if (strcmp(d->driver, drv))
+		show(r, "%s: bound to '%s', want '%s'", bdf, d->driver, drv);
+}
+
+/* The VFs of pf after the update, in order: exactly these BDFs. */
+static void expect_vfs(const struct sim_result *r, const char *pf,
+		       const char *const *vfs)
+{
+	const struct sim_pci_info *p = dev(r, pf);
+	unsigned int n = 0;
+
+	for (; vfs[n]; n++) {
+		const struct sim_pci_info *v = dev(r, vfs[n]);
+
+		if (!v->is_virtfn || v->physfn_bus != p->bus ||
+		    v->physfn_devfn != p->devfn)
+			show(r, "%s is not a VF of %s", vfs[n], pf);
+	}
+	if (p->sriov_num != n)
+		show(r, "%s has %u VFs, want %u", pf, p->sriov_num, n);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct sim_pci_info *v = &r->dev[i];
+		bool listed = false;
+
+		if (!v->is_virtfn || v->physfn_bus != p->bus ||
+		    v->physfn_devfn != p->devfn)
+			continue;
+		for (unsigned int j = 0; j < n && !listed; j++)
+			listed = !strcmp(v->name, vfs[j]);
+		if (!listed)
+			show(r, "%s: unexpected VF %s", pf, v->name);
+	}
+}
+
+/* No two functions decode the same address (VFs are inside their PF's). */
+static void expect_no_overlap(const struct sim_result *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		for (size_t j = i + 1; j < r->n; j++) {
+			const struct sim_pci_info *a = &r->dev[i], *b = &r->dev[j];
+
+			if (a->is_virtfn || b->is_virtfn || a->is_bridge ||
+			    b->is_bridge)
+				continue;
+			for (int x = 0; x < 13; x++) {
+				for (int y = 0; y < 13; y++) {
+					const struct sim_res *p = &a->res[x], *q = &b->res[y];
+
+					if (x == 6 || y == 6 || !p->start || !q->start ||
+					    (p->flags & 0x300) != (q->flags & 0x300))
+						continue;
+					if (p->start <= q->end && q->start <= p->end)
+						show(r, "%s resource %d %#llx-%#llx overlaps %s resource %d %#llx-%#llx",
+						     a->name, x, p->start, p->end,
+						     b->name, y, q->start, q->end);
+				}
+			}
+		}
+	}
+}
+
+static void expect_all_unchanged(const struct lu_case *c,
+				 const struct sim_result *r)
+{
+	for (size_t i = 0; i < c->nb; i++)
+		expect_unchanged(c, r, c->before[i].name);
+	if (r->n != c->nb)
+		show(r, "%zu functions after the update, %zu before", r->n, c->nb);
+	expect_no_overlap(r);
+}
+
+static void expect_clean_cycles(const struct lu_case *c,
+				const struct sim_result *r)
+{
+	char line[64];
+
+	assert_int_equal(c->cycles, c->kexecs);
+	for (int k = 1; k <= c->kexecs; k++) {
+		snprintf(line, sizeof(line), "lu-test: kexec %d: 0 failure(s)", k);
+		expect_log(r, line);
+	}
+	expect_no_fail(r);
+	if (r->warns)
+		show(r, "%lu kernel WARNING(s)", r->warns);
+	assert_int_equal(c->leaked, 0);
+}
+
+static const struct lu_ser *ser_of(const struct lu_case *c,
+				   const struct sim_result *r, unsigned int bus,
+				   unsigned int devfn)
+{
+	for (size_t i = 0; i < c->nser; i++)
+		if (c->ser[i].bdf == (bus << 8 | devfn))
+			return &c->ser[i];
+	show(r, "%02x:%02x.%u is not in the handed-over pci_ser", bus,
+	     devfn >> 3, devfn & 7);
+	return NULL;
+}
+
+static void expect_ser(const struct lu_case *c, const struct sim_result *r,
+		       unsigned int bus, unsigned int devfn,
+		       unsigned int refcount, bool preserved)
+{
+	const struct lu_ser *s = ser_of(c, r, bus, devfn);
+
+	if (s->refcount != refcount || !!(s->flags & SER_PRESERVED) != preserved)
+		show(r, "%02x:%02x.%u in pci_ser: refcount %u%s, want %u%s", bus,
+		     devfn >> 3, devfn & 7, s->refcount,
+		     s->flags & SER_PRESERVED ? " preserved" : "", refcount,
+		     preserved ? " preserved" : "");
+}
+
+/*
+ * Ports as QEMU makes them: hot-plug capable, with MSI-X. (Ports without
+ * a hot-plug slot: test_bridge_master_kept_when_port_driver_fails.)
+ */
+#define PORTS								\
+	"template rp root-port id=1b36:000c pin=a msix=1 aer acs hotplug\n" \
+	"template up switch-up id=104c:8232 msi aer\n"			\
+	"template down switch-down id=104c:8233 msi aer hotplug\n"
+
+/* =================================================================== */
+/* Where the device sits                                               */
+/* =================================================================== */
+
+static const char topo_root_bus[] =
+	PORTS
+	"host\n"
+	"  00.0 host-bridge id=1b36:0008\n"
+	"  02.0 rciep id=8086:10d3 class=020000 bar0=mem32:128K bar1=mem32:128K bar2=io:32 bar3=mem32:16K msix=5\n"
+	"  03.0 rciep id=1b36:0010 class=010802 bar0=mem64:16K\n";
+
+/* An RCiEP on the root bus: no bridge above it at all. */
+static void test_endpoint_on_root_bus(void **state)
+{
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:00:02.0";
+	run_case(topo_root_bus, c, lu_run, &r);
+	expect_clean_cycles(c, &r);
+	expect_log(&r, "PCI: liveupdate: 1 devices were preserved by the previous kernel");
+	expect_log(&r, "pci 0000:00:02.0: preserved by the previous kernel");
+	expect_no_log(&r, "pci 0000:00:03.0: preserved by the previous kernel");
+	expect_unchanged(c, &r, "0000:00:02.0");
+	expect_running(c, &r, "0000:00:02.0");
+	expect_driver(&r, "0000:00:02.0", "pcisim-vfio");
+	/* the BARs the first kernel gave it, not only "the same as before" */
+	assert_int_not_equal(dev(&r, "0000:00:02.0")->res[0].start, 0);
+	/* the neighbour was never bound: enumerated again, no driver */
+	expect_driver(&r, "0000:00:03.0", "");
+	expect_all_unchanged(c, &r);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+static const char topo_root_port[] =
+	PORTS
+	"host\n"
+	"  00.0 host-bridge id=1b36:0008\n"
+	"  01.0 rp slot=1\n"
+	"    00.0 endpoint id=1b36:0010 class=010802 bar0=mem64:16K msix=65\n"
+	"  02.0 rp slot=2\n"
+	"    00.0 endpoint id=8086:10d3 class=020000 bar0=mem32:128K\n";
+
+static void test_endpoint_behind_root_port(void **state)
+{
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.0";
+	run_case(topo_root_port, c, lu_run, &r);
+	expect_clean_cycles(c, &r);
+	expect_log(&r, "PCI: liveupdate: 2 devices were preserved by the previous kernel");
+	expect_buses(c, &r, "0000:00:01.0", 0x00, 0x01, 0x01);
+	expect_buses(c, &r, "0000:00:02.0", 0x00, 0x02, 0x02);
+	expect_master(c, &r, "0000:00:01.0");
+	expect_unchanged(c, &r, "0000:00:01.0");
+	expect_unchanged(c, &r, "0000:01:00.0");
+	expect_running(c, &r, "0000:01:00.0");
+	expect_driver(&r, "0000:01:00.0", "pcisim-vfio");
+	expect_all_unchanged(c, &r);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+/*
+ * A root port without hot-plug: the port driver finds no service it can
+ * run (no interrupts without CONFIG_PCI_MSI) and used to clear Bus Master
+ * Enable on the port, under the DMA of the preserved device below
+ * (lu/patches/0010 keeps it on incoming bridges).
+ */
+static const char topo_port_no_hotplug[] =
+	"host\n"
+	"  00.0 host-bridge id=1b36:0008\n"
+	"  01.0 root-port id=1b36:000c slot=1 msix=1 pin=a aer\n"
+	"    00.0 endpoint id=1b36:0010 class=010802 bar0=mem64:16K\n";
+
+static void test_bridge_master_kept_when_port_driver_fails(void **state)
+{
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.0";
+	run_case(topo_port_no_hotplug, c, lu_run, &r);
+	expect_running(c, &r, "0000:01:00.0");
+	expect_clean_cycles(c, &r);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+static const char topo_two_switches[] =
+	PORTS
+	"host\n"
+	"  00.0 host-bridge id=1b36:0008\n"
+	"  01.0 rp slot=1\n"
+	"    00.0 up\n"
+	"      00.0 down slot=2\n"
+	"        00.0 switch-up id=10b5:8747 msi aer\n"
+	"          08.0 switch-down id=10b5:8747 slot=3 msi aer hotplug\n"
+	"            00.0 endpoint id=1b36:0010 class=010802 bar0=mem64:16K\n"
+	"          10.0 switch-down id=10b5:8747 slot=4 msi aer hotplug\n"
+	"            00.0 endpoint id=8086:10d3 class=020000 bar0=mem32:128K\n"
+	"      01.0 down slot=5\n"
+	"  02.0 rp slot=6\n"
+	"    00.0 endpoint id=8086:10d3 class=020000 bar0=mem32:128K\n";
+
+/*
+ * root port 00:01.0 [01-07] > switch 01:00.0 [02-07] > port 02:00.0 [03-06]
+ * > switch 03:00.0 [04-06] > port 04:08.0 [05] > 05:00.0, preserved; the
+ * other ports (04:10.0, 02:01.0, 00:02.0) keep their numbers too.
+ */
+static void test_endpoint_behind_two_switch_levels(void **state)
+{
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:05:00.0";
+	run_case(topo_two_switches, c, lu_run, &r);
+	expect_clean_cycles(c, &r);
+	expect_log(&r, "PCI: liveupdate: 6 devices were preserved by the previous kernel");
+	expect_buses(c, &r, "0000:00:01.0", 0x00, 0x01, 0x07);
+	expect_buses(c, &r, "0000:01:00.0", 0x01, 0x02, 0x07);
+	expect_buses(c, &r, "0000:02:00.0", 0x02, 0x03, 0x06);
+	expect_buses(c, &r, "0000:03:00.0", 0x03, 0x04, 0x06);
+	expect_buses(c, &r, "0000:04:08.0", 0x04, 0x05, 0x05);
+	expect_buses(c, &r, "0000:04:10.0", 0x04, 0x06, 0x06);
+	expect_buses(c, &r, "0000:02:01.0", 0x02, 0x07, 0x07);
+	expect_buses(c, &r, "0000:00:02.0", 0x00, 0x08, 0x08);
+	for (const char *const *b = (const char *const[]){ "0000:00:01.0",
+		"0000:01:00.0", "0000:02:00.0", "0000:03:00.0", "0000:04:08.0",
+		NULL }; *b; b++) {
+		expect_master(c, &r, *b);
+		expect_unchanged(c, &r, *b);
+	}
+	expect_running(c, &r, "0000:05:00.0");
+	expect_driver(&r, "0000:05:00.0", "pcisim-vfio");
+	expect_all_unchanged(c, &r);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+static const char topo_multifunction[] =
+	PORTS
+	"host\n"
+	"  00.0 host-bridge id=1b36:0008\n"
+	"  01.0 rp slot=1\n"
+	"    00.0 endpoint id=8086:1521 class=020000 bar0=mem32:1M bar3=mem32:16K msix=10\n"
+	"    00.1 endpoint id=8086:1521 class=020000 bar0=mem32:1M bar3=mem32:16K msix=10\n";
+
+static int bind_fn0(struct machine *m, struct lu_case *c)
+{
+	(void)m;
+	(void)c;
+	return bind_vfio(1, 0, 0);
+}
+
+/*
+ * Function 1 preserved; function 0 of the same device is running under
+ * its driver but not preserved: stopped at kexec, enumerated normally.
+ */
+static void test_multifunction_preserve_function_1_only(void **state)
+{
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.1";
+	c->setup = bind_fn0;
+	run_case(topo_multifunction, c, lu_run, &r);
+	expect_clean_cycles(c, &r);
+	expect_log(&r, "pci 0000:01:00.1: preserved by the previous kernel");
+	expect_no_log(&r, "pci 0000:01:00.0: preserved by the previous kernel");
+	expect_log(&r, "PCI: liveupdate: 2 devices were preserved by the previous kernel");
+	expect_buses(c, &r, "0000:00:01.0", 0x00, 0x01, 0x01);
+	expect_unchanged(c, &r, "0000:01:00.1");
+	expect_running(c, &r, "0000:01:00.1");
+	expect_driver(&r, "0000:01:00.1", "pcisim-vfio");
+	/* function 0: its driver stopped it at shutdown; a normal device now */
+	expect_driver(&r, "0000:01:00.0", "");
+	assert_true(has_event(c, "0000:01:00.0", MEV_DMA_STOPPED));
+	assert_false(has_event(c, "0000:01:00.0", MEV_DMA_DISRUPTED));
+	assert_int_equal(hw(c, &r, "0000:01:00.0")->cmd & 0x4, 0);
+	assert_int_equal(hw(c, &r, "0000:01:00.0")->dma, 0);
+	assert_int_not_equal(dev(&r, "0000:01:00.0")->res[0].start, 0);
+	assert_true(dev(&r, "0000:01:00.0")->res[0].start !=
+		    dev(&r, "0000:01:00.1")->res[0].start);
+	expect_all_unchanged(c, &r);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+/* =================================================================== */
+/* SR-IOV                                                              */
+/* =================================================================== */
+
+static const char topo_sriov[] =
+	PORTS
+	"host\n"
+	"  00.0 host-bridge id=1b36:0008\n"
+	"  01.0 rp slot=1\n"
+	"    00.0 endpoint id=8086:10c9 class=020000 bar0=mem32:128K msix=10 sriov=4 vf-offset=1 vf-stride=1 vf-device=10ca vfbar0=mem64:16K vfbar3=mem64:16K\n"
+	"  02.0 rp slot=2\n"
+	"    00.0 endpoint id=1b36:0010 class=010802 bar0=mem64:16K\n";
+
+static void check_sriov(bool user)
+{
+	static const char *const vfs[] = { "0000:01:00.1", "0000:01:00.2",
+					   "0000:01:00.3", "0000:01:00.4", NULL };
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	c->preserve = "0000:01:00.0,0000:01:00.2";
+	c->enable_vfs = true;
+	c->vfs_user = user;
+	c->cmdline = user ? BASE_CMDLINE " pci=lu_vfs=user" :
+			    BASE_CMDLINE " pci=lu_vfs=core";
+	run_case(topo_sriov, c, lu_run, &r);
+	expect_clean_cycles(c, &r);
+	expect_log(&r, "PCI: liveupdate: 3 devices were preserved by the previous kernel");
+	/* by the core at enumeration, or by the PF driver for user space */
+	expect_log(&r, user ? "pcisim-pf 0000:01:00.0: taking over 4 VFs enabled before the live update" :
+			      "pci 0000:01:00.0: taking over 4 VFs enabled before the live update");
+	expect_vfs(&r, "0000:01:00.0", vfs);
+	/* the runner's report: no VF Enable wait (100 ms) on the way */
+	expect_line(&r, "  0000:01:00.0: BDF 0000:01:00.0 -> 0000:01:00.0, bus master kept, 0 * disruption(s), driver pcisim-pf, 4 VFs 0000:01:00.1..0000:01:00.4, blackout 0 us");
+	expect_buses(c, &r, "0000:00:01.0", 0x00, 0x01, 0x01);
+	expect_unchanged(c, &r, "0000:01:00.0");
+	expect_unchanged(c, &r, "0000:01:00.2");
+	expect_running(c, &r, "0000:01:00.0");
+	expect_running(c, &r, "0000:01:00.2");
+	expect_driver(&r, "0000:01:00.0", "pcisim-pf");
+	expect_driver(&r, "0000:01:00.2", "pcisim-vfio");
+	expect_driver(&r, "0000:01:00.1", "");
+	/* VF Enable never dropped: no VF was reset */
+	for (size_t i = 0; i < c->ne; i++)
+		if (c->ev[i].kind == MEV_RESET)
+			show(&r, "%s was reset: %s", c->ev[i].bdf, c->ev[i].what);
+	expect_all_unchanged(c, &r);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+static void test_pf_and_vf_vfs_by_core(void **state)
+{
+	(void)state;
+	check_sriov(false);
+}
+
+static void test_pf_and_vf_vfs_by_user(void **state)
+{
+	(void)state;
+	check_sriov(true);
+}
+
+/*
+ * BARs kept means decoded all along: the new kernel must not size the
+ * BARs (all-ones written with Memory Space off) of a running preserved
+ * device or of a bridge above one, nor the VF BARs of a preserved PF
+ * (sized with VF MSE on), since that moves them under whoever reaches
+ * them (P2P DMA, MMIO).
+ */
+static void test_preserved_bars_keep_decoding(void **state)
+{
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+	int n = 0;
+	size_t first = 0;
+
+	(void)state;
+	c->preserve = "0000:01:00.0,0000:01:00.2,0000:02:00.0";
+	c->enable_vfs = true;
+	run_case(topo_sriov, c, lu_run, &r);
+	expect_clean_cycles(c, &r);
+	for (size_t i = 0; i < c->ne; i++) {
+		if (c->ev[i].kind != MEV_BAR_ROUTING_BROKEN)
+			continue;
+		if (!n++) {
+			first = i;
+			printf("# BAR routing broken during the live update:\n");
+		}
+		printf("#   %s: %s\n", c->ev[i].bdf, c->ev[i].what);
+	}
+	if (n)
+		show(&r, "BAR routing of preserved devices broken %d times during the live update (first: %s: %s)",
+		     n, c->ev[first].bdf, c->ev[first].what);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+/*
+ * The same for a bridge's prefetchable window: a preserved device with a
+ * 64-bit prefetchable BAR (above 4 GiB) behind a root port. The new
+ * kernel must not move the window it decodes through, not even to find
+ * out whether the window's upper half is writable.
+ */
+static const char topo_pref64[] =
+	PORTS
+	"host\n"
+	"  00.0 host-bridge id=1b36:0008\n"
+	"  01.0 rp slot=1\n"
+	"    00.0 endpoint id=8086:1572 class=020000 bar0=pref64:1M bar3=pref64:32K\n";
+
+static void test_preserved_pref64_window_keeps_decoding(void **state)
+{
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.0";
+	run_case(topo_pref64, c, lu_run, &r);
+	assert_true(dev(&r, "0000:01:00.0")->res[0].start >= 1ULL << 32);
+	for (size_t i = 0; i < c->ne; i++)
+		if (c->ev[i].kind == MEV_BAR_ROUTING_BROKEN)
+			show(&r, "%s: %s", c->ev[i].bdf, c->ev[i].what);
+	expect_clean_cycles(c, &r);
+	expect_running(c, &r, "0000:01:00.0");
+	expect_all_unchanged(c, &r);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+/* Only a VF is preserved: its PF is kept as "PF of preserved VFs". */
+static void check_vf_only(bool user)
+{
+	static const char *const vfs[] = { "0000:01:00.1", "0000:01:00.2",
+					   "0000:01:00.3", "0000:01:00.4", NULL };
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	c->preserve = "0000:01:00.3";
+	c->enable_vfs = true;
+	c->vfs_user = user;
+	c->cmdline = user ? BASE_CMDLINE " pci=lu_vfs=user" :
+			    BASE_CMDLINE " pci=lu_vfs=core";
+	run_case(topo_sriov, c, lu_run, &r);
+	expect_clean_cycles(c, &r);
+	expect_log(&r, "PCI: liveupdate: 3 devices were preserved by the previous kernel");
+	expect_no_log(&r, "pci 0000:01:00.0: preserved by the previous kernel");
+	expect_vfs(&r, "0000:01:00.0", vfs);
+	expect_running(c, &r, "0000:01:00.3");
+	expect_running(c, &r, "0000:01:00.0");
+	expect_driver(&r, "0000:01:00.3", "pcisim-vfio");
+	expect_all_unchanged(c, &r);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+static void test_vf_only_vfs_by_core(void **state)
+{
+	(void)state;
+	check_vf_only(false);
+}
+
+static void test_vf_only_vfs_by_user(void **state)
+{
+	(void)state;
+	check_vf_only(true);
+}
+
+/*
+ * VFs past devfn ff: 8 VFs from offset 252 are 01:1f.4-01:1f.7 and
+ * 02:00.0-02:00.3, so the root port spans buses 01-02 and the next root
+ * port gets 03. All of it must come back.
+ */
+static const char topo_vf_other_bus[] =
+	PORTS
+	"host\n"
+	"  00.0 host-bridge id=1b36:0008\n"
+	"  01.0 rp slot=1\n"
+	"    00.0 endpoint id=8086:1572 class=020000 bar0=mem64:1M ari sriov=8 vf-offset=252 vf-stride=1 vf-device=154c vfbar0=mem64:16K\n"
+	"  02.0 rp slot=2\n"
+	"    00.0 endpoint id=1b36:0010 class=010802 bar0=mem64:16K\n";
+
+static void check_vf_other_bus(bool user)
+{
+	static const char *const vfs[] = {
+		"0000:01:1f.4", "0000:01:1f.5", "0000:01:1f.6", "0000:01:1f.7",
+		"0000:02:00.0", "0000:02:00.1", "0000:02:00.2", "0000:02:00.3",
+		NULL };
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	c->preserve = "0000:01:00.0,0000:02:00.1,0000:01:1f.5,0000:03:00.0";
+	c->enable_vfs = true;
+	c->vfs_user = user;
+	c->cmdline = user ? BASE_CMDLINE " pci=lu_vfs=user" :
+			    BASE_CMDLINE " pci=lu_vfs=core";
+	run_case(topo_vf_other_bus, c, lu_run, &r);
+	expect_clean_cycles(c, &r);
+	expect_vfs(&r, "0000:01:00.0", vfs);
+	expect_buses(c, &r, "0000:00:01.0", 0x00, 0x01, 0x02);
+	expect_buses(c, &r, "0000:00:02.0", 0x00, 0x03, 0x03);
+	assert_int_equal(hw(c, &r, "0000:00:01.0")->ari_fwd, 1);
+	expect_running(c, &r, "0000:02:00.1");
+	expect_running(c, &r, "0000:01:1f.5");
+	expect_running(c, &r, "0000:03:00.0");
+	expect_driver(&r, "0000:02:00.1", "pcisim-vfio");
+	expect_driver(&r, "0000:01:1f.5", "pcisim-vfio");
+	expect_all_unchanged(c, &r);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+static void test_vfs_on_another_bus_vfs_by_core(void **state)
+{
+	(void)state;
+	check_vf_other_bus(false);
+}
+
+static void test_vfs_on_another_bus_vfs_by_user(void **state)
+{
+	(void)state;
+	check_vf_other_bus(true);
+}
+
+/* 16 VFs at 01:00.1-01:02.0: functions past 7 need ARI Forwarding. */
+static const char topo_ari_on[] =
+	PORTS
+	"host\n"
+	"  00.0 host-bridge id=1b36:0008\n"
+	"  01.0 rp slot=1\n"
+	"    00.0 endpoint id=8086:1572 class=020000 bar0=mem64:1M ari sriov=16 vf-offset=1 vf-stride=1 vf-device=154c vfbar0=mem64:16K\n";
+
+static void test_ari_forwarding_kept(void **state)
+{
+	static const char *const vfs[] = {
+		"0000:01:00.1", "0000:01:00.2", "0000:01:00.3", "0000:01:00.4",
+		"0000:01:00.5", "0000:01:00.6", "0000:01:00.7", "0000:01:01.0",
+		"0000:01:01.1", "0000:01:01.2", "0000:01:01.3", "0000:01:01.4",
+		"0000:01:01.5", "0000:01:01.6", "0000:01:01.7", "0000:01:02.0",
+		NULL };
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.0,0000:01:02.0,0000:01:01.3";
+	c->enable_vfs = true;
+	run_case(topo_ari_on, c, lu_run, &r);
+	expect_clean_cycles(c, &r);
+	expect_vfs(&r, "0000:01:00.0", vfs);
+	assert_int_equal(hw(c, &r, "0000:00:01.0")->ari_fwd, 1);
+	expect_running(c, &r, "0000:01:02.0");
+	expect_running(c, &r, "0000:01:01.3");
+	expect_all_unchanged(c, &r);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+/*
+ * The new kernel is booted with pci=noari: the preserved root port keeps
+ * ARI Forwarding on all the same, or VFs 01:01.0-01:02.0 would vanish.
+ */
+static void test_ari_forwarding_kept_with_noari(void **state)
+{
+	static const char *const vfs[] = {
+		"0000:01:00.1", "0000:01:00.2", "0000:01:00.3", "0000:01:00.4",
+		"0000:01:00.5", "0000:01:00.6", "0000:01:00.7", "0000:01:01.0",
+		"0000:01:01.1", "0000:01:01.2", "0000:01:01.3", "0000:01:01.4",
+		"0000:01:01.5", "0000:01:01.6", "0000:01:01.7", "0000:01:02.0",
+		NULL };
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.0,0000:01:02.0";
+	c->enable_vfs = true;
+	c->kexec_cmdline = BASE_CMDLINE " pci=lu_vfs=core pci=noari";
+	run_case(topo_ari_on, c, lu_run, &r);
+	expect_log(&r, "Kernel command line: " BASE_CMDLINE " pci=lu_vfs=core pci=noari");
+	expect_clean_cycles(c, &r);
+	expect_vfs(&r, "0000:01:00.0", vfs);
+	assert_int_equal(hw(c, &r, "0000:00:01.0")->ari_fwd, 1);
+	expect_running(c, &r, "0000:01:02.0");
+	expect_all_unchanged(c, &r);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+/* No ARI capability: 7 VFs stay in device 0; forwarding stays off. */
+static const char topo_ari_off[] =
+	PORTS
+	"host\n"
+	"  00.0 host-bridge id=1b36:0008\n"
+	"  01.0 rp slot=1\n"
+	"    00.0 endpoint id=8086:10c9 class=020000 bar0=mem32:128K sriov=7 vf-offset=1 vf-stride=1 vf-device=10ca vfbar0=mem64:16K\n";
+
+static void test_ari_off_stays_off(void **state)
+{
+	static const char *const vfs[] = {
+		"0000:01:00.1", "0000:01:00.2", "0000:01:00.3", "0000:01:00.4",
+		"0000:01:00.5", "0000:01:00.6", "0000:01:00.7", NULL };
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.0,0000:01:00.7";
+	c->enable_vfs = true;
+	run_case(topo_ari_off, c, lu_run, &r);
+	expect_clean_cycles(c, &r);
+	expect_vfs(&r, "0000:01:00.0", vfs);
+	assert_int_equal(hw(c, &r, "0000:00:01.0")->ari_fwd, 0);
+	expect_running(c, &r, "0000:01:00.7");
+	expect_all_unchanged(c, &r);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+/* =================================================================== */
+/* Shared bridges, unpreserve, cancel                                  */
+/* =================================================================== */
+
+static const char topo_shared_bridge[] =
+	PORTS
+	"host\n"
+	"  00.0 host-bridge id=1b36:0008\n"
+	"  01.0 rp slot=1\n"
+	"    00.0 up\n"
+	"      00.0 down slot=2\n"
+	"        00.0 endpoint id=1b36:0010 class=010802 bar0=mem64:16K\n"
+	"      01.0 down slot=3\n"
+	"        00.0 endpoint id=8086:10d3 class=020000 bar0=mem32:128K\n";
+
+/* 04:00.0 in a session of its own, for the test to cancel */
+static int preserve_b(struct machine *m, struct lu_case *c)
+{
+	(void)m;
+	(void)c;
+	return bind_vfio(4, 0, 0) ?: sim_lu_preserve("other", 0, 4, PCI_DEVFN(0, 0));
+}
+
+static int cancel_b(struct machine *m, struct lu_case *c)
+{
+	(void)m;
+	(void)c;
+	return sim_lu_cancel("other");
+}
+
+static void test_two_preserved_share_bridges(void **state)
+{
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:03:00.0,0000:04:00.0";
+	run_case(topo_shared_bridge, c, lu_split, &r);
+	assert_int_equal(c->prepare_err, 0);
+	assert_true(c->ser_found);
+	assert_int_equal(c->ser_version, 3);
+	assert_int_equal(c->ser_nr, 6);
+	assert_int_equal(c->nser, 6);
+	expect_ser(c, &r, 0x00, PCI_DEVFN(1, 0), 2, false);
+	expect_ser(c, &r, 0x01, PCI_DEVFN(0, 0), 2, false);
+	expect_ser(c, &r, 0x02, PCI_DEVFN(0, 0), 1, false);
+	expect_ser(c, &r, 0x02, PCI_DEVFN(1, 0), 1, false);
+	expect_ser(c, &r, 0x03, PCI_DEVFN(0, 0), 1, true);
+	expect_ser(c, &r, 0x04, PCI_DEVFN(0, 0), 1, true);
+	/* bridges carry their bus numbers, endpoints do not */
+	assert_true(ser_of(c, &r, 0x00, PCI_DEVFN(1, 0))->flags & SER_BRIDGE);
+	assert_int_equal(ser_of(c, &r, 0x00, PCI_DEVFN(1, 0))->secondary, 0x01);
+	assert_int_equal(ser_of(c, &r, 0x00, PCI_DEVFN(1, 0))->subordinate, 0x04);
+	assert_int_equal(ser_of(c, &r, 0x02, PCI_DEVFN(1, 0))->secondary, 0x04);
+	assert_false(ser_of(c, &r, 0x03, PCI_DEVFN(0, 0))->flags & SER_BRIDGE);
+	assert_int_equal(c->retrieve_err[0], 0);
+	assert_int_equal(c->retrieve_err[1], 0);
+	assert_int_equal(c->finish_err, 0);
+	expect_running(c, &r, "0000:03:00.0");
+	expect_running(c, &r, "0000:04:00.0");
+	expect_all_unchanged(c, &r);
+	assert_int_equal(c->leaked, 0);
+	assert_int_equal(r.warns, 0);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+/*
+ * Both preserved (in two sessions), then one session cancelled: the
+ * shared bridges are handed over once, for the device still preserved.
+ */
+static void test_two_share_bridges_one_unpreserved(void **state)
+{
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:03:00.0";
+	c->setup = preserve_b;
+	c->before_kexec = cancel_b;
+	run_case(topo_shared_bridge, c, lu_split, &r);
+	assert_int_equal(c->prepare_err, 0);
+	expect_log(&r, "pcisim-vfio 0000:04:00.0: will be preserved across the next live update");
+	expect_log(&r, "pcisim-vfio 0000:04:00.0: will no longer be preserved");
+	assert_true(c->ser_found);
+	assert_int_equal(c->ser_nr, 4);
+	assert_int_equal(c->nser, 4);
+	expect_ser(c, &r, 0x00, PCI_DEVFN(1, 0), 1, false);
+	expect_ser(c, &r, 0x01, PCI_DEVFN(0, 0), 1, false);
+	expect_ser(c, &r, 0x02, PCI_DEVFN(0, 0), 1, false);
+	expect_ser(c, &r, 0x03, PCI_DEVFN(0, 0), 1, true);
+	expect_log(&r, "PCI: liveupdate: 4 devices were preserved by the previous kernel");
+	expect_log(&r, "pci 0000:03:00.0: preserved by the previous kernel");
+	expect_no_log(&r, "pci 0000:04:00.0: preserved by the previous kernel");
+	assert_int_equal(c->retrieve_err[0], 0);
+	assert_int_equal(c->finish_err, 0);
+	expect_running(c, &r, "0000:03:00.0");
+	expect_master(c, &r, "0000:02:00.0");
+	expect_master(c, &r, "0000:01:00.0");
+	expect_master(c, &r, "0000:00:01.0");
+	/* the other one was stopped by its driver at kexec, not disrupted */
+	assert_true(has_event(c, "0000:04:00.0", MEV_DMA_STOPPED));
+	assert_false(has_event(c, "0000:04:00.0", MEV_DMA_DISRUPTED));
+	assert_int_equal(hw(c, &r, "0000:04:00.0")->cmd & 0x4, 0);
+	expect_driver(&r, "0000:04:00.0", "");
+	expect_all_unchanged(c, &r);
+	assert_int_equal(c->leaked, 0);
+	assert_int_equal(r.warns, 0);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+static int cancel_main(struct machine *m, struct lu_case *c)
+{
+	(void)m;
+	(void)c;
+	return sim_lu_cancel(SESSION);
+}
+
+/* Preserve, then cancel: the next boot is a plain one. */
+static void test_preserve_then_cancel(void **state)
+{
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.0";
+	c->before_kexec = cancel_main;
+	c->no_retrieve = true;
+	run_case(topo_root_port, c, lu_split, &r);
+	assert_int_equal(c->preserve_err[0], 0);
+	assert_int_equal(c->prepare_err, 0);
+	expect_log(&r, "pcisim-vfio 0000:01:00.0: will no longer be preserved");
+	/* no PCI FLB in the handover at all */
+	assert_false(c->ser_found);
+	expect_no_log(&r, "preserved by the previous kernel");
+	expect_no_log(&r, "devices were preserved");
+	/* a normal boot renumbers: the device was stopped before that */
+	assert_true(has_event(c, "0000:01:00.0", MEV_DMA_STOPPED));
+	assert_false(has_event(c, "0000:01:00.0", MEV_DMA_DISRUPTED));
+	assert_int_equal(hw(c, &r, "0000:01:00.0")->dma, 0);
+	assert_int_equal(hw(c, &r, "0000:01:00.0")->cmd & 0x4, 0);
+	expect_driver(&r, "0000:01:00.0", "");
+	expect_buses(c, &r, "0000:00:01.0", 0x00, 0x01, 0x01);
+	expect_all_unchanged(c, &r);
+	assert_int_equal(c->leaked, 0);
+	assert_int_equal(r.warns, 0);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+/* =================================================================== */
+/* Drivers after the kexec                                             */
+/* =================================================================== */
+
+/* User space names the wrong driver for a preserved device first. */
+static int bind_wrong_driver(struct machine *m, struct lu_case *c)
+{
+	(void)m;
+	c->hook_err = sim_lu_bind(0, 1, PCI_DEVFN(0, 0), "pcisim-pf");
+	printf("lu-test: bind 0000:01:00.0 to pcisim-pf: %d\n", c->hook_err);
+	return 0;
+}
+
+/*
+ * Nothing binds a preserved device by itself after the kexec. If user
+ * space binds another driver than the one that preserved it, that driver
+ * leaves the running device alone and the file is not handed to it.
+ */
+static void test_no_autoprobe_and_wrong_driver_refused(void **state)
+{
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.0";
+	c->after_boot = bind_wrong_driver;
+	run_case(topo_root_port, c, lu_split, &r);
+	assert_int_equal(c->prepare_err, 0);
+	assert_string_equal(c->driver_at_boot[0], "");
+	assert_int_equal(c->hook_err, 0);
+	expect_log(&r, "pcisim-pf 0000:01:00.0: handed over to pcisim-vfio but bound to pcisim-pf");
+	assert_int_equal(c->retrieve_err[0], -EBUSY);
+	assert_int_not_equal(c->finish_err, 0);
+	expect_driver(&r, "0000:01:00.0", "pcisim-pf");
+	expect_running(c, &r, "0000:01:00.0");
+	expect_unchanged(c, &r, "0000:01:00.0");
+	expect_buses(c, &r, "0000:00:01.0", 0x00, 0x01, 0x01);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+/* =================================================================== */
+/* Two host bridges                                                    */
+/* =================================================================== */
+
+static const char topo_two_hosts[] =
+	PORTS
+	"host domain=0000 io=0x0-0x7fff mem=0x10000000-0x1fffffff pref=0x8000000000-0x80ffffffff\n"
+	"  00.0 host-bridge id=1b36:0008\n"
+	"  01.0 rp slot=1\n"
+	"    00.0 endpoint id=1b36:0010 class=010802 bar0=mem64:16K\n"
+	"host domain=0001 io=0x8000-0xffff mem=0x20000000-0x2fffffff pref=0x8100000000-0x81ffffffff\n"
+	"  00.0 host-bridge id=1b36:0008\n"
+	"  01.0 rp slot=2\n"
+	"    00.0 endpoint id=1b36:0010 class=010802 bar0=mem64:16K\n"
+	"  02.0 rp slot=3\n"
+	"    00.0 endpoint id=8086:10d3 class=020000 bar0=mem32:128K\n";
+
+/* The same BDF preserved in two domains: two entries, both kept. */
+static void test_same_bdf_in_two_domains(void **state)
+{
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.0,0001:01:00.0";
+	run_case(topo_two_hosts, c, lu_run, &r);
+	expect_clean_cycles(c, &r);
+	expect_log(&r, "PCI: liveupdate: 4 devices were preserved by the previous kernel");
+	expect_log(&r, "pci 0000:01:00.0: preserved by the previous kernel");
+	expect_log(&r, "pci 0001:01:00.0: preserved by the previous kernel");
+	expect_buses(c, &r, "0000:00:01.0", 0x00, 0x01, 0x01);
+	expect_buses(c, &r, "0001:00:01.0", 0x00, 0x01, 0x01);
+	expect_buses(c, &r, "0001:00:02.0", 0x00, 0x02, 0x02);
+	expect_running(c, &r, "0000:01:00.0");
+	expect_running(c, &r, "0001:01:00.0");
+	expect_all_unchanged(c, &r);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+/* =================================================================== */
+/* Several kexecs                                                      */
+/* =================================================================== */
+
+static const char topo_mixed[] =
+	PORTS
+	"host\n"
+	"  00.0 host-bridge id=1b36:0008\n"
+	"  01.0 rp slot=1\n"
+	"    00.0 up\n"
+	"      00.0 down slot=11\n"
+	"        00.0 endpoint id=1b36:0010 class=010802 bar0=mem64:16K msix=65\n"
+	"      01.0 down slot=12\n"
+	"  02.0 rp slot=2\n"
+	"    00.0 endpoint id=8086:10c9 class=020000 bar0=mem32:128K bar1=mem32:4M bar2=io:32 bar3=mem32:16K ari sriov=8 vf-offset=128 vf-stride=2 vf-device=10ca vfbar0=mem64:16K vfbar3=mem64:16K\n"
+	"    00.1 endpoint id=8086:10c9 class=020000 bar0=mem32:128K bar1=mem32:4M bar2=io:32 bar3=mem32:16K ari sriov=8 vf-offset=128 vf-stride=2 vf-device=10ca vfbar0=mem64:16K vfbar3=mem64:16K\n"
+	"  03.0 rp slot=3\n"
+	"  04.0 rciep id=8086:10d3 class=020000 bar0=mem32:128K bar1=mem32:128K bar2=io:32 bar3=mem32:16K\n";
+
+static void check_three_kexecs(bool user)
+{
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	c->preserve = "0000:03:00.0,0000:05:00.0,0000:05:10.0,0000:05:10.3";
+	c->enable_vfs = true;
+	c->vfs_user = user;
+	c->kexecs = 3;
+	c->cmdline = user ? BASE_CMDLINE " pci=lu_vfs=user" :
+			    BASE_CMDLINE " pci=lu_vfs=core";
+	run_case(topo_mixed, c, lu_run, &r);
+	expect_clean_cycles(c, &r);
+	assert_int_equal(count_log(&r, "PCI: liveupdate: 9 devices were preserved by the previous kernel"), 3);
+	assert_int_equal(count_log(&r, "luo: incoming state of live update"), 3);
+	expect_log(&r, "luo: incoming state of live update 3: 1 sessions");
+	expect_buses(c, &r, "0000:00:01.0", 0x00, 0x01, 0x04);
+	expect_buses(c, &r, "0000:00:02.0", 0x00, 0x05, 0x05);
+	expect_running(c, &r, "0000:03:00.0");
+	expect_running(c, &r, "0000:05:00.0");
+	expect_running(c, &r, "0000:05:10.0");
+	expect_running(c, &r, "0000:05:10.3");	/* VF 1 of the second port */
+	expect_driver(&r, "0000:05:10.3", "pcisim-vfio");
+	assert_int_equal(dev(&r, "0000:05:00.0")->sriov_num, 8);
+	assert_int_equal(dev(&r, "0000:05:00.1")->sriov_num, 8);
+	expect_all_unchanged(c, &r);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+static void test_three_kexecs_in_a_row(void **state)
+{
+	(void)state;
+	check_three_kexecs(false);
+}
+
+static void test_three_kexecs_in_a_row_vfs_by_user(void **state)
+{
+	(void)state;
+	check_three_kexecs(true);
+}
+
+/* =================================================================== */
+/* Mixed, hot-add, reassigning all buses                               */
+/* =================================================================== */
+
+static const char topo_hotadd[] =
+	PORTS
+	"host\n"
+	"  00.0 host-bridge id=1b36:0008\n"
+	"  02.0 rp slot=2\n"
+	"    00.0 endpoint id=1b36:0010 class=010802 bar0=mem64:16K\n"
+	"  03.0 rp slot=3\n"
+	"    00.0 endpoint id=8086:10d3 class=020000 bar0=mem32:128K\n"
+	"  04.0 rp slot=4\n";
+
+/*
+ * 02:00.0 runs DMA but is not preserved. Before the kexec, a card goes
+ * into the empty hot-plug slot 00:04.0 and a new root port with a card
+ * appears at 00:01.0, before the preserved one in scan order: a kernel
+ * numbering from scratch would give it bus 01 and move everything.
+ */
+static int mixed_hot_add(struct machine *m, struct lu_case *c)
+{
+	(void)c;
+	if (bind_vfio(2, 0, 0))
+		return -EIO;
+	if (!hot_add(m, "0000/04.0", PCI_DEVFN(0, 0), &new_nic))
+		return -EIO;
+	if (!hot_add(m, NULL, PCI_DEVFN(1, 0), &new_root_port) ||
+	    !hot_add(m, "0000/01.0", PCI_DEVFN(0, 0), &new_nic))
+		return -EIO;
+	return 0;
+}
+
+static void check_hot_add(const char *cmdline)
+{
+	static const char *const appeared[] = {
+		"FAIL kexec 1: 0000:00:01.0 appeared after kexec",
+		"FAIL kexec 1: 0000:03:00.0 appeared after kexec",
+		"FAIL kexec 1: 0000:04:00.0 appeared after kexec",
+		NULL };
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	c->preserve = "0000:01:00.0";
+	c->setup = mixed_hot_add;
+	c->cmdline = cmdline;
+	run_case(topo_hotadd, c, lu_run, &r);
+	/* the runner reports the new functions, and nothing else */
+	assert_int_equal(c->failures[0], 3);
+	expect_fail_lines(&r, appeared);
+	/* preserved and inherited numbers kept; the new ones above them */
+	expect_buses(c, &r, "0000:00:02.0", 0x00, 0x01, 0x01);
+	expect_buses(c, &r, "0000:00:03.0", 0x00, 0x02, 0x02);
+	expect_buses(c, &r, "0000:00:04.0", 0x00, 0x03, 0x03);
+	expect_buses(c, &r, "0000:00:01.0", 0x00, 0x04, 0x04);
+	expect_unchanged(c, &r, "0000:00:02.0");
+	expect_unchanged(c, &r, "0000:01:00.0");
+	expect_running(c, &r, "0000:01:00.0");
+	expect_driver(&r, "0000:01:00.0", "pcisim-vfio");
+	expect_no_overlap(&r);
+	assert_int_equal(dev(&r, "0000:03:00.0")->vendor, 0x8086);
+	assert_int_equal(dev(&r, "0000:04:00.0")->vendor, 0x8086);
+	assert_int_not_equal(dev(&r, "0000:04:00.0")->res[0].start, 0);
+	assert_int_not_equal(dev(&r, "0000:03:00.0")->res[0].start, 0);
+	/*
+	 * The one not preserved: stopped at kexec, back without a driver,
+	 * enumerated normally (its BAR may move to make room).
+	 */
+	assert_int_not_equal(dev(&r, "0000:02:00.0")->res[0].start, 0);
+	assert_true(has_event(c, "0000:02:00.0", MEV_DMA_STOPPED));
+	assert_false(has_event(c, "0000:02:00.0", MEV_DMA_DISRUPTED));
+	expect_driver(&r, "0000:02:00.0", "");
+	assert_int_equal(r.warns, 0);
+	assert_int_equal(c->leaked, 0);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+static void test_mixed_and_hot_add(void **state)
+{
+	(void)state;
+	check_hot_add(BASE_CMDLINE " pci=lu_vfs=core");
+}
+
+/* The default personality reassigns every bus; pci=assign-busses too. */
+static void test_mixed_and_hot_add_assign_busses(void **state)
+{
+	(void)state;
+	check_hot_add(BASE_CMDLINE " pci=lu_vfs=core pci=assign-busses");
+}
+
+/* =================================================================== */
+/* The hardware changes under the handover                             */
+/* =================================================================== */
+
+static const char topo_bus_reset[] =
+	PORTS
+	"host\n"
+	"  00.0 host-bridge id=1b36:0008\n"
+	"  01.0 rp slot=1\n"
+	"    00.0 endpoint id=8086:10d3 class=020000 bar0=mem32:128K\n"
+	"  02.0 rp slot=2\n"
+	"    00.0 endpoint id=1b36:0010 class=010802 bar0=mem64:16K\n";
+
+static const struct mfunc_desc new_nvme = {	/* the preserved one's model */
+	.kind = MF_ENDPOINT, .vendor = 0x1b36, .device = 0x0010,
+	.class_code = 0x010802,
+	.bar = { { MBAR_MEM64, false, 16 << 10 } },
+};
+
+/* A root port with a card (c->how: the preserved card's model) at 00:03.0. */
+static int add_root_port_3(struct machine *m, struct lu_case *c)
+{
+	if (!hot_add(m, NULL, PCI_DEVFN(3, 0), &new_root_port) ||
+	    !hot_add(m, "0000/03.0", PCI_DEVFN(0, 0), c->how ? &new_nvme : &new_nic))
+		return -EIO;
+	return 0;
+}
+
+/* The preserved root port loses its bus numbers during the kexec. */
+static struct machine *reset_bus_numbers(struct machine *m, struct lu_case *c)
+{
+	(void)c;
+	machine_cfg_write(m, 0, 0, PCI_DEVFN(2, 0), 0x18, 2, 0);
+	machine_cfg_write(m, 0, 0, PCI_DEVFN(2, 0), 0x1a, 1, 0);
+	return m;
+}
+
+/*
+ * Refused, not renumbered, and its bus number is not given to anyone:
+ * the root port hot-added at 00:03.0 (numbered after the inherited ones)
+ * must not get bus 02.
+ */
+static void check_refused_bridge(bool same_model)
+{
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+	uint32_t busreg;
+
+	c->preserve = "0000:02:00.0";
+	c->setup = add_root_port_3;
+	c->at_kexec = reset_bus_numbers;
+	c->how = same_model;
+	run_case(topo_bus_reset, c, lu_split, &r);
+	assert_int_equal(c->prepare_err, 0);
+	expect_log(&r, "pci 0000:00:02.0: Cannot reconfigure bridge during Live Update: preserved as [bus 02-02], now [bus 00-00]");
+	/* the card in the new slot is not the preserved device */
+	expect_no_log(&r, "pci 0000:02:00.0: preserved by the previous kernel");
+	/* not renumbered */
+	busreg = hw(c, &r, "0000:00:02.0")->buses & 0xffffff;
+	if (busreg)
+		show(&r, "00:02.0 was renumbered to %06x", busreg);
+	/* the other root port kept its number */
+	expect_buses(c, &r, "0000:00:01.0", 0x00, 0x01, 0x01);
+	/* nothing answers on bus 02, nobody's range covers it */
+	for (size_t i = 0; i < r.n; i++) {
+		const struct sim_pci_info *d = &r.dev[i];
+
+		if (d->bus == 2)
+			show(&r, "%s [%04x:%04x] answers at the refused bridge's bus 02",
+			     d->name, d->vendor, d->device);
+		if (d->is_bridge && d->secondary <= 2 && d->subordinate >= 2)
+			show(&r, "%s [bus %02x-%02x] took the refused bridge's bus 02",
+			     d->name, d->secondary, d->subordinate);
+	}
+	for (size_t i = 0; i < c->nh; i++) {
+		unsigned int sec = c->hw[i].buses >> 8 & 0xff;
+		unsigned int sub = c->hw[i].buses >> 16 & 0xff;
+
+		if (c->hw[i].buses && sec <= 2 && sub >= 2)
+			show(&r, "%s forwards bus 02 ([bus %02x-%02x] in hardware)",
+			     c->hw[i].name, sec, sub);
+	}
+	/* the hot-added root port got a number of its own */
+	dev(&r, "0000:00:03.0");
+	simtest_free(&r);
+	lu_free(c);
+}
+
+static void test_preserved_bridge_lost_bus_numbers(void **state)
+{
+	(void)state;
+	check_refused_bridge(false);
+}
+
+/*
+ * The same, with a card of the preserved one's model in the new slot:
+ * given bus 02, it would answer at the preserved BDF with the preserved
+ * IDs and be taken for the preserved device.
+ */
+static void test_preserved_bridge_lost_bus_numbers_same_model(void **state)
+{
+	(void)state;
+	check_refused_bridge(true);
+}
+
+/* ---- a device replaced or gone: a second machine, same RAM ---- */
+
+static const char topo_replaced[] =
+	PORTS
+	"host\n"
+	"  00.0 host-bridge id=1b36:0008\n"
+	"  01.0 rp slot=1\n"
+	"    00.0 endpoint id=1234:5678 class=020000 bar0=mem32:128K\n"
+	"  02.0 rp slot=2\n"
+	"    00.0 endpoint id=8086:10d3 class=020000 bar0=mem32:128K\n";
+
+static const char topo_missing[] =
+	PORTS
+	"host\n"
+	"  00.0 host-bridge id=1b36:0008\n"
+	"  01.0 rp slot=1\n"
+	"  02.0 rp slot=2\n"
+	"    00.0 endpoint id=8086:10d3 class=020000 bar0=mem32:128K\n";
+
+#define RAM_COPY	(64ULL << 20)
+
+/*
+ * The machine API has no way to change a function's IDs (read-only to
+ * config writes, mfunc_config() is const) or to detach one, so the card
+ * is "swapped" by moving to a second machine during the kexec: the first
+ * RAM_COPY bytes of RAM (where the kernel world allocates) are copied,
+ * and the registers the old kernel programmed are written again.
+ */
+static struct machine *swap_machine(struct machine *m, struct lu_case *c)
+{
+	const char *text = c->how ? topo_missing : topo_replaced;
+	struct topo_error err;
+	struct machine *m2;
+	struct topo *t;
+	uint64_t b1, s1, b2, s2;
+	char *r1, *r2;
+
+	memset(&err, 0, sizeof(err));
+	t = topo_parse_string("<swap>", text, strlen(text), &err);
+	m2 = t ? topo_build(t, &err) : NULL;
+	topo_free(t);
+	if (!m2) {
+		topo_error_print(&err, stdout);
+		return NULL;
+	}
+	r1 = machine_ram(m, &b1, &s1);
+	r2 = machine_ram(m2, &b2, &s2);
+	if (!r1 || !r2 || b1 != b2 || s1 != s2)
+		return NULL;
+	memcpy(r2, r1, RAM_COPY);
+	/* top-down, so routing to each function works when it is written */
+	for (size_t i = 0; i < c->nb; i++) {
+		const struct sim_pci_info *d = &c->before[i];
+		uint32_t v;
+
+		for (unsigned int off = 0x0c; off < 0x40; off += 4) {
+			if (!machine_cfg_read(m, d->domain, d->bus, d->devfn, off, 4, &v))
+				continue;
+			machine_cfg_write(m2, d->domain, d->bus, d->devfn, off, 4, v);
+		}
+		machine_cfg_read(m, d->domain, d->bus, d->devfn, 0x04, 2, &v);
+		machine_cfg_write(m2, d->domain, d->bus, d->devfn, 0x04, 2, v);
+	}
+	return m2;
+}
+
+static void test_preserved_device_replaced(void **state)
+{
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.0";
+	c->at_kexec = swap_machine;
+	c->how = 0;
+	run_case(topo_bus_reset, c, lu_split, &r);
+	assert_int_equal(c->prepare_err, 0);
+	expect_log(&r, "KHO: found handover");
+	expect_log(&r, "pci 0000:01:00.0: preserved as [8086:10d3] but is now [1234:5678]: not treated as preserved");
+	expect_no_log(&r, "pci 0000:01:00.0: preserved by the previous kernel");
+	/* the new card is a device like any other: nobody binds it */
+	assert_int_equal(dev(&r, "0000:01:00.0")->vendor, 0x1234);
+	expect_driver(&r, "0000:01:00.0", "");
+	assert_int_not_equal(c->retrieve_err[0], 0);
+	/* the bridge above was kept as it was */
+	expect_buses(c, &r, "0000:00:01.0", 0x00, 0x01, 0x01);
+	expect_unchanged(c, &r, "0000:00:01.0");
+	expect_buses(c, &r, "0000:00:02.0", 0x00, 0x02, 0x02);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+static void test_preserved_device_missing(void **state)
+{
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.0";
+	c->at_kexec = swap_machine;
+	c->how = 1;
+	run_case(topo_bus_reset, c, lu_split, &r);
+	assert_int_equal(c->prepare_err, 0);
+	expect_log(&r, "KHO: found handover");
+	assert_null(simtest_find(&r, "0000:01:00.0"));
+	expect_no_log(&r, "0000:01:00.0: preserved by the previous kernel");
+	/* its file cannot be retrieved, and says which device is gone */
+	assert_int_equal(c->retrieve_err[0], -ENODEV);
+	expect_buses(c, &r, "0000:00:01.0", 0x00, 0x01, 0x01);
+	expect_buses(c, &r, "0000:00:02.0", 0x00, 0x02, 0x02);
+	/* the PCI core says that a device it was handed did not come back */
+	expect_line(&r, "PCI: liveupdate: *0000:01:00.0*");
+	simtest_free(&r);
+	lu_free(c);
+}
+
+/* ---- a corrupt pci_ser ---- */
+
+enum ser_corruption {
+	SER_VERSION,		/* a version this kernel does not read */
+	SER_COUNT,		/* header disagrees with the list */
+	SER_LIST_UNPRESERVED,	/* list pointer to a page not handed over */
+	SER_FLB_UNPRESERVED,	/* the FLB points to a page not handed over */
+};
+
+/* A page of RAM nobody preserved (poisoned at kexec). */
+static uint64_t unpreserved_page(struct machine *m)
+{
+	uint64_t base, size;
+
+	machine_ram(m, &base, &size);
+	return base + size - 8 * 4096;
+}
+
+static struct machine *corrupt_ser(struct machine *m, struct lu_case *c)
+{
+	struct ser_root *root;
+
+	if (!c->ser_found)
+		return NULL;
+	root = ram_at(m, c->ser_pa, sizeof(*root));
+	switch (c->how) {
+	case SER_VERSION:
+		root->version = 99;
+		break;
+	case SER_COUNT:
+		root->nr_devices += 1;
+		break;
+	case SER_LIST_UNPRESERVED:
+		root->devices = unpreserved_page(m);
+		break;
+	case SER_FLB_UNPRESERVED:
+		/* the "data" of the pci entry of LUO's FLB array */
+		*(uint64_t *)ram_at(m, c->flb_pa + FLB_NAME_LEN, 8) =
+			unpreserved_page(m);
+		break;
+	}
+	return m;
+}
+
+static const char topo_corrupt[] =
+	PORTS
+	"host\n"
+	"  00.0 host-bridge id=1b36:0008\n"
+	"  01.0 rp slot=1\n"
+	"    00.0 endpoint id=1b36:0010 class=010802 bar0=mem64:16K\n"
+	"  02.0 rp slot=2\n"
+	"    00.0 endpoint id=8086:10c9 class=020000 bar0=mem32:128K sriov=4 vf-offset=1 vf-stride=1 vf-device=10ca vfbar0=mem64:16K\n";
+
+/*
+ * The handover is refused with a message; the core keeps every bus
+ * number, BAR and window as the hardware has them, so what was preserved
+ * keeps running although nobody can take it back.
+ */
+static void check_corrupt(enum ser_corruption how, const char *msg)
+{
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	c->preserve = "0000:01:00.0,0000:02:00.0,0000:02:00.2";
+	c->enable_vfs = true;
+	c->at_kexec = corrupt_ser;
+	c->how = how;
+	run_case(topo_corrupt, c, lu_split, &r);
+	assert_int_equal(c->prepare_err, 0);
+	assert_int_equal(c->ser_nr, 5);
+	expect_log(&r, msg);
+	expect_log(&r, "PCI: liveupdate: cannot retrieve what the previous kernel preserved");
+	expect_no_log(&r, ": preserved by the previous kernel");
+	expect_buses(c, &r, "0000:00:01.0", 0x00, 0x01, 0x01);
+	expect_buses(c, &r, "0000:00:02.0", 0x00, 0x02, 0x02);
+	expect_master(c, &r, "0000:00:01.0");
+	expect_master(c, &r, "0000:00:02.0");
+	expect_running(c, &r, "0000:01:00.0");
+	expect_running(c, &r, "0000:02:00.0");
+	expect_unchanged(c, &r, "0000:00:01.0");
+	expect_unchanged(c, &r, "0000:00:02.0");
+	expect_unchanged(c, &r, "0000:01:00.0");
+	expect_unchanged(c, &r, "0000:02:00.0");
+	/* no driver may take them: retrieving is refused */
+	expect_driver(&r, "0000:01:00.0", "");
+	assert_int_not_equal(c->retrieve_err[0], 0);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+static void test_corrupt_ser_version(void **state)
+{
+	(void)state;
+	check_corrupt(SER_VERSION, "PCI: liveupdate: incoming pci_ser is version 99, this kernel reads version 3: refused");
+}
+
+static void test_corrupt_ser_count(void **state)
+{
+	(void)state;
+	check_corrupt(SER_COUNT, "PCI: liveupdate: incoming device list has 5 devices, its header says 6: refused");
+}
+
+static void test_corrupt_ser_list_pointer(void **state)
+{
+	(void)state;
+	check_corrupt(SER_LIST_UNPRESERVED, "PCI: liveupdate: incoming device list is corrupt");
+}
+
+static void test_corrupt_ser_not_preserved(void **state)
+{
+	(void)state;
+	check_corrupt(SER_FLB_UNPRESERVED, "was not preserved");
+}
+
+/*
+ * Keeping everything as the hardware has it includes SR-IOV: the PF's
+ * VFs stay enabled (a preserved VF among them is doing DMA), which the
+ * kernel can see from VF Enable without reading the handover.
+ */
+static void test_corrupt_ser_keeps_vfs(void **state)
+{
+	static const char *const vfs[] = { "0000:02:00.1", "0000:02:00.2",
+					   "0000:02:00.3", "0000:02:00.4", NULL };
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.0,0000:02:00.0,0000:02:00.2";
+	c->enable_vfs = true;
+	c->at_kexec = corrupt_ser;
+	c->how = SER_VERSION;
+	run_case(topo_corrupt, c, lu_split, &r);
+	expect_log(&r, "PCI: liveupdate: cannot retrieve what the previous kernel preserved");
+	for (size_t i = 0; i < c->ne; i++)
+		if (c->ev[i].kind == MEV_RESET ||
+		    c->ev[i].kind == MEV_DMA_DISRUPTED)
+			show(&r, "%s: %s: %s", c->ev[i].bdf,
+			     mevent_kind_name(c->ev[i].kind), c->ev[i].what);
+	expect_vfs(&r, "0000:02:00.0", vfs);
+	expect_running(c, &r, "0000:02:00.2");
+	simtest_free(&r);
+	lu_free(c);
+}
+
+/* =================================================================== */
+/* The checks themselves: guarantees switched off on purpose           */
+/* =================================================================== */
+
+static void test_fault_master_is_caught(void **state)
+{
+	static const char *const want[] = {
+		"FAIL 0000:01:00.0: Bus Master Enable is off on 0000:01:00.0",
+		"FAIL 0000:01:00.0: *dma-disrupted at * ns: bus master cleared on the device",
+		"FAIL 0000:01:00.0: *dma-disrupted at * ns: bus master cleared on upstream bridge 0000/01.0",
+		NULL };
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.0";
+	c->cmdline = BASE_CMDLINE " pci=lu_vfs=core pci=lu_fault=master";
+	run_case(topo_root_port, c, lu_run, &r);
+	expect_log(&r, "PCI: liveupdate: fault injection: master guarantee switched off");
+	expect_log(&r, "lu-test: kexec 1: 3 failure(s)");
+	expect_fail_lines(&r, want);
+	assert_int_equal(hw(c, &r, "0000:01:00.0")->cmd & 0x4, 0);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+/* Buses renumbered from scratch: with nothing changed, the same numbers,
+ * but forwarding was switched off on the way: the DMA was cut. */
+static void test_fault_buses_is_caught(void **state)
+{
+	static const char *const want[] = {
+		"FAIL 0000:01:00.0: *dma-disrupted at * ns: bus 01 outside bus range 00-00 of upstream bridge 0000/01.0 (routing ID changed)",
+		NULL };
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.0";
+	c->cmdline = BASE_CMDLINE " pci=lu_vfs=core pci=lu_fault=buses";
+	run_case(topo_root_port, c, lu_run, &r);
+	expect_log(&r, "PCI: liveupdate: fault injection: buses guarantee switched off");
+	assert_int_equal(c->failures[0], 1);
+	expect_fail_lines(&r, want);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+/* With a root port hot-added in front: renumbering moves the device. */
+static void test_fault_buses_with_hot_add_is_caught(void **state)
+{
+	static const char *const want[] = {
+		"FAIL 0000:01:00.0: retrieving its file: -22",
+		"FAIL kexec 1: finishing the session: -16",
+		"FAIL 0000:01:00.0: 0000:01:00.0 is [8086:10d3] after kexec, was [1b36:0010]",
+		"FAIL 0000:01:00.0: 0000:01:00.0 resource 0 is *, was 0x*",
+		"FAIL 0000:01:00.0: Bus Master Enable is off on 0000:01:00.0",
+		"FAIL 0000:01:00.0: bridge 0000:00:02.0 bus numbers 00/02/02, were 00/01/01",
+		"FAIL 0000:01:00.0: *dma-disrupted at * ns: bus 01 outside bus range 00-00 of upstream bridge 0000/02.0 (routing ID changed)",
+		/* whatever answers at 01:00.0 now is enumerated as a new device */
+		"FAIL 0000:01:00.0: *bar-routing-broken at * ns: *",
+		"FAIL 0000:01:00.0: bound to '' after kexec, was 'pcisim-vfio'",
+		"FAIL kexec 1: 0000:00:01.0 appeared after kexec",
+		"FAIL kexec 1: 0000:03:00.0 appeared after kexec",
+		"FAIL kexec 1: 0000:04:00.0 appeared after kexec",
+		NULL };
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.0";
+	c->setup = mixed_hot_add;
+	c->cmdline = BASE_CMDLINE " pci=lu_vfs=core pci=lu_fault=buses";
+	run_case(topo_hotadd, c, lu_run, &r);
+	expect_fail_lines(&r, want);
+	assert_int_equal(c->failures[0], count_fail_lines(&r));
+	simtest_free(&r);
+	lu_free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_endpoint_on_root_bus),
+		cmocka_unit_test(test_endpoint_behind_root_port),
+		cmocka_unit_test(test_bridge_master_kept_when_port_driver_fails),
+		cmocka_unit_test(test_endpoint_behind_two_switch_levels),
+		cmocka_unit_test(test_multifunction_preserve_function_1_only),
+		cmocka_unit_test(test_pf_and_vf_vfs_by_core),
+		cmocka_unit_test(test_pf_and_vf_vfs_by_user),
+		cmocka_unit_test(test_preserved_bars_keep_decoding),
+		cmocka_unit_test(test_preserved_pref64_window_keeps_decoding),
+		cmocka_unit_test(test_vf_only_vfs_by_core),
+		cmocka_unit_test(test_vf_only_vfs_by_user),
+		cmocka_unit_test(test_vfs_on_another_bus_vfs_by_core),
+		cmocka_unit_test(test_vfs_on_another_bus_vfs_by_user),
+		cmocka_unit_test(test_ari_forwarding_kept),
+		cmocka_unit_test(test_ari_forwarding_kept_with_noari),
+		cmocka_unit_test(test_ari_off_stays_off),
+		cmocka_unit_test(test_two_preserved_share_bridges),
+		cmocka_unit_test(test_two_share_bridges_one_unpreserved),
+		cmocka_unit_test(test_preserve_then_cancel),
+		cmocka_unit_test(test_no_autoprobe_and_wrong_driver_refused),
+		cmocka_unit_test(test_same_bdf_in_two_domains),
+		cmocka_unit_test(test_three_kexecs_in_a_row),
+		cmocka_unit_test(test_three_kexecs_in_a_row_vfs_by_user),
+		cmocka_unit_test(test_mixed_and_hot_add),
+		cmocka_unit_test(test_mixed_and_hot_add_assign_busses),
+		cmocka_unit_test(test_preserved_bridge_lost_bus_numbers),
+		cmocka_unit_test(test_preserved_bridge_lost_bus_numbers_same_model),
+		cmocka_unit_test(test_preserved_device_replaced),
+		cmocka_unit_test(test_preserved_device_missing),
+		cmocka_unit_test(test_corrupt_ser_version),
+		cmocka_unit_test(test_corrupt_ser_count),
+		cmocka_unit_test(test_corrupt_ser_list_pointer),
+		cmocka_unit_test(test_corrupt_ser_not_preserved),
+		cmocka_unit_test(test_corrupt_ser_keeps_vfs),
+		cmocka_unit_test(test_fault_master_is_caught),
+		cmocka_unit_test(test_fault_buses_is_caught),
+		cmocka_unit_test(test_fault_buses_with_hot_add_is_caught),
+	};
+
+	/* LU_TEST=glob runs only the tests whose names match */
+	if (getenv("LU_TEST"))
+		cmocka_set_test_filter(getenv("LU_TEST"));
+	return cmocka_run_group_tests_name("liveupdate", tests, NULL, NULL);
+}
