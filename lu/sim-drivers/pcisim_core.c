@@ -115,7 +115,8 @@ static void pcisim_adopt(struct pcisim_dev *sdev)
 	pci_read_config_word(pdev, PCI_COMMAND, &cmd);
 	if (!(cmd & PCI_COMMAND_MASTER))
 		pci_err(pdev, "Bus Master Enable was lost across the live update\n");
-	if (!(cmd & PCI_COMMAND_MEMORY))
+	/* a VF's Memory Space Enable is reserved (its PF's VF MSE decodes) */
+	if (!pdev->is_virtfn && !(cmd & PCI_COMMAND_MEMORY))
 		pci_err(pdev, "memory decoding was lost across the live update\n");
 	sdev->master = cmd & PCI_COMMAND_MASTER;
 	sdev->dma = true;
