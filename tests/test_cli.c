@@ -15,48 +15,21 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "simtest.h"
+
+/* variant builds (fuzz/variant.mk) run their own pcisim */
+#ifndef PCISIM
 #define PCISIM "build/pcisim"
+#endif
 
-/* Run a shell command; return its exit status and its stdout+stderr. */
-static int run(char **out, const char *fmt, ...)
-{
-	char cmd[2048], *buf = NULL;
-	size_t len = 0;
-	va_list ap;
-	FILE *p, *m;
-	int c, st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	strncat(cmd, " 2>&1", sizeof(cmd) - strlen(cmd) - 1);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	m = open_memstream(&buf, &len);
-	while ((c = fgetc(p)) != EOF)
-		fputc(c, m);
-	fclose(m);
-	st = pclose(p);
-	if (out)
-		*out = buf;
-	else
-		free(buf);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
+/* Shell commands and files through tests/simtest.c's helpers. */
+#define run(out, ...)	simtest_shell(out, __VA_ARGS__)
 
 static char *slurp(const char *path)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = fopen(path, "r"), *m;
-	int c;
+	char *buf = simtest_slurp(path);
 
-	assert_non_null(f);
-	m = open_memstream(&buf, &len);
-	while ((c = fgetc(f)) != EOF)
-		fputc(c, m);
-	fclose(m);
-	fclose(f);
+	assert_non_null(buf);
 	return buf;
 }
 
