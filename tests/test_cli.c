@@ -154,6 +154,40 @@ static void test_lspci_vvv_decodes_dump(void **state)
 	unlink(dump);
 }
 
+/* Three kexecs of the default machine with KHO self-test data: exit 0. */
+static void test_run_three_kexecs_exits_0(void **state)
+{
+	char *out;
+	int st;
+
+	(void)state;
+	st = run(&out, PCISIM " run topo/examples/default.topo --kexec 3 --log /dev/null");
+	if (st || !strstr(out, "run: 3 kexec(s), every check held"))
+		fail_msg("pcisim run --kexec 3 exited %d:\n%s", st, out);
+	free(out);
+}
+
+/* make run's job: a live update of the default machine, checked. */
+static void test_run_live_update_of_default_topology(void **state)
+{
+	char *out;
+	int st;
+
+	(void)state;
+	st = run(&out, PCISIM " run --preserve 0000:03:00.0,0000:05:00.0,0000:05:10.0 --enable-vfs --kexec 2 --log /dev/null");
+	if (st || !strstr(out, "run: 2 kexec(s), every check held") ||
+	    !strstr(out, "0000:05:00.0: BDF 0000:05:00.0 -> 0000:05:00.0, bus master kept, 0 DMA/BAR disruption(s), driver pcisim-pf, 8 VFs 0000:05:10.0..0000:05:11.6"))
+		fail_msg("pcisim run exited %d:\n%s", st, out);
+	free(out);
+}
+
+/* A BDF that is not one is bad input. */
+static void test_run_bad_preserve_is_exit_2(void **state)
+{
+	(void)state;
+	assert_int_equal(run(NULL, PCISIM " run --preserve 3:0.0"), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -166,6 +200,9 @@ int main(void)
 		cmocka_unit_test(test_lspci_reads_dump_T3),
 		cmocka_unit_test(test_lspci_reads_dump_T5_vfs),
 		cmocka_unit_test(test_lspci_vvv_decodes_dump),
+		cmocka_unit_test(test_run_three_kexecs_exits_0),
+		cmocka_unit_test(test_run_live_update_of_default_topology),
+		cmocka_unit_test(test_run_bad_preserve_is_exit_2),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
