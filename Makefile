@@ -46,7 +46,8 @@ SHIM_OBJS  := $(patsubst %.c,$(B)/ks/%.o,$(SHIM_SRCS))
 HOST_SRCS  := $(wildcard shim/host/*.c) $(wildcard topo/*.c) $(wildcard cli/*.c)
 HOST_OBJS  := $(patsubst %.c,$(B)/h/%.o,$(HOST_SRCS))
 HOST_LIB_OBJS := $(filter-out $(B)/h/cli/main.o,$(HOST_OBJS))
-HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE \
+# Frame pointers: perf's call stacks reach through host code (make bench-profile).
+HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -fno-omit-frame-pointer -D_GNU_SOURCE \
 	       '-D__noreturn=__attribute__((noreturn))' \
 	       -Ishim/include -Ishim/host -Itopo -Icli
 HOST_LIBS  := -lfdt -lpciaccess
@@ -73,6 +74,8 @@ help:
 	@echo '  stubs-check     fail if the abort-on-call stub list differs from pci-core/stubs.txt'
 	@echo '  checkpatch      scripts/checkpatch.pl --strict over the kernel-side code'
 	@echo '  kbuild-check    build lu/ and the patched files with Kbuild, W=1 and sparse'
+	@echo '  bench           the live update at 1k-1M functions; writes bench/RESULTS.md (BENCH_SIZES=)'
+	@echo '  bench-profile   callgrind and perf profiles, kernel code vs pcisim'"'"'s own (bench/shares.py)'
 	@echo '  clean           remove objects, keep the configured kernel tree'
 	@echo '  distclean       remove build/ entirely'
 	@echo 'Options:'
@@ -164,14 +167,18 @@ $(B)/ks/%.o: %.c $(KFLAGS_FILE) $(STAMP_OVERLAY)
 		-DKBUILD_BASENAME='"$(call kname,$*)"' -DKBUILD_MODNAME='"$(call kname,$*)"' \
 		-D__KBUILD_MODNAME=kmod_$(call kname,$*) -MMD -MF $(@:.o=.d) -c $< -o $@
 
+# Calls pci_host_probe() makes into other files go through phase marks
+# first (pci-core/phases.c: benchmarks time scan, assign and add apart).
+KWRAP := --wrap=pci_assign_unassigned_root_bus_resources --wrap=pci_bus_add_devices
+
 $(B)/kernel-pass1.o: $(KOBJS) $(SHIM_OBJS)
 	@echo "  LD      $@"
-	$(Q)$(LD) -r -o $@ $^
+	$(Q)$(LD) -r $(KWRAP) -o $@ $^
 
 # Still-missing symbols become abort-on-call stubs; the list is checked in.
 # Runtimes of instrumented variant builds (sanitizers, gcov, AFL++) are not
 # kernel symbols: they come from the host's libraries at the final link.
-INSTR_SYMS := ^(__asan_|__ubsan_|__gcov_|__afl_|__sanitizer_|__cmplog_)
+INSTR_SYMS := ^(__asan_|__ubsan_|__gcov_|__afl_|__sanitizer_|__cmplog_|__(start|stop)___sancov)
 $(B)/stubs.txt: $(B)/kernel-pass1.o pci-core/host-symbols.txt
 	$(Q)nm -u $< | awk '{print $$2}' | grep -Ev '$(INSTR_SYMS)' | sort -u | \
 		grep -vxF -f <(sed -e 's/#.*//' -e '/^$$/d' pci-core/host-symbols.txt) > $@ || true
@@ -277,6 +284,7 @@ check: $(B)/pcisim $(TEST_BINS)
 
 # Fuzzing, coverage and sanitizers (#6), benchmarks (#7): their own files.
 -include fuzz/fuzz.mk
+-include oracle/oracle.mk
 -include bench/bench.mk
 
 clean:

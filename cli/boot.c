@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "gen.h"
 #include "host.h"
 #include "machine.h"
+#include "phase.h"
 #include "sim/host_abi.h"
 #include "topofile.h"
 
@@ -20,10 +22,21 @@ extern const char _binary_topo_examples_default_topo_end[];
 
 struct machine *cli_load_topology(const char *path)
 {
+	return cli_load_topology_marks(path, NULL);
+}
+
+struct machine *cli_load_topology_marks(const char *path,
+					struct cli_marks *marks)
+{
 	struct topo_error err;
 	struct machine *m;
 	struct topo *t;
 
+	if (marks)
+		memset(marks, 0, sizeof(*marks));
+
+	if (path && !strncmp(path, GEN_PREFIX, strlen(GEN_PREFIX)))
+		return gen_machine(path + strlen(GEN_PREFIX), NULL);
 	memset(&err, 0, sizeof(err));
 	if (path)
 		t = topo_parse_file(path, &err);
@@ -38,9 +51,13 @@ struct machine *cli_load_topology(const char *path)
 		return NULL;
 	}
 	m = topo_build(t, &err);
-	topo_free(t);
 	if (!m)
 		topo_error_print(&err, stderr);
+	if (m && marks && cli_marks_of(t, marks)) {
+		machine_free(m);
+		m = NULL;
+	}
+	topo_free(t);
 	return m;
 }
 
@@ -79,6 +96,7 @@ static int cli_boot(struct machine *m, const char *cmdline,
 	}
 	bp.ram_base = base;
 	bp.ram_size = size;
+	phase_boot_begin();
 	ret = sim_kernel_boot(&bp);
 	if (ret)
 		return ret;
@@ -112,6 +130,34 @@ static int cli_boot(struct machine *m, const char *cmdline,
 	return 0;
 }
 
+/*
+ * What the kernel world needs per function, with room: struct pci_dev
+ * alone is a 4 KiB kmalloc (2240 bytes), plus its device_private,
+ * resources, names and sysfs-less kobjects; measured about 4.5 KiB at
+ * boot (bench/RESULTS.md). Machines above the default 4 GiB of RAM's
+ * worth get more RAM (it is reserved, not touched: what is not allocated
+ * costs nothing).
+ */
+#define CLI_RAM_PER_FUNCTION	(8ULL << 10)
+#define CLI_RAM_BASE_NEED	(256ULL << 20)
+
+int cli_size_ram(struct machine *m, unsigned long long ram)
+{
+	unsigned long long need;
+	size_t vfs, n = machine_nr_functions(m, &vfs);
+	char err[160];
+
+	need = ram ? ram : CLI_RAM_BASE_NEED + (n + vfs) * CLI_RAM_PER_FUNCTION;
+	if (!ram && need <= MACHINE_RAM_DEFAULT)
+		return 0;
+	need = (need + (1ULL << 30) - 1) & ~((1ULL << 30) - 1);
+	if (machine_set_ram(m, MACHINE_RAM_BASE, need, err, sizeof(err))) {
+		fprintf(stderr, "pcisim: RAM of %llu MiB: %s\n", need >> 20, err);
+		return -1;
+	}
+	return 0;
+}
+
 int cli_boot_and_probe(struct machine *m, const char *cmdline)
 {
 	host_install_traps();
@@ -134,10 +180,15 @@ int cli_kexec(struct machine *m, const char *cmdline)
 	unsigned long long fdt = 0, len = 0;
 	int ret;
 
+	phase_begin("shutdown");
 	ret = sim_kernel_kexec_prepare(&fdt, &len);
 	if (ret)
 		return ret;
+	phase_begin("kexec");
 	machine_ram_poison_unkept(m);
 	host_kworld_reset();
-	return cli_boot(m, cmdline, fdt, len);
+	phase_boot_prefix("kexec-");
+	ret = cli_boot(m, cmdline, fdt, len);
+	phase_boot_prefix(NULL);
+	return ret;
 }

@@ -27,6 +27,38 @@ int cli_write_output(const char *path, const char *text, size_t len);
 /* Load TOPO (NULL: the built-in default); prints errors; NULL on failure. */
 struct machine *cli_load_topology(const char *path);
 
+/*
+ * Functions a topology marks `preserve` (cli/preserve.c): their physical
+ * paths (topo_preserved_paths(), 64 bytes each), found again by routing
+ * once the kernel has numbered the buses.
+ */
+struct topo;
+struct cli_marks {
+	char (*path)[64];
+	size_t n;
+};
+
+/* cli_load_topology(), and the file's marks (none for gen: machines). */
+struct machine *cli_load_topology_marks(const char *path,
+					struct cli_marks *marks);
+int cli_marks_of(const struct topo *t, struct cli_marks *marks);
+void cli_marks_free(struct cli_marks *marks);
+
+/*
+ * The BDF ("0000:03:00.0") the running kernel knows each marked function
+ * by, in the kernel's walk order: *bdf malloc'ed, *n of them. A mark
+ * nothing enumerated answers for is printed and makes it fail (-1).
+ */
+int cli_marks_bdfs(struct machine *m, const struct cli_marks *marks,
+		   char (**bdf)[16], size_t *n);
+
+/*
+ * RAM for the kernel world: ram bytes, or (ram 0) enough for the
+ * functions m has and the VFs it may have, when that is more than the
+ * default. Before the first boot; prints errors.
+ */
+int cli_size_ram(struct machine *m, unsigned long long ram);
+
 /* Boot the kernel world on m with cmdline and probe every host bridge. */
 int cli_boot_and_probe(struct machine *m, const char *cmdline);
 

@@ -7,6 +7,12 @@
  * the bus range the kernel gave them) below its host's root bus. dot(1)
  * renders it in the format the file name asks for; FILE.dot is the graph
  * text itself, for those who want to restyle it.
+ *
+ * With --preserve BDF,... (or, without it, the functions the topology
+ * marks `preserve`) the drawing shows a live update's device list:
+ * preserved functions bold and filled, and what they depend on (every
+ * bridge above them, the PF of a preserved VF) in another colour, with a
+ * legend. The nodes carry class="preserved" / class="lu-dependency".
  */
 #include <errno.h>
 #include <stdint.h>
@@ -27,12 +33,19 @@
  * is wanted, and enumerate --log has the whole story. */
 #define KERN_CRIT	2
 
+enum role { R_NONE, R_PRESERVED, R_DEPENDENCY };
+
 struct draw {
 	FILE *o;
 	struct machine *m;
 	struct sim_pci_info *dev;	/* in bus order */
 	size_t n, cap;
+	unsigned char *role;		/* enum role, per dev */
 };
+
+/* Live-update colours: preserved (bold) and what it depends on. */
+#define PRESERVED_ATTRS	"class=\"preserved\", fillcolor=\"#f6a04d\", color=\"#b03a2e\", penwidth=3"
+#define DEPENDENCY_ATTRS "class=\"lu-dependency\", fillcolor=\"#a8d5a2\", color=\"#2e7d32\", penwidth=2"
 
 static int collect(const struct sim_pci_info *d, void *arg)
 {
@@ -140,9 +153,69 @@ static void root_node(struct draw *w, const struct sim_pci_info *d)
 		d->domain, d->bus, d->domain, d->bus);
 }
 
+static struct sim_pci_info *find_dev(struct draw *w, unsigned int domain,
+				     unsigned int bus, unsigned int devfn)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (w->dev[i].domain == domain && w->dev[i].bus == bus &&
+		    w->dev[i].devfn == devfn)
+			return &w->dev[i];
+	return NULL;
+}
+
+/* Each preserved function, then up its path: bridges and a VF's PF. */
+static int mark_roles(struct draw *w, const unsigned int (*keep)[3], size_t nk)
+{
+	w->role = calloc(w->n ? w->n : 1, 1);
+	if (!w->role)
+		return -1;
+	for (size_t k = 0; k < nk; k++) {
+		struct sim_pci_info *d = find_dev(w, keep[k][0], keep[k][1],
+						  keep[k][2]);
+
+		if (!d) {
+			fprintf(stderr, "pcisim draw: --preserve: no function %04x:%02x:%02x.%u was enumerated\n",
+				keep[k][0], keep[k][1], keep[k][2] >> 3,
+				keep[k][2] & 7);
+			return 1;
+		}
+		w->role[d - w->dev] = R_PRESERVED;
+	}
+	for (size_t k = 0; k < nk; k++) {
+		const struct sim_pci_info *d = find_dev(w, keep[k][0], keep[k][1],
+							keep[k][2]);
+
+		while (d && (d->is_virtfn || d->has_parent)) {
+			d = d->is_virtfn ?
+			    find_dev(w, d->domain, d->physfn_bus, d->physfn_devfn) :
+			    find_dev(w, d->domain, d->parent_bus, d->parent_devfn);
+			if (d && !w->role[d - w->dev])
+				w->role[d - w->dev] = R_DEPENDENCY;
+		}
+	}
+	return 0;
+}
+
+static void legend(struct draw *w)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < w->n; i++)
+		any |= w->role && w->role[i];
+	if (!any)
+		return;
+	fputs("\tsubgraph cluster_legend {\n"
+	      "\t\tlabel=\"live update\"; fontsize=10; style=dashed; color=gray60;\n"
+	      "\t\t\"legend-preserved\" [label=\"preserved\", style=\"rounded,filled,bold\", " PRESERVED_ATTRS "];\n"
+	      "\t\t\"legend-dependency\" [label=\"kept for a preserved device\\n(bridge above it, PF of a VF)\", " DEPENDENCY_ATTRS "];\n"
+	      "\t\t\"legend-preserved\" -> \"legend-dependency\" [style=invis];\n"
+	      "\t}\n", w->o);
+}
+
 static void node(struct draw *w, const struct sim_pci_info *d)
 {
 	const struct sim_pci_info *pf = d->is_virtfn ? pf_of(w, d) : NULL;
+	enum role role = w->role ? (enum role)w->role[d - w->dev] : R_NONE;
 	char parent[40];
 
 	if (pf)
@@ -158,19 +231,34 @@ static void node(struct draw *w, const struct sim_pci_info *d)
 		d->vendor, d->device, kind_of(d), d->is_virtfn ? " VF" : "");
 	if (d->is_bridge)
 		fprintf(w->o, "\\nbus %02x-%02x", d->secondary, d->subordinate);
-	fprintf(w->o, "\", fillcolor=\"%s\"%s];\n", fill_of(d),
-		d->is_virtfn ? ", style=\"rounded,filled,dashed\", color=gray50" : "");
+	if (role == R_PRESERVED)
+		fprintf(w->o, "\", style=\"rounded,filled,bold%s\", " PRESERVED_ATTRS "];\n",
+			d->is_virtfn ? ",dashed" : "");
+	else if (role == R_DEPENDENCY)
+		fprintf(w->o, "\", " DEPENDENCY_ATTRS "];\n");
+	else
+		fprintf(w->o, "\", fillcolor=\"%s\"%s];\n", fill_of(d),
+			d->is_virtfn ? ", style=\"rounded,filled,dashed\", color=gray50" : "");
 	fprintf(w->o, "\t\"%s\" -> \"%s\"%s;\n", parent, d->name,
 		d->is_virtfn ? " [style=dashed]" : "");
 }
 
-static int write_graph(FILE *o, struct machine *m, const char *title)
+/* 0, -1 on failure, 1 when a function to preserve does not exist. */
+static int write_graph(FILE *o, struct machine *m, const char *title,
+		       const unsigned int (*keep)[3], size_t nk)
 {
 	struct draw w = { .o = o, .m = m };
+	int ret;
 
 	if (sim_pci_visit_devs(collect, &w)) {
 		free(w.dev);
 		return -1;
+	}
+	ret = nk ? mark_roles(&w, keep, nk) : 0;
+	if (ret) {
+		free(w.role);
+		free(w.dev);
+		return ret;
 	}
 	/* ordering=out keeps siblings in bus order, as lspci -t lists them */
 	fputs("digraph pcisim {\n"
@@ -185,9 +273,56 @@ static int write_graph(FILE *o, struct machine *m, const char *title)
 	      "\tedge [arrowhead=none, color=gray40];\n", o);
 	for (size_t i = 0; i < w.n; i++)
 		node(&w, &w.dev[i]);
+	legend(&w);
 	fputs("}\n", o);
+	free(w.role);
 	free(w.dev);
 	return 0;
+}
+
+/* "0000:03:00.0,0000:05:10.0" -> domain, bus, devfn triples. */
+static int parse_keep(const char *list, unsigned int (**keep)[3], size_t *nk)
+{
+	const char *p = list;
+
+	for (;;) {
+		unsigned int dom, bus, dev, fn, (*v)[3];
+		int used = 0;
+
+		if (sscanf(p, "%4x:%2x:%2x.%1u%n", &dom, &bus, &dev, &fn, &used) != 4 ||
+		    !used || dev > 0x1f || fn > 7 || (p[used] && p[used] != ',')) {
+			fprintf(stderr, "pcisim draw: --preserve: '%s' is not a list of BDFs like 0000:03:00.0\n",
+				list);
+			return -1;
+		}
+		v = realloc(*keep, (*nk + 1) * sizeof(**keep));
+		if (!v)
+			return -1;
+		*keep = v;
+		v[*nk][0] = dom;
+		v[*nk][1] = bus;
+		v[*nk][2] = dev << 3 | fn;
+		(*nk)++;
+		if (!p[used])
+			return 0;
+		p += used + 1;
+	}
+}
+
+/* The topology's marks, by the BDFs the kernel gave them. */
+static int keep_marks(struct machine *m, const struct cli_marks *marks,
+		      unsigned int (**keep)[3], size_t *nk)
+{
+	char (*bdf)[16];
+	size_t n;
+	int ret = 0;
+
+	if (cli_marks_bdfs(m, marks, &bdf, &n))
+		return -1;
+	for (size_t i = 0; !ret && i < n; i++)
+		ret = parse_keep(bdf[i], keep, nk);
+	free(bdf);
+	return ret;
 }
 
 /* dot -Tfmt -o path < text; 0 on success. */
@@ -234,7 +369,7 @@ static int usage_error(const char *msg, const char *arg)
 {
 	fprintf(stderr, "pcisim draw: %s%s%s\n"
 		"usage: pcisim draw [TOPO] -o FILE.svg|.png|.pdf|.dot [--cmdline 'pci=...']\n"
-		"                   [--enable-vfs] [--log FILE]\n",
+		"                   [--enable-vfs] [--preserve BDF,...] [--log FILE]\n",
 		msg, arg ? " " : "", arg ? arg : "");
 	return EXIT_BAD_INPUT;
 }
@@ -243,6 +378,9 @@ int cmd_draw(int argc, char **argv)
 {
 	const char *topo = NULL, *out = NULL, *log = NULL, *cmdline = "", *ext;
 	bool enable_vfs = false;
+	unsigned int (*keep)[3] = NULL;
+	size_t nk = 0;
+	struct cli_marks marks;
 	struct machine *m;
 	FILE *logf = NULL, *o;
 	char *text = NULL;
@@ -260,7 +398,10 @@ int cmd_draw(int argc, char **argv)
 			log = argv[++i];
 		else if (!strcmp(a, "--enable-vfs"))
 			enable_vfs = true;
-		else if (a[0] == '-' && a[1])
+		else if (!strcmp(a, "--preserve") && i + 1 < argc) {
+			if (parse_keep(argv[++i], &keep, &nk))
+				return EXIT_BAD_INPUT;
+		} else if (a[0] == '-' && a[1])
 			return usage_error("unknown or incomplete option", a);
 		else if (!topo)
 			topo = a;
@@ -273,9 +414,11 @@ int cmd_draw(int argc, char **argv)
 	if (!ext || (strcmp(ext, ".dot") && strcmp(ext, ".svg") &&
 		     strcmp(ext, ".png") && strcmp(ext, ".pdf")))
 		return usage_error("the output file's name ends in .svg, .png, .pdf or .dot:", out);
-	m = cli_load_topology(topo);
+	m = cli_load_topology_marks(topo, &marks);
 	if (!m)
 		return EXIT_BAD_INPUT;
+	if (nk)
+		cli_marks_free(&marks);		/* --preserve decides */
 	if (log) {
 		logf = fopen(log, "w");
 		if (!logf) {
@@ -294,13 +437,18 @@ int cmd_draw(int argc, char **argv)
 	if (sim_warn_count())
 		fprintf(stderr, "pcisim: the kernel issued %lu WARNING(s)\n",
 			sim_warn_count());
+	ret = marks.n ? keep_marks(m, &marks, &keep, &nk) : 0;
+	cli_marks_free(&marks);
+	if (ret)
+		return EXIT_CHECK_FAILED;
 	o = open_memstream(&text, &len);
 	if (!o)
 		return EXIT_CHECK_FAILED;
-	ret = write_graph(o, m, topo ? topo : "built-in default.topo");
+	ret = write_graph(o, m, topo ? topo : "built-in default.topo", keep, nk);
+	free(keep);
 	if (fclose(o) || ret) {
 		free(text);
-		return EXIT_CHECK_FAILED;
+		return ret == 1 ? EXIT_BAD_INPUT : EXIT_CHECK_FAILED;
 	}
 	if (!strcmp(ext, ".dot"))
 		ret = cli_write_output(out, text, len) ? EXIT_BAD_INPUT : EXIT_OK;

@@ -7,11 +7,13 @@
 #include "cli.h"
 #include "host.h"
 #include "machine.h"
+#include "phase.h"
 #include "sim/host_abi.h"
 
 int cmd_enumerate(int argc, char **argv)
 {
 	const char *topo = NULL, *dump = NULL, *log = NULL, *cmdline = "";
+	const char *phases = NULL;
 	bool enable_vfs = false, quiet = false;
 	struct machine *m;
 	FILE *logf = NULL;
@@ -24,6 +26,8 @@ int cmd_enumerate(int argc, char **argv)
 			dump = argv[++i];
 		} else if (!strcmp(a, "--log") && i + 1 < argc) {
 			log = argv[++i];
+		} else if (!strcmp(a, "--phases") && i + 1 < argc) {
+			phases = argv[++i];
 		} else if (!strcmp(a, "--cmdline") && i + 1 < argc) {
 			cmdline = argv[++i];
 		} else if (!strcmp(a, "--enable-vfs")) {
@@ -41,8 +45,16 @@ int cmd_enumerate(int argc, char **argv)
 		}
 	}
 
+	if (phases) {
+		phase_init(NULL);
+		phase_begin("load");
+	}
 	m = cli_load_topology(topo);
 	if (!m)
+		return EXIT_BAD_INPUT;
+	if (phases)
+		phase_init(m);
+	if (cli_size_ram(m, 0))
 		return EXIT_BAD_INPUT;
 	if (log) {
 		logf = fopen(log, "w");
@@ -53,8 +65,16 @@ int cmd_enumerate(int argc, char **argv)
 		host_set_log(logf, 7);
 	}
 	ret = cli_boot_and_probe(m, cmdline);
-	if (!ret && enable_vfs)
+	if (!ret && enable_vfs) {
+		phase_begin("enable-vfs");
 		ret = sim_pci_enable_all_vfs();
+	}
+	if (!ret && phases) {
+		size_t vfs, n = machine_nr_functions(m, &vfs);
+
+		if (phase_write(phases, n + (enable_vfs ? vfs : 0)))
+			return EXIT_BAD_INPUT;
+	}
 	if (ret) {
 		fprintf(stderr, "pcisim enumerate: failed (%d)\n", ret);
 		return EXIT_CHECK_FAILED;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "gen.h"
 
 static void usage(FILE *out)
 {
@@ -12,7 +13,7 @@ static void usage(FILE *out)
 		"\n"
 		"commands:\n"
 		"  enumerate [TOPO] [--dump FILE] [--log FILE] [--cmdline 'pci=...']\n"
-		"            [--enable-vfs] [--quiet]\n"
+		"            [--enable-vfs] [--quiet] [--phases FILE]\n"
 		"      cold-boot TOPO (default: the built-in default topology) with\n"
 		"      the kernel's own PCI core and print what it assigned\n"
 		"  import-lspci DUMP [--resources FILE] [-o OUT]\n"
@@ -21,11 +22,21 @@ static void usage(FILE *out)
 		"  capture [-o OUT]\n"
 		"      the PCI hardware of this machine (libpciaccess) as a topology\n"
 		"  draw TOPO -o FILE.svg|FILE.dot [--cmdline 'pci=...'] [--enable-vfs]\n"
-		"      enumerate TOPO and draw the tree the kernel found (Graphviz)\n"
-		"  run [TOPO] [--kexec N] [--cmdline STR] [--enable-vfs] [--log FILE]\n"
+		"       [--preserve BDF,...]\n"
+		"      enumerate TOPO and draw the tree the kernel found (Graphviz);\n"
+		"      preserved devices (default: TOPO's preserve marks) and what\n"
+		"      they depend on are highlighted\n"
+		"  run [TOPO] [--preserve BDF,...] [--kexec N] [--cmdline STR]\n"
+		"      [--enable-vfs] [--log FILE] [--preserve-fraction F]\n"
+		"      [--phases FILE] [--ram SIZE]\n"
 		"      boot TOPO, hand state over through KHO/LUO, kexec N times\n"
 		"      (default 1) and check everything survived; exit 1 naming\n"
-		"      each failed check\n"
+		"      each failed check. Without --preserve: the devices TOPO\n"
+		"      marks preserve, or (none) a KHO self-test\n"
+		"  gen [--functions N | --domains N] [--root-ports N] [--depth D]\n"
+		"      [--fanout F] [--endpoints E] [--vfs V] [-o FILE]\n"
+		"      a topology of that shape; TOPO 'gen:functions=N,...' does the\n"
+		"      same without a file (pcisim gen --help)\n"
 		"  help     this text\n"
 		"\n"
 		"exit status: 0 success, 1 failed check, 2 bad input,\n"
@@ -48,6 +59,8 @@ int main(int argc, char **argv)
 		return cmd_capture(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "draw"))
 		return cmd_draw(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "gen"))
+		return cmd_gen(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "-h")) {
 		usage(stdout);

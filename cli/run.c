@@ -9,8 +9,10 @@
  * kernel issued no warning. Exit 0 only if every check held.
  *
  * With --preserve, the devices named are kept running through a PCI Live
- * Update (run_pci.c). Without it, what is handed over is a KHO self-test
- * of every kind of preserved memory, checked byte for byte.
+ * Update (run_pci.c); without it, the functions the topology marks
+ * `preserve` (found by their physical paths, cli/preserve.c). With
+ * neither, what is handed over is a KHO self-test of every kind of
+ * preserved memory, checked byte for byte.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -20,26 +22,38 @@
 #include "cli.h"
 #include "host.h"
 #include "machine.h"
+#include "phase.h"
 #include "run.h"
 #include "sim/host_abi.h"
 
 #define RUN_BASE_CMDLINE	"kho=on liveupdate=on"
 
+/* Names of every function the kernel has, sorted (for comparing). */
 struct bdf_list {
 	char (*name)[32];
-	size_t n;
+	size_t n, cap;
 };
 
 static int collect_name(const struct sim_pci_info *info, void *ctx)
 {
 	struct bdf_list *l = ctx;
-	char (*v)[32] = realloc(l->name, (l->n + 1) * sizeof(*v));
 
-	if (!v)
-		return -1;
-	l->name = v;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 1024;
+		char (*v)[32] = realloc(l->name, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		l->name = v;
+		l->cap = cap;
+	}
 	memcpy(l->name[l->n++], info->name, sizeof(info->name));
 	return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(a, b);
 }
 
 static struct bdf_list snapshot(void)
@@ -47,48 +61,147 @@ static struct bdf_list snapshot(void)
 	struct bdf_list l = { 0 };
 
 	sim_pci_visit_devs(collect_name, &l);
+	qsort(l.name, l.n, sizeof(*l.name), cmp_name);
 	return l;
 }
 
-/* Same functions at the same BDFs, in the same order. */
+/* Same functions at the same BDFs: one merge of the sorted lists. */
 static int compare_devices(const struct bdf_list *before,
 			   const struct bdf_list *after, int kexec)
 {
+	size_t i = 0, j = 0;
 	int bad = 0;
-	size_t i, j;
 
-	for (i = 0; i < before->n; i++) {
-		for (j = 0; j < after->n; j++)
-			if (!strcmp(before->name[i], after->name[j]))
-				break;
-		if (j == after->n) {
+	while (i < before->n || j < after->n) {
+		int c = i == before->n ? 1 : j == after->n ? -1 :
+			strcmp(before->name[i], after->name[j]);
+
+		if (c < 0) {
 			printf("FAIL kexec %d: %s is gone after kexec\n", kexec,
-			       before->name[i]);
+			       before->name[i++]);
 			bad++;
-		}
-	}
-	for (j = 0; j < after->n; j++) {
-		for (i = 0; i < before->n; i++)
-			if (!strcmp(before->name[i], after->name[j]))
-				break;
-		if (i == before->n) {
+		} else if (c > 0) {
 			printf("FAIL kexec %d: %s appeared after kexec\n", kexec,
-			       after->name[j]);
+			       after->name[j++]);
 			bad++;
+		} else {
+			i++;
+			j++;
 		}
 	}
 	return bad;
 }
 
+/*
+ * --preserve-fraction F: every k-th (k = 1/F, rounded) of the functions
+ * that are not bridges (endpoints, PFs, VFs), in the kernel's walk order,
+ * so the devices kept are spread over the whole machine.
+ */
+struct pick {
+	struct run_dev *v;
+	size_t n, cap, seen, every;
+};
+
+static int pick_one(const struct sim_pci_info *info, void *ctx)
+{
+	struct pick *p = ctx;
+
+	if (info->is_bridge || info->hdr_type == 1)
+		return 0;
+	if (p->seen++ % p->every)
+		return 0;
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 256;
+		struct run_dev *v = realloc(p->v, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		p->v = v;
+		p->cap = cap;
+	}
+	memset(&p->v[p->n], 0, sizeof(p->v[p->n]));
+	p->v[p->n].domain = info->domain;
+	p->v[p->n].bus = info->bus;
+	p->v[p->n].devfn = info->devfn;
+	snprintf(p->v[p->n].bdf, sizeof(p->v[p->n].bdf), "%04x:%02x:%02x.%u",
+		 info->domain & 0xffff, info->bus & 0xff,
+		 (info->devfn >> 3) & 0x1f, info->devfn & 7);
+	p->n++;
+	return 0;
+}
+
+static int pick_fraction(double frac, struct run_dev **pd, size_t *np)
+{
+	struct pick p = { .every = frac >= 1 ? 1 : (size_t)(1 / frac + 0.5) };
+
+	if (sim_pci_visit_devs(pick_one, &p)) {
+		free(p.v);
+		return -1;
+	}
+	*pd = p.v;
+	*np = p.n;
+	return 0;
+}
+
+/* The functions the topology marks preserve, by their BDFs now. */
+static int marks_to_devs(struct machine *m, const struct cli_marks *marks,
+			 struct run_dev **pd, size_t *np)
+{
+	char (*bdf)[16];
+	size_t n;
+
+	if (cli_marks_bdfs(m, marks, &bdf, &n))
+		return -1;
+	*pd = calloc(n ? n : 1, sizeof(**pd));
+	if (!*pd) {
+		free(bdf);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned int dom, bus, dev, fn;
+
+		sscanf(bdf[i], "%x:%x:%x.%x", &dom, &bus, &dev, &fn);
+		(*pd)[i].domain = dom;
+		(*pd)[i].bus = bus;
+		(*pd)[i].devfn = dev << 3 | fn;
+		memcpy((*pd)[i].bdf, bdf[i], sizeof((*pd)[i].bdf));
+	}
+	free(bdf);
+	*np = n;
+	return 0;
+}
+
+/* "16G", "4096M": RAM sizes for --ram. */
+static unsigned long long parse_size(const char *s)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 0);
+
+	switch (*end) {
+	case 'G':
+		v <<= 30;
+		end++;
+		break;
+	case 'M':
+		v <<= 20;
+		end++;
+		break;
+	}
+	return *end ? 0 : v;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	const char *topo = NULL, *log = NULL, *user_cmdline = "";
-	const char *vf_policy = "core";
+	const char *vf_policy = "core", *phases = NULL;
 	struct run_dev *pd = NULL;
 	size_t np = 0;
+	double fraction = 0;
+	unsigned long long ram = 0;
 	unsigned long warns_total = 0;
-	bool enable_vfs = false;
+	bool enable_vfs = false, from_marks = false;
 	struct bdf_list before, after;
+	struct cli_marks marks;
 	char cmdline[4096];
 	struct machine *m;
 	FILE *logf = NULL;
@@ -116,6 +229,24 @@ int cmd_run(int argc, char **argv)
 		} else if (!strcmp(a, "--preserve") && i + 1 < argc) {
 			if (run_parse_preserve(argv[++i], &pd, &np))
 				return EXIT_BAD_INPUT;
+		} else if (!strcmp(a, "--preserve-fraction") && i + 1 < argc) {
+			char *end;
+
+			fraction = strtod(argv[++i], &end);
+			if (*end || !(fraction > 0 && fraction <= 1)) {
+				fprintf(stderr, "pcisim run: --preserve-fraction takes a number in (0, 1], not '%s'\n",
+					argv[i]);
+				return EXIT_BAD_INPUT;
+			}
+		} else if (!strcmp(a, "--phases") && i + 1 < argc) {
+			phases = argv[++i];
+		} else if (!strcmp(a, "--ram") && i + 1 < argc) {
+			ram = parse_size(argv[++i]);
+			if (!ram || ram % 4096) {
+				fprintf(stderr, "pcisim run: --ram takes a size like 16G, not '%s'\n",
+					argv[i]);
+				return EXIT_BAD_INPUT;
+			}
 		} else if (!strcmp(a, "--vf-policy") && i + 1 < argc) {
 			vf_policy = argv[++i];
 			if (strcmp(vf_policy, "core") && strcmp(vf_policy, "user")) {
@@ -136,8 +267,19 @@ int cmd_run(int argc, char **argv)
 	snprintf(cmdline, sizeof(cmdline), "%s pci=lu_vfs=%s %s",
 		 RUN_BASE_CMDLINE, vf_policy, user_cmdline);
 
-	m = cli_load_topology(topo);
+	if (np && fraction) {
+		fprintf(stderr, "pcisim run: --preserve and --preserve-fraction exclude each other\n");
+		return EXIT_BAD_INPUT;
+	}
+	phase_init(NULL);
+	phase_begin("load");
+	m = cli_load_topology_marks(topo, &marks);
 	if (!m)
+		return EXIT_BAD_INPUT;
+	if (np || fraction)
+		cli_marks_free(&marks);		/* the command line decides */
+	phase_init(m);
+	if (cli_size_ram(m, ram))
 		return EXIT_BAD_INPUT;
 	if (log) {
 		logf = fopen(log, "w");
@@ -148,8 +290,26 @@ int cmd_run(int argc, char **argv)
 		host_set_log(logf, 7);
 	}
 	ret = cli_boot_and_probe(m, cmdline);
-	if (!ret && enable_vfs)
-		ret = np ? run_enable_vfs() : sim_pci_enable_all_vfs();
+	if (!ret && enable_vfs) {
+		phase_begin("enable-vfs");
+		ret = np || fraction || marks.n ? run_enable_vfs() :
+		      sim_pci_enable_all_vfs();
+	}
+	if (!ret && marks.n) {
+		ret = marks_to_devs(m, &marks, &pd, &np);
+		cli_marks_free(&marks);
+		from_marks = true;
+		if (ret)
+			return EXIT_BAD_INPUT;
+	}
+	if (!ret && fraction) {
+		ret = pick_fraction(fraction, &pd, &np);
+		if (!ret && !np) {
+			fprintf(stderr, "pcisim run: --preserve-fraction %g picks no device\n",
+				fraction);
+			return EXIT_BAD_INPUT;
+		}
+	}
 	if (ret) {
 		fprintf(stderr, "pcisim run: boot failed (%d)\n", ret);
 		return EXIT_CHECK_FAILED;
@@ -157,6 +317,15 @@ int cmd_run(int argc, char **argv)
 	before = snapshot();
 	printf("boot: %zu functions enumerated, %lu pages in use\n", before.n,
 	       sim_mm_pages_in_use());
+	if (fraction)
+		printf("preserving %zu of them (--preserve-fraction %g)\n", np,
+		       fraction);
+	if (from_marks) {
+		printf("preserving what the topology marks preserve:");
+		for (size_t k = 0; k < np; k++)
+			printf(" %s", pd[k].bdf);
+		printf("\n");
+	}
 
 	for (i = 1; np && i <= kexecs; i++) {
 		printf("kexec %d:\n", i);
@@ -194,6 +363,7 @@ int cmd_run(int argc, char **argv)
 			       i, sim_kho_leaked_pages());
 			failures++;
 		}
+		phase_begin("check");
 		after = snapshot();
 		failures += compare_devices(&before, &after, i);
 		free(after.name);
@@ -208,8 +378,11 @@ int cmd_run(int argc, char **argv)
 		failures++;
 	}
 	free(before.name);
+	free(pd);
 	if (logf)
 		fclose(logf);
+	if (phase_write(phases, before.n))
+		failures++;
 	if (failures) {
 		printf("run: %d check(s) failed\n", failures);
 		return EXIT_CHECK_FAILED;

@@ -226,8 +226,8 @@ static int run_preserve(struct run_dev *pd, size_t np, struct devs *before)
 		const struct sim_pci_info *x = find(before, pd[i].bdf);
 		int r;
 
-		if (phase_tty() && i % 1024 == 0)
-			fprintf(stderr, "\rpcisim: preserving %zu of %zu ", i, np);
+		if (i % 1024 == 0)
+			phase_progress("%zu of %zu devices", i, np);
 		if (!x) {
 			printf("FAIL: %s: no such device to preserve\n", pd[i].bdf);
 			failures++;
@@ -412,20 +412,72 @@ static int check_vfs(struct run_dev *rd, const struct devs *b,
  * DMA disruptions and resets of the device, and any moment its BARs
  * stopped decoding where they were (peer-to-peer and doorbells break).
  */
-static int count_disruptions(struct machine *m, size_t mark,
-			     const struct devs *b, struct run_dev *rd)
+static bool disruptive(const struct mevent *e)
+{
+	return e->kind == MEV_DMA_DISRUPTED || e->kind == MEV_RESET ||
+	       e->kind == MEV_BAR_ROUTING_BROKEN;
+}
+
+/*
+ * The disruptive events since mark, sorted by BDF (then by time), so
+ * that each preserved device finds its own with a binary search: a run
+ * preserving ten thousand devices would otherwise read the log ten
+ * thousand times.
+ */
+struct ev_index {
+	struct machine *m;
+	size_t *v, n;
+};
+
+static struct ev_index *ev_sort_ctx;
+
+static int cmp_event(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(machine_event(ev_sort_ctx->m, x)->bdf,
+		       machine_event(ev_sort_ctx->m, y)->bdf);
+
+	return c ? c : x < y ? -1 : x > y;
+}
+
+static struct ev_index ev_index_of(struct machine *m, size_t mark)
+{
+	struct ev_index x = { m, NULL, 0 };
+	size_t total = machine_nr_events(m);
+
+	x.v = malloc((total > mark ? total - mark : 1) * sizeof(*x.v));
+	for (size_t i = mark; x.v && i < total; i++)
+		if (disruptive(machine_event(m, i)))
+			x.v[x.n++] = i;
+	ev_sort_ctx = &x;
+	if (x.v)
+		qsort(x.v, x.n, sizeof(*x.v), cmp_event);
+	ev_sort_ctx = NULL;
+	return x;
+}
+
+static int count_disruptions(const struct ev_index *ev, const struct devs *b,
+			     struct run_dev *rd)
 {
 	const struct sim_pci_info *x = find(b, rd->bdf);
+	size_t lo = 0, hi = ev->n;
 	int n = 0;
 
-	for (size_t i = mark; x && i < machine_nr_events(m); i++) {
-		const struct mevent *e = machine_event(m, i);
+	if (!x)
+		return 0;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
 
-		if (e->kind != MEV_DMA_DISRUPTED && e->kind != MEV_RESET &&
-		    e->kind != MEV_BAR_ROUTING_BROKEN)
-			continue;
+		if (strcmp(machine_event(ev->m, ev->v[mid])->bdf, x->name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < ev->n; lo++) {
+		const struct mevent *e = machine_event(ev->m, ev->v[lo]);
+
 		if (strcmp(e->bdf, x->name))
-			continue;
+			break;
 		printf("FAIL %s: %s at %" PRIu64 " ns: %s\n", rd->bdf,
 		       mevent_kind_name(e->kind), e->time_ns, e->what);
 		n++;
@@ -439,6 +491,7 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 {
 	struct devs before, after;
 	struct vf_index bvf, avf;
+	struct ev_index evx;
 	size_t mark;
 	uint64_t t0;
 	int failures = 0, r;
@@ -526,6 +579,7 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 	after = snapshot();
 	bvf = vf_index_of(&before);
 	avf = vf_index_of(&after);
+	evx = ev_index_of(m, mark);
 
 	for (size_t i = 0; i < np; i++) {
 		const struct sim_pci_info *y = find(&after, pd[i].bdf);
@@ -534,7 +588,7 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 
 		bad += check_path(m, &pd[i], &before, &after);
 		bad += check_vfs(&pd[i], &before, &bvf, &after);
-		dis = count_disruptions(m, mark, &before, &pd[i]);
+		dis = count_disruptions(&evx, &before, &pd[i]);
 		bad += dis;
 		if (y)
 			sim_lu_driver_of(y->domain, y->bus, y->devfn, drv,
@@ -586,5 +640,6 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 	devs_free(&after);
 	free(bvf.v);
 	free(avf.v);
+	free(evx.v);
 	return failures;
 }

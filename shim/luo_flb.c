@@ -235,8 +235,10 @@ static bool __init luo_flb_array_valid(const struct luo_flb_header_ser *hdr)
 		return false;
 	}
 	for (i = 0; i < hdr->count; i++) {
+		/* count becomes a refcount_t: it must fit (found by fuzzing) */
 		if (strnlen(ser[i].name, sizeof(ser[i].name)) ==
-		    sizeof(ser[i].name) || !ser[i].count) {
+		    sizeof(ser[i].name) || !ser[i].count ||
+		    ser[i].count > INT_MAX) {
 			pr_err("incoming FLBs refused: entry %llu is malformed\n",
 			       i);
 			return false;

@@ -9,7 +9,10 @@
  * real physical addresses.
  *
  * Departs from the kernel: one zone, no buddy lists. A bitmap says which
- * pages are in use; allocation is next-fit for naturally aligned runs.
+ * pages are in use; allocation is first-fit for naturally aligned runs,
+ * from the lowest page that may be free, so pages freed are used again
+ * first (as the buddy allocator's hot lists do) and the RAM a run
+ * touches stays what it needs at its peak, not all of it.
  * Before a 64 KiB chunk is first handed out the machine is asked to make it
  * usable (after a kexec, pages nobody preserved are poisoned and fault on
  * access until then). The memmap and the bitmaps live outside RAM (the
@@ -177,7 +180,13 @@ struct page *__alloc_pages_noprof(gfp_t gfp, unsigned int order,
 	}
 	bitmap_set(sim_mm.used, idx, 1UL << order);
 	sim_mm.nr_used += 1UL << order;
-	sim_mm.hint = idx + (1UL << order);
+	/*
+	 * Single pages are the first free one from the hint (or from 0 when
+	 * it wrapped): everything below idx is in use. Runs may have skipped
+	 * free pages to align; then only an exact hit moves the hint.
+	 */
+	if (!order || idx == sim_mm.hint)
+		sim_mm.hint = idx + (1UL << order);
 	sim_mm_claim(idx, 1UL << order);
 	sim_prep_page(pfn_to_page(sim_mm.first_pfn + idx), order, gfp);
 	return pfn_to_page(sim_mm.first_pfn + idx);
@@ -206,6 +215,8 @@ void sim_mm_free_run(struct page *page, unsigned long nr_pages)
 		memset(&page[i], 0, sizeof(page[i]));
 	bitmap_clear(sim_mm.used, idx, nr_pages);
 	sim_mm.nr_used -= nr_pages;
+	if (idx < sim_mm.hint)
+		sim_mm.hint = idx;
 }
 
 void __free_pages(struct page *page, unsigned int order)

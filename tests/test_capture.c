@@ -19,7 +19,10 @@
 #include "simtest.h"
 #include "topofile.h"
 
+/* variant builds (fuzz/variant.mk) run their own pcisim */
+#ifndef PCISIM
 #define PCISIM		"build/pcisim"
+#endif
 #define SYSFS_PCI	"/sys/bus/pci/devices"
 #define MAX_FNS		4096
 

@@ -154,14 +154,17 @@ static void test_lspci_vvv_decodes_dump(void **state)
 	unlink(dump);
 }
 
-/* Three kexecs of the default machine with KHO self-test data: exit 0. */
+/*
+ * Three kexecs with KHO self-test data: exit 0. (A machine whose topology
+ * marks nothing `preserve`: the default one's marks would be preserved.)
+ */
 static void test_run_three_kexecs_exits_0(void **state)
 {
 	char *out;
 	int st;
 
 	(void)state;
-	st = run(&out, PCISIM " run topo/examples/default.topo --kexec 3 --log /dev/null");
+	st = run(&out, PCISIM " run tests/topo/T3_switch.topo --kexec 3 --log /dev/null");
 	if (st || !strstr(out, "run: 3 kexec(s), every check held"))
 		fail_msg("pcisim run --kexec 3 exited %d:\n%s", st, out);
 	free(out);
@@ -177,6 +180,102 @@ static void test_run_live_update_of_default_topology(void **state)
 	st = run(&out, PCISIM " run --preserve 0000:03:00.0,0000:05:00.0,0000:05:10.0 --enable-vfs --kexec 2 --log /dev/null");
 	if (st || !strstr(out, "run: 2 kexec(s), every check held") ||
 	    !strstr(out, "0000:05:00.0: BDF 0000:05:00.0 -> 0000:05:00.0, bus master kept, 0 DMA/BAR disruption(s), driver pcisim-pf, 8 VFs 0000:05:10.0..0000:05:11.6"))
+		fail_msg("pcisim run exited %d:\n%s", st, out);
+	free(out);
+}
+
+static int count(const char *text, const char *what)
+{
+	int n = 0;
+
+	for (const char *p = text; (p = strstr(p, what)); p += strlen(what))
+		n++;
+	return n;
+}
+
+/*
+ * Without --preserve, run keeps what the topology marks `preserve`: in
+ * default.topo the NVMe and the NIC's first port, found by their paths
+ * at the BDFs the kernel gave them; exactly those, with their bridges.
+ */
+static void test_run_preserves_topology_marks(void **state)
+{
+	char *out;
+	int st;
+
+	(void)state;
+	st = run(&out, PCISIM " run topo/examples/default.topo --enable-vfs --log /dev/null");
+	if (st || !strstr(out, "run: 1 kexec(s), every check held") ||
+	    !strstr(out, "preserving what the topology marks preserve: 0000:03:00.0 0000:05:00.0\n") ||
+	    !strstr(out, "  0000:03:00.0 [1b36:0010] preserved\n") ||
+	    !strstr(out, "  0000:05:00.0 [8086:10c9] preserved\n") ||
+	    count(out, "] preserved\n") != 2 ||
+	    count(out, "] bridge above a preserved device\n") != 4 ||
+	    !strstr(out, "0000:03:00.0: BDF 0000:03:00.0 -> 0000:03:00.0, bus master kept, 0 DMA/BAR disruption(s), driver pcisim-vfio") ||
+	    !strstr(out, "0000:05:00.0: BDF 0000:05:00.0 -> 0000:05:00.0, bus master kept, 0 DMA/BAR disruption(s), driver pcisim-pf, 8 VFs") ||
+	    strstr(out, "0000:05:00.1:"))
+		fail_msg("pcisim run of the marked default topology exited %d:\n%s",
+			 st, out);
+	free(out);
+
+	/* --preserve wins over the marks. */
+	st = run(&out, PCISIM " run topo/examples/default.topo --preserve 0000:03:00.0 --log /dev/null");
+	if (st || strstr(out, "topology marks") ||
+	    count(out, "] preserved\n") != 1 ||
+	    !strstr(out, "  0000:03:00.0 [1b36:0010] preserved\n"))
+		fail_msg("pcisim run --preserve over marks exited %d:\n%s", st, out);
+	free(out);
+}
+
+/*
+ * Marks through templates (instances inherit them, no-preserve takes one
+ * back), on a machine whose bus numbers differ from the default's.
+ */
+static void test_run_marks_from_templates(void **state)
+{
+	char path[256], *out;
+	FILE *f;
+	int st;
+
+	(void)state;
+	tmpname(path, sizeof(path), "marks.topo");
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("template nvme endpoint id=1b36:0010 class=010802 bar0=mem64:16K preserve\n"
+	      "host\n"
+	      "  01.0 root-port id=1b36:000c\n"
+	      "    00.0 nvme no-preserve\n"
+	      "  02.0 root-port id=1b36:000c\n"
+	      "    00.0 switch-up id=104c:8232\n"
+	      "      00.0 switch-down id=104c:8233\n"
+	      "        00.0 nvme\n"
+	      "      01.0 switch-down id=104c:8233\n"
+	      "        00.0 endpoint id=1b36:0010 class=010802 bar0=mem64:16K\n",
+	      f);
+	fclose(f);
+	st = run(&out, PCISIM " run %s --log /dev/null", path);
+	if (st || !strstr(out, "preserving what the topology marks preserve: 0000:04:00.0\n") ||
+	    count(out, "] preserved\n") != 1 ||
+	    !strstr(out, "  0000:04:00.0 [1b36:0010] preserved\n") ||
+	    !strstr(out, "run: 1 kexec(s), every check held"))
+		fail_msg("pcisim run of %s exited %d:\n%s", path, st, out);
+	free(out);
+	unlink(path);
+}
+
+/*
+ * Regression: a PF preserved without VFs enabled had its VF BARs sized at
+ * enumeration, which turns its memory decoding off for a moment.
+ */
+static void test_run_pf_without_vfs_keeps_decoding(void **state)
+{
+	char *out;
+	int st;
+
+	(void)state;
+	st = run(&out, PCISIM " run topo/examples/default.topo --preserve 0000:05:00.0 --log /dev/null");
+	if (st || !strstr(out, "every check held") ||
+	    strstr(out, "bar-routing-broken"))
 		fail_msg("pcisim run exited %d:\n%s", st, out);
 	free(out);
 }
@@ -203,6 +302,9 @@ int main(void)
 		cmocka_unit_test(test_run_three_kexecs_exits_0),
 		cmocka_unit_test(test_run_live_update_of_default_topology),
 		cmocka_unit_test(test_run_bad_preserve_is_exit_2),
+		cmocka_unit_test(test_run_pf_without_vfs_keeps_decoding),
+		cmocka_unit_test(test_run_preserves_topology_marks),
+		cmocka_unit_test(test_run_marks_from_templates),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);

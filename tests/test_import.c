@@ -25,7 +25,10 @@
 
 #include "simtest.h"
 
+/* variant builds (fuzz/variant.mk) run their own pcisim */
+#ifndef PCISIM
 #define PCISIM	"build/pcisim"
+#endif
 #define ORACLE	"tests/oracle/"
 
 static void tmpname(char *buf, size_t len, const char *what)

@@ -204,10 +204,10 @@ static void test_every_attribute(void **state)
 		"link=gen5x8 slot=7 hotplug no-pm msi aer acs io io32 pref32\n"
 		"    00.0 endpoint id=1234:0004 class=0x020000 bar0=pref32:16M "
 		"bar1=io:256 bar2=mem32:32 bar3=pref64:2G bar5=mem32:0x100 "
-		"ari no-aer sriov=3 vf-offset=8 vf-stride=4 vf-device=0005 "
+		"ari no-aer preserve sriov=3 vf-offset=8 vf-stride=4 vf-device=0005 "
 		"vfbar0=mem32:4K vfbar1=pref32:8K vfbar2=pref64:8K vfbar3=none "
 		"vfbar4=mem32:1M vfbar5=none\n"
-		"    00.1 endpoint id=1234:0009 class=020000 no-msix no-sriov no-ari\n"
+		"    00.1 endpoint id=1234:0009 class=020000 no-msix no-sriov no-ari no-preserve\n"
 		"  02.0 root-port id=1234:0008 slot=8 no-hotplug no-acs io16 pref64 pref\n"
 		"  03.0 pcie-pci-bridge id=1234:0006 no-io no-pref\n"
 		"    00.0 pci-device id=1234:0007 class=ff0000 no-ari-is-not-here\n";
@@ -225,6 +225,85 @@ static void test_every_attribute(void **state)
 	check_round_trip(t);
 	topo_free(t);
 	free(fixed);
+}
+
+/*
+ * preserve: a mark for the live update, not hardware. It survives the
+ * round trip, templates pass it on (no-preserve takes it back), the
+ * machine is the same without it, and the marked functions come back as
+ * the paths mfunc_path() gives them.
+ */
+static void test_preserve_marks(void **state)
+{
+	static const char text[] =
+		"template nvme endpoint id=1b36:0010 class=010802 bar0=mem64:16K preserve\n"
+		"template sw switch-up id=104c:8232\n"
+		"  00.0 switch-down id=104c:8233\n"
+		"    00.0 nvme\n"
+		"host\n"
+		"  01.0 root-port id=1b36:000c\n"
+		"    00.0 nvme no-preserve\n"
+		"  02.0 root-port id=1b36:000c\n"
+		"    00.0 sw\n"
+		"      01.0 switch-down id=104c:8233\n"
+		"        00.0 endpoint id=1b36:0010 class=010802 preserve\n"
+		"  03.0 rciep id=8086:10d3 class=020000 preserve\n"
+		"host domain=0001 mem=0x40000000-0x4fffffff\n"
+		"  00.0 pci-device id=8086:1234 class=ff0000 preserve\n";
+	static const char *const want[] = {
+		"0000/02.0/00.0/00.0/00.0", "0000/02.0/00.0/01.0/00.0",
+		"0000/03.0", "0001/00.0",
+	};
+	char paths[8][TOPO_PATH_MAX], buf[MACHINE_PATH_MAX];
+	struct topo *t = parse(text), *plain;
+	struct machine *m = build(t), *mp;
+	struct cfglog l1 = { 0 }, l2 = { 0 };
+	char *bare = dupstr(text), *p;
+	size_t n, wl;
+	char *w = write_text(t, &wl);
+
+	(void)state;
+	assert_non_null(strstr(w, "bar0=mem64:16K preserve\n"));
+	assert_non_null(strstr(w, "00.0 nvme no-preserve\n"));
+	check_round_trip(t);
+
+	n = topo_preserved_paths(t, paths, 8);
+	assert_int_equal(n, 4);
+	assert_int_equal(topo_preserved_paths(t, NULL, 0), 4);
+	assert_int_equal(topo_preserved_paths(t, paths, 1), 4);
+	n = topo_preserved_paths(t, paths, 8);
+	for (size_t i = 0; i < n; i++) {
+		struct mfunc *f = machine_find_path(m, paths[i]);
+		bool listed = false;
+
+		assert_non_null(f);
+		assert_string_equal(mfunc_path(f, buf, sizeof(buf)), paths[i]);
+		for (size_t j = 0; j < sizeof(want) / sizeof(want[0]); j++)
+			listed |= !strcmp(want[j], paths[i]);
+		if (!listed)
+			fail_msg("%s is not marked preserve", paths[i]);
+	}
+
+	/* The same machine without any mark: config space byte for byte. */
+	while ((p = strstr(bare, " no-preserve")) || (p = strstr(bare, " preserve")))
+		memmove(p, p + strcspn(p + 1, " \n") + 1,
+			strlen(p + strcspn(p + 1, " \n") + 1) + 1);
+	assert_null(strstr(bare, "preserve"));
+	plain = parse(bare);
+	assert_int_equal(topo_preserved_paths(plain, paths, 8), 0);
+	mp = build(plain);
+	scan_machine(m, &l1);
+	scan_machine(mp, &l2);
+	assert_int_equal(l1.n, l2.n);
+	assert_memory_equal(l1.b, l2.b, l1.n);
+	free(l1.b);
+	free(l2.b);
+	machine_free(mp);
+	topo_free(plain);
+	free(bare);
+	free(w);
+	machine_free(m);
+	topo_free(t);
 }
 
 /* ---- defaults ---- */
@@ -468,6 +547,13 @@ static const struct bad bads[] = {
 	  1, 10, "mem window must end below 4G" },
 	{ "flag with value", HOST "  00.0 rciep " EP " pm=1\n",
 	  2, 42, "'pm' is a flag and takes no value" },
+	{ "preserve with value", HOST "  00.0 rciep " EP " preserve=1\n",
+	  2, 48, "'preserve' is a flag and takes no value" },
+	{ "preserve on a bridge", HOST "  01.0 root-port id=1b36:000c preserve\n",
+	  2, 31, "'preserve' does not apply to root-port functions (only to: "
+	  "endpoint, legacy-endpoint, rciep, pci-device)" },
+	{ "preserve twice", HOST "  00.0 rciep " EP " preserve no-preserve\n",
+	  2, 49, "'no-preserve' contradicts 'preserve' at column 40" },
 	{ "control character", HOST "  00.0 rciep " EP "\x01\n",
 	  2, 39, "control character 0x01" },
 	{ "instance bar clash", "template n rciep " EP " bar1=mem32:4K\n"
@@ -678,6 +764,7 @@ int main(void)
 	struct CMUnitTest tests[64] = {
 		cmocka_unit_test(test_examples),
 		cmocka_unit_test(test_every_attribute),
+		cmocka_unit_test(test_preserve_marks),
 		cmocka_unit_test(test_default_host),
 		cmocka_unit_test(test_kind_defaults),
 		cmocka_unit_test(test_template_instances),
@@ -686,7 +773,7 @@ int main(void)
 		cmocka_unit_test(test_scale),
 		cmocka_unit_test(test_build_many),
 	};
-	size_t n = 9;
+	size_t n = 10;
 
 	for (size_t i = 0; i < sizeof(bads) / sizeof(bads[0]); i++) {
 		assert_true(n < sizeof(tests) / sizeof(tests[0]));

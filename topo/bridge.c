@@ -65,7 +65,7 @@ void bridge_init(struct mfunc *f, const struct mfunc_desc *d)
 
 uint8_t bridge_secondary(const struct mfunc *b)
 {
-	return b->cfg[PCI_SECONDARY_BUS];
+	return cfg_byte(b, PCI_SECONDARY_BUS);
 }
 
 /*
@@ -75,8 +75,8 @@ uint8_t bridge_secondary(const struct mfunc *b)
  */
 bool bridge_forwards(const struct mfunc *b, uint8_t bus)
 {
-	uint8_t sec = b->cfg[PCI_SECONDARY_BUS];
-	uint8_t sub = b->cfg[PCI_SUBORDINATE_BUS];
+	uint8_t sec = cfg_byte(b, PCI_SECONDARY_BUS);
+	uint8_t sub = cfg_byte(b, PCI_SUBORDINATE_BUS);
 
 	return sec && sec <= sub && bus >= sec && bus <= sub;
 }

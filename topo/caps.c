@@ -308,7 +308,7 @@ int caps_init(struct mfunc *f, const struct mfunc_desc *d,
 	if (mfunc_is_type1(d->kind) && d->subsys_vendor)
 		ssvid_init(&w, d);
 	if (w.link != PCI_CAPABILITY_LIST)
-		f->cfg[PCI_STATUS] |= PCI_STATUS_CAP_LIST;
+		f->build->cfg[PCI_STATUS] |= PCI_STATUS_CAP_LIST;
 
 	/* Extended capabilities live in PCIe's 4 KiB config space only. */
 	if (!pcie)
@@ -332,11 +332,6 @@ int caps_init(struct mfunc *f, const struct mfunc_desc *d,
 			return -1;
 	}
 	return 0;
-}
-
-bool caps_is_link_port(const struct mfunc *f)
-{
-	return f->pcie && (f->kind == MF_ROOT_PORT || f->kind == MF_SWITCH_DOWN);
 }
 
 /*

@@ -440,8 +440,8 @@ static void eval_dma(struct eval *v, struct mdma *e,
 		if (!(command(b) & PCI_COMMAND_MASTER))
 			cond(v, C_BRIDGE_BME, -1, b, 0, 0);
 		if (!bridge_forwards(b, e->bus_nr)) {
-			cond(v, C_RANGE, -1, b, b->cfg[PCI_SECONDARY_BUS],
-			     b->cfg[PCI_SUBORDINATE_BUS]);
+			cond(v, C_RANGE, -1, b, cfg_byte(b, PCI_SECONDARY_BUS),
+			     cfg_byte(b, PCI_SUBORDINATE_BUS));
 			routed = false;
 		}
 	}
@@ -800,10 +800,11 @@ bool dma_pre_write(const struct mfunc *f, uint16_t where, int size,
 		return false;
 	pre->where = where;
 	pre->size = size;
-	memcpy(pre->old, f->cfg + where, size);
+	for (int i = 0; i < size; i++)
+		pre->old[i] = cfg_byte(f, where + i);
 	pre->bus_nr = f->bus_nr;
-	pre->sec = f->sec ? f->cfg[PCI_SECONDARY_BUS] : 0;
-	pre->sub = f->sec ? f->cfg[PCI_SUBORDINATE_BUS] : 0;
+	pre->sec = f->sec ? cfg_byte(f, PCI_SECONDARY_BUS) : 0;
+	pre->sub = f->sec ? cfg_byte(f, PCI_SUBORDINATE_BUS) : 0;
 	return true;
 }
 
@@ -846,7 +847,7 @@ static bool changed(const struct mfunc *f, const struct dma_pre *pre,
 	for (int i = 0; i < pre->size; i++) {
 		uint16_t off = pre->where + i;
 
-		if ((pre->old[i] ^ f->cfg[off]) & bits(f, off))
+		if ((pre->old[i] ^ cfg_byte(f, off)) & bits(f, off))
 			return true;
 	}
 	return false;
@@ -872,7 +873,7 @@ void dma_post_write(struct mfunc *f, const struct dma_pre *pre)
 	bool moved = pre->bus_nr != f->bus_nr;
 
 	/* Only what a write changed can change what engines can do. */
-	if (!memcmp(pre->old, f->cfg + pre->where, pre->size) && !moved)
+	if (!moved && cfg_same(f, pre->where, pre->old, pre->size))
 		return;
 	if (f->dma_below)
 		check_written(f, pre, moved);
@@ -880,11 +881,11 @@ void dma_post_write(struct mfunc *f, const struct dma_pre *pre)
 	 * A bridge claiming other bus numbers may take a sibling's (the
 	 * lowest-numbered bridge claims a cycle first) or give one back.
 	 */
-	if (f->sec && (pre->sec != f->cfg[PCI_SECONDARY_BUS] ||
-		       pre->sub != f->cfg[PCI_SUBORDINATE_BUS])) {
+	if (f->sec && (pre->sec != cfg_byte(f, PCI_SECONDARY_BUS) ||
+		       pre->sub != cfg_byte(f, PCI_SUBORDINATE_BUS))) {
 		uint8_t range[4] = { pre->sec, pre->sub,
-				     f->cfg[PCI_SECONDARY_BUS],
-				     f->cfg[PCI_SUBORDINATE_BUS] };
+				     cfg_byte(f, PCI_SECONDARY_BUS),
+				     cfg_byte(f, PCI_SUBORDINATE_BUS) };
 
 		check_bus(f->bus, f, range);
 	}

@@ -30,6 +30,26 @@ struct mwin {
 	uint64_t start, end;
 };
 
+/*
+ * Where the type-1 walk for one bus number ended, valid while route_gen
+ * has not moved: every change to a bridge's bus-number registers (a
+ * config write, a reset, a bridge attached or destroyed) bumps it. The
+ * walk's outcome depends on nothing else; what is dynamic at the end of
+ * it (ARI Forwarding, VF Enable) is looked at on every cycle.
+ */
+struct mroute {
+	uint64_t gen;
+	struct mbus *bus;	/* the bus the walk stopped at */
+	bool type0;		/* it is bus nr itself (else: VFs of PFs on it) */
+};
+
+static uint64_t route_gen = 1;
+
+void machine_route_changed(void)
+{
+	route_gen++;
+}
+
 struct mhost {
 	struct machine *m;
 	uint16_t domain;
@@ -37,11 +57,26 @@ struct mhost {
 	struct mwin *win;
 	size_t nr_win;
 	struct mbus root;
+	struct mroute *rcache;	/* [256] by bus number, allocated on use */
 };
 
 struct machine {
 	struct mhost **hosts;	/* sorted by domain */
 	size_t nr_hosts;
+	struct mhost *last_host;	/* the last one host_find() found */
+	/*
+	 * The function the last config read reached (or NULL: nobody), for
+	 * the next read of the same BDF: the kernel reads one function many
+	 * times in a row. Any write, reset or attach may change routing
+	 * (bus numbers, ARI Forwarding, VF Enable) and forgets it.
+	 */
+	struct {
+		bool valid;
+		uint16_t domain;
+		uint8_t bus, devfn;
+		uint64_t gen;		/* route_gen when it was found */
+		struct mfunc *f;
+	} last;
 	uint64_t accesses;
 	struct mram *ram;	/* topo/ram.c */
 	struct mdmas *dma;	/* topo/dma.c: engines and event log */
@@ -121,6 +156,7 @@ void machine_free(struct machine *m)
 		free(h->root.bridges);
 		free(h->root.pfs);
 		free(h->win);
+		free(h->rcache);
 		free(h);
 	}
 	free(m->hosts);
@@ -143,12 +179,17 @@ static size_t host_index(const struct machine *m, uint16_t domain)
 	return lo;
 }
 
-static struct mhost *host_find(const struct machine *m, uint16_t domain)
+static struct mhost *host_find(struct machine *m, uint16_t domain)
 {
-	size_t i = host_index(m, domain);
+	size_t i;
 
-	return i < m->nr_hosts && m->hosts[i]->domain == domain ?
-	       m->hosts[i] : NULL;
+	/* the kernel scans one domain at a time: the last one answers */
+	if (m->last_host && m->last_host->domain == domain)
+		return m->last_host;
+	i = host_index(m, domain);
+	if (i < m->nr_hosts && m->hosts[i]->domain == domain)
+		return m->last_host = m->hosts[i];
+	return NULL;
 }
 
 struct mhost *machine_add_host(struct machine *m, uint16_t domain,
@@ -251,23 +292,43 @@ static bool same_device(const struct mbus *bus, uint8_t a, uint8_t b)
 /*
  * Read-only state that depends on siblings: the Multi-Function bit of the
  * Header Type, and the ARI Next Function Number chain through the device's
- * ARI functions (0 ends it).
+ * ARI functions (0 ends it). Functions are only ever added, so a new one
+ * changes its own state and at most one neighbour's: the bit of the first
+ * sibling (when the device stops being single-function) and the Next
+ * Function of the ARI function before it. A device of 256 functions
+ * costs 256 updates to build, not 256 squared.
  */
 static void device_update(struct mbus *bus, uint8_t devfn)
 {
-	struct mfunc *members[MBUS_DEVFNS];
-	int n = 0, next = 0;
+	struct mfunc *f = bus->fn[devfn], *prev = NULL, *next = NULL;
+	int n = 0;
 
-	for (int d = 0; d < MBUS_DEVFNS; d++)
-		if (bus->fn[d] && same_device(bus, d, devfn))
-			members[n++] = bus->fn[d];
-	for (int i = n - 1; i >= 0; i--) {
-		cfg_poke(members[i], PCI_HEADER_TYPE, 1, PCI_HEADER_TYPE_MFD,
-			 n > 1 ? PCI_HEADER_TYPE_MFD : 0);
-		if (members[i]->ari) {
-			caps_set_ari_next(members[i], next);
-			next = members[i]->devfn;
-		}
+	for (int d = 0; d < MBUS_DEVFNS; d++) {
+		struct mfunc *x = bus->fn[d];
+
+		if (!x || !same_device(bus, d, devfn))
+			continue;
+		n++;
+		if (d == devfn || !x->ari)
+			continue;
+		if (d < devfn)
+			prev = x;
+		else if (!next)
+			next = x;
+	}
+	if (n == 2) {
+		/* the one sibling there was is now part of a multi-function device */
+		for (int d = 0; d < MBUS_DEVFNS; d++)
+			if (bus->fn[d] && d != devfn && same_device(bus, d, devfn))
+				cfg_poke(bus->fn[d], PCI_HEADER_TYPE, 1, 0,
+					 PCI_HEADER_TYPE_MFD);
+	}
+	cfg_poke(f, PCI_HEADER_TYPE, 1, PCI_HEADER_TYPE_MFD,
+		 n > 1 ? PCI_HEADER_TYPE_MFD : 0);
+	if (f->ari) {
+		caps_set_ari_next(f, next ? next->devfn : 0);
+		if (prev)
+			caps_set_ari_next(prev, devfn);
 	}
 }
 
@@ -306,6 +367,9 @@ struct mfunc *machine_add_function(struct machine *m, struct mhost *h,
 		return NULL;
 	}
 	bus->fn[devfn] = f;
+	m->last.valid = false;
+	if (f->sec)
+		machine_route_changed();
 	device_update(bus, devfn);
 	if (parent)
 		caps_set_presence(parent, true);
@@ -343,23 +407,38 @@ static struct mfunc *route_type0(struct mbus *bus, uint8_t nr, uint8_t devfn,
 	return NULL;
 }
 
-/* Type 1 for bus nr, offered to what sits on bus. */
-static struct mfunc *route_type1(struct mbus *bus, uint8_t nr, uint8_t devfn,
-				 bool *type0, bool peek)
+/*
+ * Type 1 for bus nr, offered to what sits on bus: the bus the cycle ends
+ * up on, type 0 there (*type0) or for the VFs of the PFs on it.
+ */
+static struct mbus *walk_type1(struct mbus *bus, uint8_t nr, bool *type0)
+{
+	for (;;) {
+		struct mfunc *b = NULL;
+
+		for (uint16_t i = 0; i < bus->nr_bridges; i++) {
+			if (bridge_forwards(bus->bridges[i], nr)) {
+				b = bus->bridges[i];
+				break;
+			}
+		}
+		if (!b) {
+			*type0 = false;
+			return bus;
+		}
+		if (nr == bridge_secondary(b)) {
+			*type0 = true;
+			return b->sec;
+		}
+		bus = b->sec;
+	}
+}
+
+static struct mfunc *route_pfs(struct mbus *bus, uint8_t nr, uint8_t devfn,
+			       bool peek)
 {
 	struct mfunc *f;
 
-	for (uint16_t i = 0; i < bus->nr_bridges; i++) {
-		struct mfunc *b = bus->bridges[i];
-
-		if (!bridge_forwards(b, nr))
-			continue;
-		if (nr == bridge_secondary(b)) {
-			*type0 = true;
-			return route_type0(b->sec, nr, devfn, peek);
-		}
-		return route_type1(b->sec, nr, devfn, type0, peek);
-	}
 	for (uint16_t i = 0; i < bus->nr_pfs; i++) {
 		f = vf_at(bus->pfs[i], nr, devfn, peek);
 		if (f)
@@ -371,6 +450,9 @@ static struct mfunc *route_type1(struct mbus *bus, uint8_t nr, uint8_t devfn,
 static struct mfunc *route_peek(struct mhost *h, uint8_t bus, uint8_t devfn,
 				bool *type0, bool peek)
 {
+	struct mroute *rc;
+	struct mbus *to;
+
 	*type0 = false;
 	if (bus < h->bus_start || bus > h->bus_end)
 		return NULL;
@@ -378,7 +460,19 @@ static struct mfunc *route_peek(struct mhost *h, uint8_t bus, uint8_t devfn,
 		*type0 = true;
 		return route_type0(&h->root, bus, devfn, peek);
 	}
-	return route_type1(&h->root, bus, devfn, type0, peek);
+	if (!h->rcache)
+		h->rcache = calloc(256, sizeof(*h->rcache));
+	rc = h->rcache ? &h->rcache[bus] : NULL;
+	if (rc && rc->gen == route_gen) {
+		to = rc->bus;
+		*type0 = rc->type0;
+	} else {
+		to = walk_type1(&h->root, bus, type0);
+		if (rc)
+			*rc = (struct mroute){ route_gen, to, *type0 };
+	}
+	return *type0 ? route_type0(to, bus, devfn, peek) :
+			route_pfs(to, bus, devfn, peek);
 }
 
 static struct mfunc *route(struct mhost *h, uint8_t bus, uint8_t devfn,
@@ -403,18 +497,29 @@ static bool access_ok(uint16_t where, int size)
 bool machine_cfg_read(struct machine *m, uint16_t domain, uint8_t bus,
 		      uint8_t devfn, uint16_t where, int size, uint32_t *val)
 {
-	struct mhost *h = host_find(m, domain);
+	struct mhost *h;
 	struct mfunc *f;
 	bool type0;
 
 	m->accesses++;
 	*val = cfg_ones(size);
-	if (!h)
-		return false;
-	if (!access_ok(where, size))
-		return true;
-	f = route(h, bus, devfn, &type0);
-	if (f)
+	if (m->last.valid && m->last.gen == route_gen &&
+	    m->last.domain == domain && m->last.bus == bus &&
+	    m->last.devfn == devfn) {
+		f = m->last.f;
+	} else {
+		h = host_find(m, domain);
+		if (!h)
+			return false;
+		f = route(h, bus, devfn, &type0);
+		m->last.valid = true;
+		m->last.domain = domain;
+		m->last.bus = bus;
+		m->last.devfn = devfn;
+		m->last.gen = route_gen;
+		m->last.f = f;
+	}
+	if (f && access_ok(where, size))
 		*val = mfunc_read(f, where, size);
 	return true;
 }
@@ -428,6 +533,7 @@ bool machine_cfg_write(struct machine *m, uint16_t domain, uint8_t bus,
 	bool type0, watch;
 
 	m->accesses++;
+	m->last.valid = false;
 	if (!h)
 		return false;
 	if (!access_ok(where, size))
@@ -457,6 +563,7 @@ struct mfunc *machine_find(struct machine *m, uint16_t domain, uint8_t bus,
 
 void machine_reset(struct machine *m)
 {
+	m->last.valid = false;
 	dma_reset_all(m, "machine reset (cold)");
 	for (size_t i = 0; i < m->nr_hosts; i++)
 		mbus_reset(&m->hosts[i]->root, true);
@@ -499,4 +606,40 @@ void mhost_window(const struct mhost *h, size_t i, enum mwindow_kind *kind,
 uint64_t machine_cfg_accesses(const struct machine *m)
 {
 	return m->accesses;
+}
+
+static size_t bus_count(const struct mbus *bus, size_t *vfs)
+{
+	size_t n = 0;
+
+	for (int devfn = 0; devfn < MBUS_DEVFNS; devfn++) {
+		const struct mfunc *f = bus->fn[devfn];
+
+		if (!f)
+			continue;
+		n++;
+		if (f->iov)
+			*vfs += cfg_get(f, sriov_pos(f) + PCI_SRIOV_TOTAL_VF, 2);
+		if (f->sec)
+			n += bus_count(f->sec, vfs);
+	}
+	return n;
+}
+
+size_t machine_nr_functions(const struct machine *m, size_t *possible_vfs)
+{
+	size_t n = 0, vfs = 0;
+
+	for (size_t i = 0; i < m->nr_hosts; i++)
+		n += bus_count(&m->hosts[i]->root, &vfs);
+	if (possible_vfs)
+		*possible_vfs = vfs;
+	return n;
+}
+
+void machine_cow_stats(uint64_t *shared_blobs, uint64_t *shared_bytes,
+		       uint64_t *private_chunks)
+{
+	mcow_stats(shared_blobs, shared_bytes);
+	*private_chunks = mcow_private_chunks();
 }

@@ -233,6 +233,14 @@ void machine_advance_time(struct machine *m, uint64_t ns);
 
 /* Statistics, for benchmarks and tests. */
 uint64_t machine_cfg_accesses(const struct machine *m);
+/*
+ * Functions attached (VFs not counted: they exist only while enabled);
+ * *possible_vfs (if not NULL): the sum of every PF's TotalVFs.
+ */
+size_t machine_nr_functions(const struct machine *m, size_t *possible_vfs);
+/* Copy-on-write config space: shared blobs, their bytes, private chunks. */
+void machine_cow_stats(uint64_t *shared_blobs, uint64_t *shared_bytes,
+		       uint64_t *private_chunks);
 
 /*
  * Names that do not depend on bus numbers (topo/dma.c). A function's

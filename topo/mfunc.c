@@ -158,7 +158,7 @@ static int raw_apply(struct mfunc *f, const struct mfunc_desc *d,
 		    (r->len && !r->bytes))
 			return merr(err, errlen, "raw bytes %#x+%u out of config space",
 				    r->offset, r->len);
-		memcpy(f->cfg + r->offset, r->bytes, r->len);
+		memcpy(f->build->cfg + r->offset, r->bytes, r->len);
 		/* A conventional function with bytes up there decodes them. */
 		if (r->len && r->offset + r->len > PCI_CFG_SIZE)
 			f->cfg_size = MACHINE_CFG_SIZE;
@@ -166,8 +166,56 @@ static int raw_apply(struct mfunc *f, const struct mfunc_desc *d,
 	return 0;
 }
 
-struct mfunc *mfunc_create(const struct mfunc_desc *d, uint8_t devfn,
-			   char *err, size_t errlen)
+/* Chunks that are private copies, over all functions (statistics). */
+uint64_t mcow_nr_private;
+
+/*
+ * The build is complete: intern the masks and the power-on chunks, so
+ * that the function shares them with every identical one.
+ */
+static int mfunc_finish(struct mfunc *f, char *err, size_t errlen)
+{
+	struct mbuild *b = f->build;
+	const uint8_t *masks;
+
+	/* wmask, w1cmask and sticky are one blob (contiguous in mbuild) */
+	masks = mcow_intern(b->wmask, 3 * MACHINE_CFG_SIZE);
+	if (!masks)
+		return merr(err, errlen, "out of memory");
+	for (int i = 0; i < MCFG_CHUNKS; i++) {
+		f->reset[i] = mcow_intern(b->cfg + i * MCFG_CHUNK, MCFG_CHUNK);
+		if (!f->reset[i]) {
+			while (i--)
+				mcow_put(f->reset[i]);
+			mcow_put(masks);
+			return merr(err, errlen, "out of memory");
+		}
+	}
+	for (int i = 0; i < MCFG_CHUNKS; i++)
+		f->chunk[i] = (uint8_t *)f->reset[i];
+	f->wmask = masks;
+	f->w1cmask = masks + MACHINE_CFG_SIZE;
+	f->sticky = masks + 2 * MACHINE_CFG_SIZE;
+	f->build = NULL;
+	free(b);
+	return 0;
+}
+
+/*
+ * A VF's own registers, per SR-IOV r1.1 3.4.1: BARs read 0 (the PF's VF
+ * BARs decode for it), Memory Space is the PF's VF MSE, so only Bus
+ * Master is writable in Command; Cache Line Size is not implemented.
+ */
+static void vf_init(struct mfunc *f)
+{
+	for (int b = 0; b < PCI_STD_NUM_BARS; b++)
+		cfg_init(f, PCI_BASE_ADDRESS_0 + 4 * b, 4, 0, 0, 0);
+	cfg_init(f, PCI_COMMAND, 2, 0, PCI_COMMAND_MASTER, 0);
+	cfg_init(f, PCI_CACHE_LINE_SIZE, 1, 0, 0, 0);
+}
+
+static struct mfunc *mfunc_build(const struct mfunc_desc *d, uint8_t devfn,
+				 bool vf, char *err, size_t errlen)
 {
 	bool type1 = mfunc_is_type1(d->kind);
 	struct mfunc *f;
@@ -198,6 +246,17 @@ struct mfunc *mfunc_create(const struct mfunc_desc *d, uint8_t devfn,
 			return NULL;
 		}
 	}
+	f->build = calloc(1, sizeof(*f->build));
+	if (!f->build) {
+		free(f);
+		merr(err, errlen, "out of memory");
+		return NULL;
+	}
+	for (int i = 0; i < MCFG_CHUNKS; i++)
+		f->chunk[i] = f->build->cfg + i * MCFG_CHUNK;
+	f->wmask = f->build->wmask;
+	f->w1cmask = f->build->w1cmask;
+	f->sticky = f->build->sticky;
 	f->kind = d->kind;
 	f->devfn = devfn;
 	f->presence = d->presence;
@@ -209,11 +268,217 @@ struct mfunc *mfunc_create(const struct mfunc_desc *d, uint8_t devfn,
 		rc = caps_init(f, d, err, errlen);
 	if (!rc)
 		rc = raw_apply(f, d, err, errlen);
+	if (!rc && f->iov)
+		sriov_latch(f);
+	if (!rc && vf)
+		vf_init(f);
+	if (!rc)
+		rc = mfunc_finish(f, err, errlen);
 	if (rc) {
 		mfunc_destroy(f);
 		return NULL;
 	}
-	mfunc_snapshot(f);
+	return f;
+}
+
+/*
+ * Identical descriptions build identical functions: the first build of
+ * a description is kept as a prototype, later ones are clones of it (no
+ * image built, nothing hashed but the description). A million functions
+ * from a few templates cost a few builds.
+ *
+ * The key is the description written out field by field (padding and
+ * pointers never enter it; raw bytes do, by value). A field added to
+ * struct mfunc_desc must be added here: the size check fails until then.
+ */
+_Static_assert(sizeof(struct mfunc_desc) == 264,
+	       "struct mfunc_desc changed: update desc_key() in topo/mfunc.c");
+
+struct keybuf {
+	uint8_t *p;
+	size_t len, cap;
+};
+
+static void key_put(struct keybuf *k, const void *v, size_t n)
+{
+	if (k->len + n > k->cap) {
+		size_t cap = (k->len + n) * 2;
+		uint8_t *p = realloc(k->p, cap);
+
+		if (!p) {
+			k->cap = 0;	/* marks failure */
+			return;
+		}
+		k->p = p;
+		k->cap = cap;
+	}
+	if (k->cap) {
+		memcpy(k->p + k->len, v, n);
+		k->len += n;
+	}
+}
+
+#define KEY(k, x)	do { __typeof__(x) v_ = (x); key_put(k, &v_, sizeof(v_)); } while (0)
+
+static void key_bars(struct keybuf *k, const struct mbar_desc *b)
+{
+	for (int i = 0; i < MACHINE_MAX_BARS; i++) {
+		KEY(k, (uint32_t)b[i].kind);
+		KEY(k, (uint8_t)b[i].prefetchable);
+		KEY(k, b[i].size);
+	}
+}
+
+static bool desc_key(struct keybuf *k, const struct mfunc_desc *d,
+		     uint8_t devfn)
+{
+	KEY(k, (uint32_t)d->kind);
+	KEY(k, d->vendor);
+	KEY(k, d->device);
+	KEY(k, d->subsys_vendor);
+	KEY(k, d->subsys_device);
+	KEY(k, d->class_code);
+	KEY(k, d->revision);
+	KEY(k, d->interrupt_pin);
+	key_bars(k, d->bar);
+	KEY(k, d->rom_size);
+	KEY(k, (uint8_t)(d->io_window | d->io32 << 1 | d->pref_window << 2 |
+			 d->pref64 << 3 | d->slot << 4 | d->hotplug << 5 |
+			 d->presence << 6));
+	KEY(k, d->link_speed);
+	KEY(k, d->link_width);
+	KEY(k, d->slot_number);
+	KEY(k, (uint8_t)(d->pm | d->msi << 1 | d->aer << 2 | d->acs << 3 |
+			 d->ari << 4));
+	KEY(k, d->msix_vectors);
+	KEY(k, d->total_vfs);
+	KEY(k, d->vf_offset);
+	KEY(k, d->vf_stride);
+	KEY(k, d->vf_device);
+	key_bars(k, d->vf_bar);
+	/* the SR-IOV capability holds the PF's function number */
+	KEY(k, (uint8_t)(d->total_vfs ? devfn : 0));
+	KEY(k, d->nr_raw);
+	for (size_t i = 0; i < d->nr_raw; i++) {
+		KEY(k, d->raw[i].offset);
+		KEY(k, d->raw[i].len);
+		if (d->raw[i].bytes)
+			key_put(k, d->raw[i].bytes, d->raw[i].len);
+	}
+	return k->cap != 0;
+}
+
+struct proto {
+	struct proto *next;
+	uint64_t hash;
+	size_t len;
+	struct mfunc *f;
+	uint8_t key[];
+};
+
+static struct {
+	struct proto *bucket[1024];
+} protos;
+
+static uint64_t key_hash(const uint8_t *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+struct mfunc *mfunc_create(const struct mfunc_desc *d, uint8_t devfn,
+			   char *err, size_t errlen)
+{
+	struct keybuf k = { 0 };
+	struct proto *p = NULL;
+	struct mfunc *f;
+	uint64_t h = 0;
+
+	if (desc_key(&k, d, devfn)) {
+		h = key_hash(k.p, k.len);
+		for (p = protos.bucket[h % 1024]; p; p = p->next)
+			if (p->hash == h && p->len == k.len &&
+			    !memcmp(p->key, k.p, k.len))
+				break;
+	}
+	if (p) {
+		free(k.p);
+		f = mfunc_clone(p->f, devfn);
+		if (!f)
+			merr(err, errlen, "out of memory");
+		return f;
+	}
+	f = mfunc_build(d, devfn, false, err, errlen);
+	if (f && k.cap) {
+		p = malloc(sizeof(*p) + k.len);
+		if (p) {
+			p->hash = h;
+			p->len = k.len;
+			memcpy(p->key, k.p, k.len);
+			p->f = mfunc_clone(f, devfn);
+			if (p->f) {
+				p->next = protos.bucket[h % 1024];
+				protos.bucket[h % 1024] = p;
+			} else {
+				free(p);
+			}
+		}
+	}
+	free(k.p);
+	return f;
+}
+
+struct mfunc *mfunc_create_vf(const struct mfunc_desc *d, uint8_t devfn)
+{
+	return mfunc_build(d, devfn, true, NULL, 0);
+}
+
+/*
+ * A function at power-on state like proto (an endpoint that was never
+ * attached: a PF's template VF), sharing everything: no image is built
+ * or hashed again.
+ */
+struct mfunc *mfunc_clone(const struct mfunc *proto, uint8_t devfn)
+{
+	struct mfunc *f;
+
+	if (proto->build)
+		return NULL;
+	if (proto->sec) {
+		struct mbridge *b = calloc(1, sizeof(*b));
+
+		if (!b)
+			return NULL;
+		f = &b->f;
+		f->sec = &b->sec;
+		f->sec->bridge = f;
+	} else {
+		f = calloc(1, sizeof(*f));
+		if (!f)
+			return NULL;
+	}
+	f->kind = proto->kind;
+	f->devfn = devfn;
+	f->presence = proto->presence;
+	f->cfg_size = proto->cfg_size;
+	f->pcie = proto->pcie;
+	f->ari = proto->ari;
+	f->wmask = proto->wmask;
+	f->w1cmask = proto->w1cmask;
+	f->sticky = proto->sticky;
+	mcow_get(f->wmask);
+	for (int i = 0; i < MCFG_CHUNKS; i++) {
+		f->reset[i] = proto->reset[i];
+		f->chunk[i] = (uint8_t *)f->reset[i];
+		mcow_get(f->reset[i]);
+	}
+	if (proto->iov && sriov_clone(f, proto)) {
+		mfunc_destroy(f);
+		return NULL;
+	}
 	return f;
 }
 
@@ -223,29 +488,109 @@ void mfunc_destroy(struct mfunc *f)
 		return;
 	if (f->iov)
 		sriov_free(f);
+	/* whatever routed here routes elsewhere now (caches forget) */
+	machine_route_changed();
 	if (f->sec) {
 		free(f->sec->bridges);
 		free(f->sec->pfs);
+	}
+	if (f->build) {
+		/* never finished: everything points into the scratch image */
+		free(f->build);
+	} else {
+		for (int i = 0; i < MCFG_CHUNKS; i++) {
+			if (cfg_is_private(f, i)) {
+				free(f->chunk[i]);
+				mcow_nr_private--;
+			}
+			mcow_put(f->reset[i]);
+		}
+		mcow_put(f->wmask);
 	}
 	/* A type-1 function's allocation starts with it (struct mbridge). */
 	free(f);
 }
 
-void mfunc_snapshot(struct mfunc *f)
+uint8_t *cfg_own(struct mfunc *f, uint16_t off)
 {
-	memcpy(f->reset, f->cfg, sizeof(f->reset));
+	int i = off / MCFG_CHUNK;
+
+	if (!cfg_is_private(f, i)) {
+		uint8_t *p = malloc(MCFG_CHUNK);
+
+		if (!p) {
+			/* the machine cannot model a write it has no room for */
+			abort();
+		}
+		memcpy(p, f->reset[i], MCFG_CHUNK);
+		f->chunk[i] = p;
+		mcow_nr_private++;
+	}
+	return &f->chunk[i][off % MCFG_CHUNK];
+}
+
+void cfg_reshare(struct mfunc *f, int i)
+{
+	if (!cfg_is_private(f, i) || memcmp(f->chunk[i], f->reset[i], MCFG_CHUNK))
+		return;
+	free(f->chunk[i]);
+	f->chunk[i] = (uint8_t *)f->reset[i];
+	mcow_nr_private--;
+}
+
+void cfg_poke(struct mfunc *f, uint16_t off, int size, uint32_t clear,
+	      uint32_t set)
+{
+	for (int k = 0; k < size; k++) {
+		uint16_t p = off + k;
+		uint8_t c = clear >> (8 * k), s = set >> (8 * k);
+		int i = p / MCFG_CHUNK;
+		uint8_t tmp[MCFG_CHUNK];
+		const uint8_t *r;
+
+		if (f->build) {
+			f->build->cfg[p] = (f->build->cfg[p] & ~c) | s;
+			continue;
+		}
+		if (((f->reset[i][p % MCFG_CHUNK] & ~c) | s) ==
+		    f->reset[i][p % MCFG_CHUNK] &&
+		    ((cfg_byte(f, p) & ~c) | s) == cfg_byte(f, p))
+			continue;	/* nothing changes */
+		memcpy(tmp, f->reset[i], MCFG_CHUNK);
+		tmp[p % MCFG_CHUNK] = (tmp[p % MCFG_CHUNK] & ~c) | s;
+		r = mcow_intern(tmp, MCFG_CHUNK);
+		if (!r)
+			abort();
+		if (cfg_is_private(f, i))
+			f->chunk[i][p % MCFG_CHUNK] =
+				(f->chunk[i][p % MCFG_CHUNK] & ~c) | s;
+		else
+			f->chunk[i] = (uint8_t *)r;
+		mcow_put(f->reset[i]);
+		f->reset[i] = r;
+		cfg_reshare(f, i);
+	}
 }
 
 uint32_t mfunc_read(const struct mfunc *f, uint16_t where, int size)
 {
+	const uint8_t *p;
+
 	if (where + size > f->cfg_size)
 		return cfg_ones(size);
-	return cfg_get(f, where, size);
+	/* naturally aligned: within one chunk (little-endian, as PCI) */
+	p = &f->chunk[where / MCFG_CHUNK][where % MCFG_CHUNK];
+	if (size == 4)
+		return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+	if (size == 2)
+		return p[0] | p[1] << 8;
+	return size == 1 ? p[0] : cfg_get(f, where, size);
 }
 
 void mfunc_write(struct mfunc *f, uint16_t where, int size, uint32_t val)
 {
 	uint16_t old_bctl, old_iov, old_numvf;
+	bool wrote = false;
 
 	if (where + size > f->cfg_size)
 		return;
@@ -256,10 +601,22 @@ void mfunc_write(struct mfunc *f, uint16_t where, int size, uint32_t val)
 	for (int i = 0; i < size; i++) {
 		uint8_t b = val >> (8 * i);
 		uint16_t p = where + i;
+		uint8_t old = cfg_byte(f, p);
+		uint8_t v = (old & ~f->wmask[p]) | (b & f->wmask[p]);
 
-		f->cfg[p] = (f->cfg[p] & ~f->wmask[p]) | (b & f->wmask[p]);
-		f->cfg[p] &= ~(b & f->w1cmask[p]);
+		v &= ~(b & f->w1cmask[p]);
+		if (v != old) {
+			*cfg_own(f, p) = v;
+			wrote = true;
+		}
 	}
+	if (wrote) {
+		cfg_reshare(f, where / MCFG_CHUNK);
+		cfg_reshare(f, (where + size - 1) / MCFG_CHUNK);
+	}
+	if (f->sec && where <= PCI_SUBORDINATE_BUS &&
+	    where + size > PCI_SECONDARY_BUS)
+		machine_route_changed();
 
 	/* The registers whose writes do more than store bits. */
 	if (f->sec)
@@ -274,13 +631,23 @@ void mfunc_write(struct mfunc *f, uint16_t where, int size, uint32_t val)
 /* Back to the power-on image; keep_sticky for FLR and hot reset. */
 static void restore(struct mfunc *f, bool keep_sticky)
 {
-	for (int i = 0; i < MACHINE_CFG_SIZE; i++) {
-		uint8_t keep = keep_sticky ? f->sticky[i] : 0;
+	for (int i = 0; i < MCFG_CHUNKS; i++) {
+		const uint8_t *st = f->sticky + i * MCFG_CHUNK;
+		uint8_t *c = f->chunk[i];
 
-		f->cfg[i] = (f->cfg[i] & keep) | (f->reset[i] & ~keep);
+		if (!cfg_is_private(f, i))
+			continue;
+		for (int j = 0; j < MCFG_CHUNK; j++) {
+			uint8_t keep = keep_sticky ? st[j] : 0;
+
+			c[j] = (c[j] & keep) | (f->reset[i][j] & ~keep);
+		}
+		cfg_reshare(f, i);
 	}
 	if (f->iov)
 		sriov_drop_vfs(f);
+	if (f->sec)
+		machine_route_changed();
 }
 
 /*
@@ -306,9 +673,14 @@ void mfunc_flr(struct mfunc *f)
 	dma_check_under(f, f);
 }
 
+/* One contiguous copy, valid until the next call (chunks are shared). */
 const uint8_t *mfunc_config(const struct mfunc *f)
 {
-	return f->cfg;
+	static uint8_t buf[MACHINE_CFG_SIZE];
+
+	for (int i = 0; i < MCFG_CHUNKS; i++)
+		memcpy(buf + i * MCFG_CHUNK, f->chunk[i], MCFG_CHUNK);
+	return buf;
 }
 
 size_t mfunc_config_size(const struct mfunc *f)

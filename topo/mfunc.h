@@ -10,11 +10,20 @@
  * Bus Reset, SR-IOV VF Enable, Device Control's Initiate FLR) are checked
  * after the masked write, as QEMU's config_write hooks do.
  *
- * Building a function fills cfg and the masks through cfg_init(); when
- * the build is complete, mfunc_snapshot() copies cfg into the power-on
- * image. Later changes to read-only hardware state (presence, the
- * multi-function bit, ARI Next Function) go through cfg_poke(), which
- * writes both.
+ * Building a function fills cfg and the masks through cfg_init() in a
+ * scratch image; when the build is complete, mfunc_finish() makes that
+ * the power-on image. Later changes to read-only hardware state
+ * (presence, the multi-function bit, ARI Next Function) go through
+ * cfg_poke(), which writes both.
+ *
+ * Copy on write, so that a million functions fit: the masks of a
+ * function are shared with every function that has the same ones, and
+ * its power-on image is 16 chunks of 256 bytes, each shared with every
+ * function whose chunk reads the same (mcow.c interns them). The current
+ * bytes are the power-on chunk itself until a write changes one: then
+ * that chunk alone is copied, and it is shared again once a reset (or a
+ * write) makes it read as the power-on bytes. Reads go through
+ * cfg_byte()/cfg_get(), changes through cfg_set()/mfunc_write().
  */
 #ifndef PCISIM_MFUNC_H
 #define PCISIM_MFUNC_H
@@ -33,6 +42,16 @@
 
 #define MBUS_DEVFNS	256
 #define PCI_CFG_SIZE	256	/* conventional functions decode only this */
+#define MCFG_CHUNK	256	/* copy-on-write granule of config space */
+#define MCFG_CHUNKS	(MACHINE_CFG_SIZE / MCFG_CHUNK)
+
+/* A function's image and masks while mfunc_create() builds it. */
+struct mbuild {
+	uint8_t cfg[MACHINE_CFG_SIZE];
+	uint8_t wmask[MACHINE_CFG_SIZE];
+	uint8_t w1cmask[MACHINE_CFG_SIZE];
+	uint8_t sticky[MACHINE_CFG_SIZE];
+};
 
 struct msriov;
 struct mdma;
@@ -65,12 +84,47 @@ struct mfunc {
 	struct mdma *dma;	/* its DMA engine, NULL when none */
 	uint32_t dma_below;	/* engines of itself, its VFs, below it */
 
-	uint8_t cfg[MACHINE_CFG_SIZE];
-	uint8_t wmask[MACHINE_CFG_SIZE];
-	uint8_t w1cmask[MACHINE_CFG_SIZE];
-	uint8_t sticky[MACHINE_CFG_SIZE];
-	uint8_t reset[MACHINE_CFG_SIZE];
+	/* Per byte, shared (read-only) with identical functions. */
+	const uint8_t *wmask;		/* RW bits */
+	const uint8_t *w1cmask;		/* write-1-to-clear bits */
+	const uint8_t *sticky;		/* bits FLR and hot reset keep */
+	const uint8_t *reset[MCFG_CHUNKS];	/* power-on image, interned */
+	uint8_t *chunk[MCFG_CHUNKS];	/* current bytes: reset[i] or a copy */
+	struct mbuild *build;		/* only while mfunc_create() runs */
 };
+
+/* mcow.c: interned, reference-counted blobs (chunks and mask sets). */
+const uint8_t *mcow_intern(const uint8_t *bytes, uint32_t len);
+void mcow_get(const uint8_t *interned);
+void mcow_put(const uint8_t *interned);
+/* Statistics, for benchmarks: distinct blobs and their bytes. */
+void mcow_stats(uint64_t *nr_blobs, uint64_t *bytes);
+uint64_t mcow_private_chunks(void);
+
+/* The writable copy of the chunk holding off (copied on first write). */
+uint8_t *cfg_own(struct mfunc *f, uint16_t off);
+/* Chunk i is private and reads as the power-on bytes: share it again. */
+void cfg_reshare(struct mfunc *f, int i);
+
+static inline uint8_t cfg_byte(const struct mfunc *f, uint16_t off)
+{
+	return f->chunk[off / MCFG_CHUNK][off % MCFG_CHUNK];
+}
+
+static inline bool cfg_is_private(const struct mfunc *f, int i)
+{
+	return f->chunk[i] != f->reset[i];
+}
+
+/* Do the n bytes at off read as buf? */
+static inline bool cfg_same(const struct mfunc *f, uint16_t off,
+			    const uint8_t *buf, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (cfg_byte(f, off + i) != buf[i])
+			return false;
+	return true;
+}
 
 /* Error reporting shared by the machine files: format into err, return -1. */
 int merr(char *err, size_t errlen, const char *fmt, ...)
@@ -86,7 +140,7 @@ static inline uint32_t cfg_get(const struct mfunc *f, uint16_t off, int size)
 	uint32_t v = 0;
 
 	for (int i = size - 1; i >= 0; i--)
-		v = v << 8 | f->cfg[off + i];
+		v = v << 8 | cfg_byte(f, off + i);
 	return v;
 }
 
@@ -94,8 +148,15 @@ static inline uint32_t cfg_get(const struct mfunc *f, uint16_t off, int size)
 static inline void cfg_set(struct mfunc *f, uint16_t off, int size,
 			   uint32_t val)
 {
+	for (int i = 0; i < size; i++) {
+		uint8_t b = val >> (8 * i);
+
+		if (cfg_byte(f, off + i) != b)
+			*cfg_own(f, off + i) = b;
+	}
 	for (int i = 0; i < size; i++)
-		f->cfg[off + i] = val >> (8 * i);
+		if (cfg_is_private(f, (off + i) / MCFG_CHUNK))
+			cfg_reshare(f, (off + i) / MCFG_CHUNK);
 }
 
 /* Build time: a register's power-on value, RW bits and W1C bits. */
@@ -103,9 +164,9 @@ static inline void cfg_init(struct mfunc *f, uint16_t off, int size,
 			    uint32_t val, uint32_t wmask, uint32_t w1c)
 {
 	for (int i = 0; i < size; i++) {
-		f->cfg[off + i] = val >> (8 * i);
-		f->wmask[off + i] = wmask >> (8 * i);
-		f->w1cmask[off + i] = w1c >> (8 * i);
+		f->build->cfg[off + i] = val >> (8 * i);
+		f->build->wmask[off + i] = wmask >> (8 * i);
+		f->build->w1cmask[off + i] = w1c >> (8 * i);
 	}
 }
 
@@ -113,20 +174,15 @@ static inline void cfg_sticky(struct mfunc *f, uint16_t off, int size,
 			      uint32_t mask)
 {
 	for (int i = 0; i < size; i++)
-		f->sticky[off + i] = mask >> (8 * i);
+		f->build->sticky[off + i] = mask >> (8 * i);
 }
 
-/* After build: change read-only hardware state in cfg and power-on image. */
-static inline void cfg_poke(struct mfunc *f, uint16_t off, int size,
-			    uint32_t clear, uint32_t set)
-{
-	for (int i = 0; i < size; i++) {
-		uint8_t c = clear >> (8 * i), s = set >> (8 * i);
-
-		f->cfg[off + i] = (f->cfg[off + i] & ~c) | s;
-		f->reset[off + i] = (f->reset[off + i] & ~c) | s;
-	}
-}
+/*
+ * After build: change read-only hardware state in cfg and power-on image
+ * (mfunc.c; the power-on chunk is interned again).
+ */
+void cfg_poke(struct mfunc *f, uint16_t off, int size, uint32_t clear,
+	      uint32_t set);
 
 static inline bool mfunc_is_type1(enum mfunc_kind k)
 {
@@ -137,7 +193,13 @@ static inline bool mfunc_is_type1(enum mfunc_kind k)
 struct mfunc *mfunc_create(const struct mfunc_desc *d, uint8_t devfn,
 			   char *err, size_t errlen);
 void mfunc_destroy(struct mfunc *f);
-void mfunc_snapshot(struct mfunc *f);
+/* A VF of a PF (sriov.c): built from the PF's VF description. */
+struct mfunc *mfunc_create_vf(const struct mfunc_desc *d, uint8_t devfn);
+/*
+ * Another function at power-on state sharing proto's image and masks
+ * (proto never attached, its chunks never written).
+ */
+struct mfunc *mfunc_clone(const struct mfunc *proto, uint8_t devfn);
 uint32_t mfunc_read(const struct mfunc *f, uint16_t where, int size);
 void mfunc_write(struct mfunc *f, uint16_t where, int size, uint32_t val);
 void mfunc_power_on(struct mfunc *f, bool cold);
@@ -147,7 +209,12 @@ int mbars_init(struct mfunc *f, uint16_t base, const struct mbar_desc *bar,
 /* caps.c: capability lists. */
 int caps_init(struct mfunc *f, const struct mfunc_desc *d,
 	      char *err, size_t errlen);
-bool caps_is_link_port(const struct mfunc *f);
+/* A root or downstream port: below it, a link to one device. */
+static inline bool caps_is_link_port(const struct mfunc *f)
+{
+	return f->pcie && (f->kind == MF_ROOT_PORT || f->kind == MF_SWITCH_DOWN);
+}
+
 void caps_set_presence(struct mfunc *f, bool present);
 void caps_set_ari_next(struct mfunc *f, uint8_t next);
 bool caps_ari_forwarding(const struct mfunc *f);
@@ -164,6 +231,10 @@ void mbus_reset(struct mbus *bus, bool cold);
 int sriov_init(struct mfunc *f, const struct mfunc_desc *d, uint16_t pos,
 	       char *err, size_t errlen);
 void sriov_free(struct mfunc *f);
+/* After raw bytes: offset and stride as config space has them. */
+void sriov_latch(struct mfunc *f);
+/* f is a clone of proto (mfunc_clone()): the same SR-IOV, no VF yet. */
+int sriov_clone(struct mfunc *f, const struct mfunc *proto);
 uint16_t sriov_ctrl(const struct mfunc *f);
 void sriov_written(struct mfunc *f, uint16_t old_ctrl, uint16_t old_numvf);
 uint16_t sriov_num_vfs(const struct mfunc *f);
@@ -176,6 +247,9 @@ uint16_t sriov_nr_vfs(const struct mfunc *pf);	/* NumVFs clamped to Total */
 uint32_t sriov_vf_rid(const struct mfunc *pf, uint16_t i);
 struct mfunc *sriov_vf(struct mfunc *pf, uint16_t i);
 struct mfunc *sriov_peek_vf(struct mfunc *pf, uint8_t bus, uint8_t devfn);
+
+/* machine.c: a bridge's bus-number registers changed (routing caches). */
+void machine_route_changed(void);
 
 /* machine.c, for dma.c. */
 struct machine *mhost_machine(const struct mhost *h);

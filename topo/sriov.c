@@ -23,7 +23,9 @@
 struct msriov {
 	uint16_t pos;			/* SR-IOV capability offset in the PF */
 	uint16_t total;			/* TotalVFs */
+	uint16_t offset, stride;	/* First VF Offset, VF Stride (RO) */
 	struct mfunc_desc vf_desc;	/* how to build a VF's config space */
+	struct mfunc *vf_proto;		/* built from it once; VFs are clones */
 	struct mfunc *vf[];		/* [total], built on first access */
 };
 
@@ -66,6 +68,8 @@ int sriov_init(struct mfunc *f, const struct mfunc_desc *d, uint16_t pos,
 	f->iov = iov;
 	iov->pos = pos;
 	iov->total = d->total_vfs;
+	iov->offset = d->vf_offset;
+	iov->stride = d->vf_stride;
 	vf_desc_init(&iov->vf_desc, d);
 
 	/* The kernel compares this with the PF's devfn (RCiEP: function). */
@@ -88,6 +92,30 @@ int sriov_init(struct mfunc *f, const struct mfunc_desc *d, uint16_t pos,
 			  true, err, errlen);
 }
 
+int sriov_clone(struct mfunc *f, const struct mfunc *proto)
+{
+	const struct msriov *from = proto->iov;
+	struct msriov *iov;
+
+	iov = calloc(1, sizeof(*iov) + from->total * sizeof(iov->vf[0]));
+	if (!iov)
+		return -1;
+	iov->pos = from->pos;
+	iov->total = from->total;
+	iov->offset = from->offset;
+	iov->stride = from->stride;
+	iov->vf_desc = from->vf_desc;
+	f->iov = iov;
+	return 0;
+}
+
+/* raw= bytes may have rewritten the capability: keep what it reads. */
+void sriov_latch(struct mfunc *f)
+{
+	f->iov->offset = cfg_get(f, f->iov->pos + PCI_SRIOV_VF_OFFSET, 2);
+	f->iov->stride = cfg_get(f, f->iov->pos + PCI_SRIOV_VF_STRIDE, 2);
+}
+
 void sriov_drop_vfs(struct mfunc *f)
 {
 	struct msriov *iov = f->iov;
@@ -104,6 +132,7 @@ void sriov_drop_vfs(struct mfunc *f)
 void sriov_free(struct mfunc *f)
 {
 	sriov_drop_vfs(f);
+	mfunc_destroy(f->iov->vf_proto);
 	free(f->iov);
 	f->iov = NULL;
 }
@@ -136,25 +165,19 @@ void sriov_written(struct mfunc *f, uint16_t old_ctrl, uint16_t old_numvf)
 	}
 }
 
-/*
- * A VF's own registers, per SR-IOV r1.1 3.4.1: BARs read 0 (the PF's VF
- * BARs decode for it), Memory Space is the PF's VF MSE, so only Bus
- * Master is writable in Command; Cache Line Size is not implemented.
- */
+/* A VF is built from the PF's VF description (mfunc.c: vf_init()). */
 static struct mfunc *vf_make(struct mfunc *pf, uint16_t i, uint8_t devfn)
 {
-	struct mfunc *vf = mfunc_create(&pf->iov->vf_desc, devfn, NULL, 0);
+	struct mfunc *vf;
 
+	if (!pf->iov->vf_proto)
+		pf->iov->vf_proto = mfunc_create_vf(&pf->iov->vf_desc, 0);
+	vf = pf->iov->vf_proto ? mfunc_clone(pf->iov->vf_proto, devfn) : NULL;
 	if (!vf)
 		return NULL;
 	vf->host = pf->host;
 	vf->pf = pf;
 	vf->vf_index = i;
-	for (int b = 0; b < PCI_STD_NUM_BARS; b++)
-		cfg_init(vf, PCI_BASE_ADDRESS_0 + 4 * b, 4, 0, 0, 0);
-	cfg_init(vf, PCI_COMMAND, 2, 0, PCI_COMMAND_MASTER, 0);
-	cfg_init(vf, PCI_CACHE_LINE_SIZE, 1, 0, 0, 0);
-	mfunc_snapshot(vf);
 	return vf;
 }
 
@@ -170,24 +193,29 @@ uint16_t sriov_nr_vfs(const struct mfunc *pf)
 	return num < pf->iov->total ? num : pf->iov->total;
 }
 
-/* Routing ID of VF i, from the bus number the PF captured. */
+/*
+ * Routing ID of VF i, from the bus number the PF captured. First VF
+ * Offset and VF Stride are read-only here (see above): kept in iov, not
+ * read from config space on every cycle the PF's bus sees.
+ */
 uint32_t sriov_vf_rid(const struct mfunc *pf, uint16_t i)
 {
-	uint32_t offset = cfg_get(pf, pf->iov->pos + PCI_SRIOV_VF_OFFSET, 2);
-	uint32_t stride = cfg_get(pf, pf->iov->pos + PCI_SRIOV_VF_STRIDE, 2);
-
-	return ((uint32_t)pf->bus_nr << 8 | pf->devfn) + offset + i * stride;
+	return ((uint32_t)pf->bus_nr << 8 | pf->devfn) + pf->iov->offset +
+	       (uint32_t)i * pf->iov->stride;
 }
 
 /* Index of the enabled VF answering at bus/devfn, or -1. */
 static int vf_index(const struct mfunc *pf, uint8_t bus, uint8_t devfn)
 {
-	uint32_t stride = cfg_get(pf, pf->iov->pos + PCI_SRIOV_VF_STRIDE, 2);
-	uint32_t first = sriov_vf_rid(pf, 0);
+	uint32_t stride = pf->iov->stride;
 	uint32_t rid = (uint32_t)bus << 8 | devfn;
+	uint32_t first;
 	uint32_t i;
 
-	if (!(sriov_ctrl(pf) & PCI_SRIOV_CTRL_VFE) || rid < first)
+	if (!(sriov_ctrl(pf) & PCI_SRIOV_CTRL_VFE))
+		return -1;
+	first = sriov_vf_rid(pf, 0);
+	if (rid < first)
 		return -1;
 	if (stride) {
 		if ((rid - first) % stride)

@@ -32,6 +32,7 @@ enum tkey {
 	TK_VFBAR0,
 	TK_RAW = TK_VFBAR0 + MACHINE_MAX_BARS,
 	TK_IO_WINDOW, TK_IO_WIDTH, TK_PREF_WINDOW, TK_PREF_WIDTH,
+	TK_PRESERVE,		/* not hardware: the live update keeps it */
 	TK_NR
 };
 #define TK_BIT(k)	(UINT64_C(1) << (k))
@@ -65,6 +66,7 @@ struct teff {
 	uint64_t set;			/* TK_BIT()s given or defaulted */
 	uint32_t *raw;			/* attr indices of raw=, in order */
 	uint32_t nr_raw;
+	bool preserve;			/* preserve / no-preserve (not in d) */
 };
 
 struct ttemplate {
@@ -138,6 +140,8 @@ const char *topo_key_name(unsigned key, char buf[16]);
 void topo_eff_init(struct teff *e, unsigned kind);
 void topo_attr_apply(struct mfunc_desc *d, const struct tattr *a);
 void topo_desc_finish(struct mfunc_desc *d, uint64_t set);
+/* preserve/no-preserve: a mark for the live update, not hardware. */
+void topo_eff_mark(struct teff *e, const struct tattr *a);
 
 /*
  * Parse one "key" or "key=value" token for a function of the given kind.

@@ -39,6 +39,8 @@ static const char *const kind_names[] = {
 #define KM_SLOT		(KB(MF_ROOT_PORT) | KB(MF_SWITCH_DOWN))
 #define KM_PF		(KB(MF_ENDPOINT) | KB(MF_RCIEP))
 #define KM_ACS		(KM_SLOT | KM_EPS)
+/* What a live update can keep: functions with a driver of their own. */
+#define KM_DEVICE	(KM_EPS | KB(MF_PCI_DEVICE))
 
 enum tval {
 	V_ON, V_OFF,		/* flags: "pm" sets, "no-pm" clears */
@@ -83,12 +85,14 @@ static const struct tdef defs[] = {
 	{ "no-msix",	TK_MSIX,	V_OFF,	KM_ALL,   0, 0 },
 	{ "no-pm",	TK_PM,		V_OFF,	KM_ALL,   0, 0 },
 	{ "no-pref",	TK_PREF_WINDOW,	V_OFF,	TKM_BRIDGE, 0, 0 },
+	{ "no-preserve", TK_PRESERVE,	V_OFF,	KM_DEVICE, 0, 0 },
 	{ "no-sriov",	TK_SRIOV,	V_OFF,	KM_PF,    0, 0 },
 	{ "pin",	TK_PIN,		V_PIN,	KM_ALL,   0, 0 },
 	{ "pm",		TK_PM,		V_ON,	KM_ALL,   0, 0 },
 	{ "pref",	TK_PREF_WINDOW,	V_ON,	TKM_BRIDGE, 0, 0 },
 	{ "pref32",	TK_PREF_WIDTH,	V_OFF,	TKM_BRIDGE, 0, 0 },
 	{ "pref64",	TK_PREF_WIDTH,	V_ON,	TKM_BRIDGE, 0, 0 },
+	{ "preserve",	TK_PRESERVE,	V_ON,	KM_DEVICE, 0, 0 },
 	{ "raw",	TK_RAW,		V_RAW,	KM_ALL,   0, 0 },
 	{ "rev",	TK_REV,		V_REV,	KM_ALL,   0, 0 },
 	{ "rom",	TK_ROM,		V_ROM,	KM_ALL,   0, 0 },
@@ -177,6 +181,7 @@ static const char *const key_names[TK_NR] = {
 	[TK_VF_STRIDE] = "vf-stride", [TK_VF_DEVICE] = "vf-device",
 	[TK_RAW] = "raw", [TK_IO_WINDOW] = "io", [TK_IO_WIDTH] = "io32",
 	[TK_PREF_WINDOW] = "pref", [TK_PREF_WIDTH] = "pref64",
+	[TK_PRESERVE] = "preserve",
 };
 
 const char *topo_key_name(unsigned key, char buf[16])
@@ -276,8 +281,15 @@ void topo_attr_apply(struct mfunc_desc *d, const struct tattr *a)
 	case TK_IO_WIDTH: d->io32 = on; d->io_window = true; break;
 	case TK_PREF_WINDOW: d->pref_window = on; break;
 	case TK_PREF_WIDTH: d->pref64 = on; d->pref_window = true; break;
-	default:	break;		/* TK_RAW: collected by the caller */
+	default:	break;		/* TK_RAW: collected by the caller;
+					 * TK_PRESERVE: topo_eff_mark() */
 	}
+}
+
+void topo_eff_mark(struct teff *e, const struct tattr *a)
+{
+	if (a->key == TK_PRESERVE)
+		e->preserve = defs[a->spell].val == V_ON;
 }
 
 /* Defaults that depend on other values, applied after everything else. */

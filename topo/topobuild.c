@@ -188,6 +188,95 @@ struct machine *topo_build(const struct topo *t, struct topo_error *err)
 	return m;
 }
 
+_Static_assert(TOPO_PATH_MAX == MACHINE_PATH_MAX, "paths are mfunc_path()'s");
+
+/* Is n marked preserve: its template chain's mark, then its own line's. */
+static bool node_preserved(const struct topo *t, const struct tnode *n)
+{
+	struct teff e = { .preserve = n->tmpl && t->tmpls[n->tmpl - 1].eff.preserve };
+
+	for (uint32_t i = 0; i < n->nr_attrs; i++)
+		topo_eff_mark(&e, &t->attrs[n->attr_first + i]);
+	return e.preserve;
+}
+
+/* A sibling list in topo_build()'s walk, with its parent's path. */
+struct pframe {
+	uint32_t cur;
+	char path[TOPO_PATH_MAX];
+};
+
+static int ppush(struct pframe **st, uint32_t *nr, uint32_t *cap,
+		 uint32_t first, const char *path)
+{
+	if (first == TNONE)
+		return 0;
+	if (topo_grow((void **)st, cap, *nr + 1, sizeof(**st)))
+		return -1;
+	(*st)[*nr].cur = first;
+	snprintf((*st)[*nr].path, TOPO_PATH_MAX, "%s", path);
+	(*nr)++;
+	return 0;
+}
+
+/*
+ * The same walk as topo_build() (templates instantiated the same way), so
+ * the paths are those of the machine's functions; written as mfunc_path()
+ * writes them (and truncated as it truncates).
+ */
+size_t topo_preserved_paths(const struct topo *t, char (*paths)[TOPO_PATH_MAX],
+			    size_t max)
+{
+	struct pframe *st = NULL;
+	uint32_t nr = 0, cap = 0;
+	size_t found = 0;
+
+	for (uint32_t hi = 0; hi < t->nr_hosts; hi++) {
+		char root[TOPO_PATH_MAX];
+
+		snprintf(root, sizeof(root), "%04x", t->hosts[hi].domain);
+		if (ppush(&st, &nr, &cap, t->hosts[hi].first_child, root))
+			goto nomem;
+		while (nr) {
+			struct pframe *f = &st[nr - 1];
+			const struct tnode *n;
+			char path[TOPO_PATH_MAX];
+			size_t at;
+
+			if (f->cur == TNONE) {
+				nr--;
+				continue;
+			}
+			n = &t->nodes[f->cur];
+			f->cur = n->next;
+			at = strlen(f->path);
+			memcpy(path, f->path, at + 1);
+			if (at < sizeof(path))
+				snprintf(path + at, sizeof(path) - at, "/%02x.%x",
+					 n->devfn >> 3, n->devfn & 7);
+			if (node_preserved(t, n)) {
+				if (found < max)
+					memcpy(paths[found], path, TOPO_PATH_MAX);
+				found++;
+			}
+			/* children: own last, the template chain's first */
+			if (ppush(&st, &nr, &cap, n->first_child, path))
+				goto nomem;
+			for (uint32_t tm = n->tmpl; tm;
+			     tm = t->nodes[t->tmpls[tm - 1].root].tmpl)
+				if (ppush(&st, &nr, &cap,
+					  t->nodes[t->tmpls[tm - 1].root].first_child,
+					  path))
+					goto nomem;
+		}
+	}
+	free(st);
+	return found;
+nomem:
+	free(st);
+	return SIZE_MAX;
+}
+
 size_t topo_nr_lines_functions(const struct topo *t)
 {
 	return t->nr_nodes - t->nr_tmpls;

@@ -397,6 +397,7 @@ static int parse_attrs(struct parser *p, uint32_t first, unsigned kind,
 		t->nr_attrs++;
 		t->nodes[node].nr_attrs++;
 		topo_attr_apply(&e->d, &a);
+		topo_eff_mark(e, &a);
 		e->set |= TK_BIT(a.key);
 	}
 	/* "no-io io32": a width for a window the line also removes. */

@@ -53,6 +53,21 @@ int topo_write(const struct topo *t, FILE *out);
 
 void topo_free(struct topo *t);
 
+/*
+ * The functions the file marks `preserve` (the live update keeps them; the
+ * machine does not know), as physical paths: the same strings mfunc_path()
+ * gives for those functions of the machine topo_build() makes from t,
+ * "0000/01.0/00.0/00.0/00.0", so they are found again with
+ * machine_find_path() whatever bus numbers the kernel assigned. Writes at
+ * most max paths (paths may be NULL when max is 0), in build order, and
+ * returns how many there are in all (more than max: call again), or
+ * SIZE_MAX when out of memory.
+ * Each path has room for TOPO_PATH_MAX bytes (MACHINE_PATH_MAX).
+ */
+#define TOPO_PATH_MAX	64
+size_t topo_preserved_paths(const struct topo *t, char (*paths)[TOPO_PATH_MAX],
+			    size_t max);
+
 /* "FILE:LINE:COL: error: MSG\n" (or "FILE: error: MSG\n" for line 0). */
 void topo_error_print(const struct topo_error *err, FILE *out);
 

@@ -246,6 +246,17 @@ void pcisim_remove(struct pci_dev *pdev)
 	kfree(sdev);
 }
 
+/* VF i of pdev, with a reference: most VFs sit on the PF's own bus. */
+static struct pci_dev *pcisim_get_vf(struct pci_dev *pdev, int i)
+{
+	int bus = pci_iov_virtfn_bus(pdev, i);
+
+	if (bus == pdev->bus->number)
+		return pci_get_slot(pdev->bus, pci_iov_virtfn_devfn(pdev, i));
+	return pcisim_get_dev(pci_domain_nr(pdev->bus), bus,
+			      pci_iov_virtfn_devfn(pdev, i));
+}
+
 /* A PF with a VF whose file is preserved: the PF must keep running too. */
 static bool pcisim_vfs_preserved(struct pci_dev *pdev)
 {
@@ -256,9 +267,7 @@ static bool pcisim_vfs_preserved(struct pci_dev *pdev)
 		struct pcisim_dev *vdev;
 		struct pci_dev *vf;
 
-		vf = pci_get_domain_bus_and_slot(pci_domain_nr(pdev->bus),
-						 pci_iov_virtfn_bus(pdev, i),
-						 pci_iov_virtfn_devfn(pdev, i));
+		vf = pcisim_get_vf(pdev, i);
 		if (!vf)
 			continue;
 		vdev = pcisim_dev_get(vf);
@@ -291,6 +300,21 @@ void pcisim_shutdown(struct pci_dev *pdev)
 	}
 }
 
+/*
+ * The device at domain/bus/devfn, with a reference: its bus first
+ * (pci_find_bus() walks the buses), then the device on it. The answer of
+ * pci_get_domain_bus_and_slot(), which walks every PCI device of the
+ * system: once per device preserved, with a million devices, that walk
+ * was most of a live update's run time (bench/RESULTS.md).
+ */
+struct pci_dev *pcisim_get_dev(unsigned int domain, unsigned int bus,
+			       unsigned int devfn)
+{
+	struct pci_bus *b = pci_find_bus(domain, bus);
+
+	return b ? pci_get_slot(b, devfn) : NULL;
+}
+
 /* ---- the drivers ---- */
 
 static LIST_HEAD(pcisim_drivers);
@@ -321,9 +345,7 @@ bool pcisim_dev_busy(struct pci_dev *pdev)
 		struct pci_dev *vf;
 		bool busy;
 
-		vf = pci_get_domain_bus_and_slot(pci_domain_nr(pdev->bus),
-						 pci_iov_virtfn_bus(pdev, i),
-						 pci_iov_virtfn_devfn(pdev, i));
+		vf = pcisim_get_vf(pdev, i);
 		if (!vf)
 			continue;
 		busy = pcisim_dev_busy(vf) || pci_liveupdate_is_incoming(vf);
@@ -478,8 +500,7 @@ static struct pci_dev *pcisim_lu_find(u64 data)
 {
 	if (data >> 32)
 		return NULL;
-	return pci_get_domain_bus_and_slot(data >> 16, PCI_BUS_NUM(data),
-					   data & 0xff);
+	return pcisim_get_dev(data >> 16, PCI_BUS_NUM(data), data & 0xff);
 }
 
 /* Bind pdev to drv unless it is already; never take it from another. */

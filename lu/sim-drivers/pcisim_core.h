@@ -66,6 +66,8 @@ void pcisim_shutdown(struct pci_dev *pdev);
 
 /* The driver data of pdev, if it is bound to a simulated driver. */
 struct pcisim_dev *pcisim_dev_get(struct pci_dev *pdev);
+struct pci_dev *pcisim_get_dev(unsigned int domain, unsigned int bus,
+			       unsigned int devfn);
 
 /*
  * May pdev not lose its driver now: its file is preserved, or was

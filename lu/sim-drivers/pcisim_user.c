@@ -103,7 +103,7 @@ static struct pci_dev *pcisim_find(unsigned int domain, unsigned int bus,
 {
 	if (bus > 0xff || devfn > 0xff)
 		return NULL;
-	return pci_get_domain_bus_and_slot(domain, bus, devfn);
+	return pcisim_get_dev(domain, bus, devfn);
 }
 
 int sim_lu_bind(unsigned int domain, unsigned int bus, unsigned int devfn,

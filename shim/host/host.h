@@ -15,6 +15,13 @@ void host_set_machine(struct machine *m);
 void host_set_log(FILE *f, int max_level);
 void host_install_traps(void);
 
+/*
+ * Benchmarks and progress: called with SIM_PHASE_* as the kernel's
+ * pci_host_probe() moves on, and every 2^20 config cycles.
+ */
+void host_set_phase_hook(void (*fn)(unsigned int phase));
+void host_set_progress_hook(void (*fn)(void));
+
 /* The kernel world's image (kworld.c). */
 int host_kworld_snapshot(void);
 void host_kworld_reset(void);

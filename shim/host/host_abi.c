@@ -19,6 +19,9 @@
 #include "sim/host_abi.h"
 
 static struct machine *host_machine;
+static void (*host_phase_hook)(unsigned int phase);
+static void (*host_progress_hook)(void);
+static unsigned long host_cycles;
 static FILE *host_log_file;
 static int host_log_level = 7;
 
@@ -65,11 +68,34 @@ void host_abort(const char *why)
 	exit(HOST_EXIT_KERNEL_STOPPED);
 }
 
+void host_set_phase_hook(void (*fn)(unsigned int phase))
+{
+	host_phase_hook = fn;
+}
+
+void host_set_progress_hook(void (*fn)(void))
+{
+	host_progress_hook = fn;
+}
+
+void host_phase(unsigned int phase)
+{
+	if (host_phase_hook)
+		host_phase_hook(phase);
+}
+
+static void host_cycle(void)
+{
+	if (!(++host_cycles & ((1UL << 20) - 1)) && host_progress_hook)
+		host_progress_hook();
+}
+
 int host_cfg_read(unsigned int domain, unsigned int bus, unsigned int devfn,
 		  int where, int size, unsigned int *val)
 {
 	uint32_t v;
 
+	host_cycle();
 	if (!host_machine ||
 	    !machine_cfg_read(host_machine, domain, bus, devfn, where, size, &v))
 		return -1;

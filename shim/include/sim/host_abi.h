@@ -67,6 +67,16 @@ int host_cfg_write(unsigned int domain, unsigned int bus, unsigned int devfn,
 int host_dma_start(unsigned int domain, unsigned int bus, unsigned int devfn);
 int host_dma_stop(unsigned int domain, unsigned int bus, unsigned int devfn);
 
+/*
+ * For benchmarks: the kernel reached the next phase of pci_host_probe()
+ * (pci-core/phases.c). Scanning (enumeration) runs from the probe's start
+ * to SIM_PHASE_ASSIGN.
+ */
+#define SIM_PHASE_ASSIGN	1	/* sizing and assigning resources */
+#define SIM_PHASE_ADD		2	/* adding devices: drivers bind */
+#define SIM_PHASE_ADDED		3	/* devices added */
+void host_phase(unsigned int phase);
+
 /* ---- host world -> kernel world ---- */
 
 struct sim_window {

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The differential test against the real kernel (#3), on every capture
+ * `make oracle` committed: tests/oracle/NAME/ holds what Debian's Linux
+ * 6.12 assigned on QEMU's arm64 virt machine for the topology
+ * oracle/topologies/NAME.qemu. For each, the hardware is imported from the
+ * capture (import-lspci with the resources file, so no size is guessed),
+ * enumerated by pcisim with the kernel command line of the capture
+ * (qemu-cmd.txt's -append), and compared function by function: every BDF,
+ * bridge bus numbers, bridge windows, BARs; and with the VFs enabled as
+ * the capture's /init did (pci-pf-stub, sriov_numvfs = sriov_totalvfs),
+ * every VF BDF, VF BAR and BAR again. No function may be extra, and the
+ * kernel may not WARN.
+ *
+ * Captures are found by listing tests/oracle/: a new topology needs no
+ * change here.
+ */
+#include <dirent.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+
+#include "simtest.h"
+
+#ifndef PCISIM
+#define PCISIM	"build/pcisim"
+#endif
+#define ORACLE	"tests/oracle/"
+#define MAX_CAPTURES	64
+
+struct capture {
+	char name[128];
+	char cmdline[512];
+	bool sriov;
+};
+
+static bool exists(const char *name, const char *file)
+{
+	char path[512];
+	struct stat st;
+
+	snprintf(path, sizeof(path), ORACLE "%s/%s", name, file);
+	return stat(path, &st) == 0;
+}
+
+/* qemu-cmd.txt: "... -append 'console=ttyAMA0 panic=-1 pci=...' ..." */
+static bool read_cmdline(const char *name, char *buf, size_t len)
+{
+	char path[512], *text, *p, *q;
+
+	snprintf(path, sizeof(path), ORACLE "%s/qemu-cmd.txt", name);
+	text = simtest_slurp(path);
+	if (!text)
+		return false;
+	p = strstr(text, "-append '");
+	q = p ? strchr(p + 9, '\'') : NULL;
+	if (q)
+		snprintf(buf, len, "%.*s", (int)(q - p - 9), p + 9);
+	free(text);
+	return q;
+}
+
+/* Import a capture's dump (phase) with its resources into a topology file. */
+static void import(char *topo, size_t len, const char *name, const char *phase)
+{
+	char *msgs;
+
+	snprintf(topo, len, "/tmp/pcisim-test-%d-%s-%s.topo", (int)getpid(),
+		 name, phase);
+	if (simtest_shell(&msgs, PCISIM " import-lspci " ORACLE "%s/lspci-%s.dump"
+			  " --resources " ORACLE "%s/resources-%s.tsv -o %s",
+			  name, phase, name, phase, topo))
+		fail_msg("import-lspci of %s/%s failed:\n%s", name, phase, msgs);
+	if (strstr(msgs, "warning"))
+		fail_msg("import-lspci of %s/%s warned:\n%s", name, phase, msgs);
+	free(msgs);
+}
+
+/* Enumerate topo and compare with the capture of phase. */
+static void check(const struct capture *c, const char *topo,
+		  const char *phase, bool vfs)
+{
+	struct sim_run run = { .topo_path = topo, .cmdline = c->cmdline,
+			       .enable_vfs = vfs };
+	char devs[512], res[512];
+	struct sim_result r;
+	int bad;
+
+	snprintf(devs, sizeof(devs), ORACLE "%s/devices-%s.tsv", c->name, phase);
+	snprintf(res, sizeof(res), ORACLE "%s/resources-%s.tsv", c->name, phase);
+	assert_int_equal(simtest_run(&run, &r), 0);
+	if (r.status)
+		print_error("%s", r.log);
+	assert_int_equal(r.status, 0);
+	bad = simtest_compare_devices(&r, devs) +
+	      simtest_compare_resources(&r, res);
+	if (bad)
+		print_error("%s (%s, '%s'): %d differences from the real kernel\n"
+			    "--- pcisim kernel log ---\n%s",
+			    c->name, phase, c->cmdline, bad, r.log);
+	assert_int_equal(bad, 0);
+	if (r.warns)
+		print_error("%s", r.log);
+	assert_int_equal(r.warns, 0);
+	simtest_free(&r);
+}
+
+static void test_capture(void **state)
+{
+	const struct capture *c = *state;
+	char topo[512];
+
+	import(topo, sizeof(topo), c->name, "boot");
+	check(c, topo, "boot", false);
+	if (c->sriov)
+		check(c, topo, "sriov", true);
+	unlink(topo);
+	if (c->sriov) {
+		/* the capture with VFs enabled: VFs are left to SR-IOV */
+		import(topo, sizeof(topo), c->name, "sriov");
+		check(c, topo, "sriov", true);
+		unlink(topo);
+	}
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct capture *)a)->name,
+		      ((const struct capture *)b)->name);
+}
+
+int main(void)
+{
+	static struct capture caps[MAX_CAPTURES];
+	static struct CMUnitTest tests[MAX_CAPTURES + 1];
+	size_t n = 0;
+	struct dirent *e;
+	DIR *d = opendir(ORACLE);
+
+	if (!d) {
+		perror(ORACLE);
+		return 1;
+	}
+	while ((e = readdir(d)) && n < MAX_CAPTURES) {
+		struct capture *c = &caps[n];
+
+		if (e->d_name[0] == '.' || strlen(e->d_name) >= sizeof(c->name))
+			continue;
+		snprintf(c->name, sizeof(c->name), "%s", e->d_name);
+		if (!exists(c->name, "qemu-cmd.txt") ||
+		    !exists(c->name, "lspci-boot.dump") ||
+		    !exists(c->name, "resources-boot.tsv"))
+			continue;
+		if (!read_cmdline(c->name, c->cmdline, sizeof(c->cmdline))) {
+			fprintf(stderr, ORACLE "%s/qemu-cmd.txt: no -append '...'\n",
+				c->name);
+			closedir(d);
+			return 1;
+		}
+		c->sriov = exists(c->name, "lspci-sriov.dump");
+		n++;
+	}
+	closedir(d);
+	qsort(caps, n, sizeof(caps[0]), by_name);
+	for (size_t i = 0; i < n; i++)
+		tests[i] = (struct CMUnitTest){
+			.name = caps[i].name, .test_func = test_capture,
+			.initial_state = &caps[i],
+		};
+	if (!n) {
+		fprintf(stderr, ORACLE ": no captures\n");
+		return 1;
+	}
+	return _cmocka_run_group_tests("oracle-qemu", tests, n, NULL, NULL);
+}
