@@ -17,6 +17,9 @@ FUZZ_BINS      := $(patsubst %,$(B)/fuzz/fuzz-%,$(FUZZ_HARNESSES))
 FUZZ_SRCS      := fuzz/fuzz_main.c fuzz/fuzz_common.c
 FUZZ_SECONDS   ?= 60
 FUZZ_OUT       ?= build-afl/out
+# The corpora fuzzing built up, minimized (make fuzz-cmin), kept in git as
+# one small archive and unpacked where a build needs them.
+FUZZ_CORPUS    := $(B)/fuzz/corpus
 FUZZ_DEB_PACKAGES := afl++ lcov
 export FUZZ_KNOWN := $(abspath fuzz/known-findings.txt)
 
@@ -38,6 +41,10 @@ fuzz-bins: $(FUZZ_BINS)
 
 # tests/test_fuzz.c runs them on every input under tests/fuzz/.
 $(B)/tests/test_fuzz: $(FUZZ_BINS)
+
+$(FUZZ_CORPUS)/.stamp: fuzz/corpus.tar.xz
+	$(Q)rm -rf $(FUZZ_CORPUS) && mkdir -p $(@D)
+	$(Q)tar -C $(dir $(FUZZ_CORPUS)) -xJf $< && touch $@
 
 ifeq ($(VARIANT),cov)
 $(B)/pcisim $(TEST_BINS) $(FUZZ_BINS): $(B)/h/fuzz/cov_hooks.o
@@ -69,7 +76,7 @@ fuzz-build: fuzz-deps
 # snippets of the reference captures, and the handover and config-space
 # seeds the harnesses generate from a live run.
 FUZZ_SEEDS := $(B)/fuzz/seeds
-fuzz-seeds: $(B)/fuzz/fuzz-handover $(B)/fuzz/fuzz-config
+fuzz-seeds: $(B)/fuzz/fuzz-handover $(B)/fuzz/fuzz-config $(FUZZ_CORPUS)/.stamp
 	$(Q)rm -rf $(FUZZ_SEEDS) && mkdir -p $(FUZZ_SEEDS)
 	$(Q)for h in $(FUZZ_HARNESSES); do mkdir -p $(FUZZ_SEEDS)/$$h; \
 		cp fuzz/seeds/$$h/* $(FUZZ_SEEDS)/$$h/ 2>/dev/null || true; done
@@ -82,7 +89,7 @@ fuzz-seeds: $(B)/fuzz/fuzz-handover $(B)/fuzz/fuzz-config
 # afl-fuzz: each harness for FUZZ_SECONDS, one after the other on one
 # core (fuzz/run-afl.sh), then the stats of every run.
 fuzz: fuzz-build fuzz-seeds
-	$(Q)fuzz/run-afl.sh $(FUZZ_OUT) $(FUZZ_SECONDS) $(FUZZ_SEEDS) $(FUZZ_HARNESSES)
+	$(Q)fuzz/run-afl.sh $(FUZZ_OUT) $(FUZZ_SECONDS) $(FUZZ_SEEDS) $(FUZZ_CORPUS) $(FUZZ_HARNESSES)
 	$(Q)fuzz/stats.sh $(FUZZ_OUT) $(FUZZ_HARNESSES)
 
 # CI: a short run of each (AFL=1 only, no CMPLOG build: it saves minutes),
@@ -94,7 +101,8 @@ fuzz-smoke: fuzz-deps
 	$(Q)$(MAKE) -s AFL=1 fuzz-bins
 	$(Q)$(MAKE) -s fuzz-seeds $(FUZZ_BINS)
 	$(Q)rm -rf build-afl/smoke
-	$(Q)FUZZ_NO_CMPLOG=1 fuzz/run-afl.sh build-afl/smoke $(SMOKE_SECONDS) $(FUZZ_SEEDS) $(FUZZ_HARNESSES)
+	$(Q)FUZZ_NO_CMPLOG=1 fuzz/run-afl.sh build-afl/smoke $(SMOKE_SECONDS) $(FUZZ_SEEDS) \
+		$(FUZZ_CORPUS) $(FUZZ_HARNESSES)
 	$(Q)fuzz/stats.sh build-afl/smoke $(FUZZ_HARNESSES) | tee build-afl/smoke/stats.txt
 	$(Q)awk 'NR > 1 && $$3 + 0 == 0 { print "fuzz-" $$1 ": no executions"; bad = 1 } END { exit bad }' \
 		build-afl/smoke/stats.txt
@@ -102,29 +110,35 @@ fuzz-smoke: fuzz-deps
 
 # Every corpus and crash regression input, through this build's
 # harnesses (e.g. make fuzz-replay SANITIZE=1).
-fuzz-replay: $(FUZZ_BINS)
-	$(Q)fuzz/replay.sh $(B)/fuzz $(FUZZ_OUT) $(FUZZ_HARNESSES)
+fuzz-replay: $(FUZZ_BINS) $(FUZZ_CORPUS)/.stamp
+	$(Q)fuzz/replay.sh $(B)/fuzz $(FUZZ_CORPUS) $(FUZZ_OUT) $(FUZZ_HARNESSES)
 
-# Minimize what fuzzing found into fuzz/corpus/ (kept in git).
-fuzz-cmin: fuzz-build
+# Minimize the corpora (the one in git and what fuzzing added) into
+# fuzz/corpus.tar.xz.
+fuzz-cmin: fuzz-build $(FUZZ_CORPUS)/.stamp
+	$(Q)rm -rf $(FUZZ_OUT)/cmin && mkdir -p $(FUZZ_OUT)/cmin/corpus
 	$(Q)for h in $(FUZZ_HARNESSES); do \
-		[ -d $(FUZZ_OUT)/$$h/default/queue ] || continue; \
-		rm -rf $(FUZZ_OUT)/cmin-$$h; \
-		AFL_SKIP_CPUFREQ=1 afl-cmin -t 2000 \
-			-i $(FUZZ_OUT)/$$h/default/queue -o $(FUZZ_OUT)/cmin-$$h \
+		all=$(FUZZ_OUT)/cmin/all-$$h; mkdir -p $$all; \
+		cp $(FUZZ_CORPUS)/$$h/* $$all/ 2>/dev/null; \
+		cp $(FUZZ_OUT)/$$h/default/queue/id:* $$all/ 2>/dev/null; \
+		AFL_SKIP_CPUFREQ=1 afl-cmin -t 2000 -i $$all -o $(FUZZ_OUT)/cmin/min-$$h \
 			-- build-afl/fuzz/fuzz-$$h >/dev/null || exit 1; \
-		rm -rf fuzz/corpus/$$h && mkdir -p fuzz/corpus/$$h; \
-		i=0; for f in $(FUZZ_OUT)/cmin-$$h/*; do \
-			cp $$f fuzz/corpus/$$h/$$(printf '%04d' $$i)-$$(sha1sum < $$f | cut -c1-8); \
-			i=$$((i + 1)); done; \
-		echo "  CMIN    $$h: $$i inputs in fuzz/corpus/$$h"; \
+		mkdir -p $(FUZZ_OUT)/cmin/corpus/$$h; \
+		for f in $(FUZZ_OUT)/cmin/min-$$h/*; do \
+			cp $$f $(FUZZ_OUT)/cmin/corpus/$$h/$$(sha1sum < $$f | cut -c1-12); done; \
+		echo "  CMIN    $$h: $$(ls $(FUZZ_OUT)/cmin/corpus/$$h | wc -l) inputs"; \
 	done
+	$(Q)tar -C $(FUZZ_OUT)/cmin --sort=name --mtime=@0 --owner=0 --group=0 \
+		--numeric-owner -cJf fuzz/corpus.tar.xz corpus
+	@echo "  TAR     fuzz/corpus.tar.xz ($$(stat -c %s fuzz/corpus.tar.xz) bytes)"
 
 # ---- coverage --------------------------------------------------------------
 # A gcov build (build-cov/) runs make check and replays the corpora; lcov
 # and genhtml report on the kernel files, lu/ and shim/.
 COV_DIR := build-cov
 coverage: fuzz-deps
+	$(Q)$(MAKE) -s COVERAGE=1 $(COV_DIR)/pcisim
+	$(Q)lcov -q --zerocounters --directory $(COV_DIR) 2>/dev/null
 	$(Q)$(MAKE) -s COVERAGE=1 check || { echo "make check failed in the coverage build"; exit 1; }
 	$(Q)$(MAKE) -s COVERAGE=1 fuzz-replay >/dev/null
 	$(Q)fuzz/coverage.sh $(COV_DIR) $(abspath $(COV_DIR))/overlay

@@ -1,14 +1,15 @@
 #!/bin/bash
-# Replay every input we keep through the harness programs in BINDIR:
-# fuzz/seeds/H, fuzz/corpus/H, tests/fuzz/H (crash regressions) and, if
-# there is one, the queue of the last fuzzing run in OUT/H.
-# Usage: replay.sh BINDIR OUT HARNESS...
+# Replay every input we keep through the harness programs in BINDIR: the
+# corpus (CORPUS/H, unpacked from fuzz/corpus.tar.xz), tests/fuzz/H (crash
+# regressions), fuzz/findings/H (open findings' reproducers: they pass as
+# known findings) and, if there is one, the queue of the last fuzzing run
+# in OUT/H. Usage: replay.sh BINDIR CORPUS OUT HARNESS...
 set -u
-bindir=$1 out=$2; shift 2
+bindir=$1 corpus=$2 out=$3; shift 3
 fail=0
 for h in "$@"; do
 	dirs=()
-	for d in fuzz/seeds/$h fuzz/corpus/$h tests/fuzz/$h "$out/$h/default/queue"; do
+	for d in "$corpus/$h" tests/fuzz/$h fuzz/findings/$h "$out/$h/default/queue"; do
 		[ -d "$d" ] && [ -n "$(ls -A "$d")" ] && dirs+=("$d")
 	done
 	[ ${#dirs[@]} = 0 ] && continue

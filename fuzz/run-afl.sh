@@ -1,12 +1,12 @@
 #!/bin/bash
 # Run afl-fuzz on each harness for SECONDS, one after the other, with the
 # instrumented programs of build-afl/ and (when built: not by the CI
-# smoke run) build-afl-cmplog/ for CMPLOG, the seeds in
-# SEEDS/HARNESS (plus fuzz/corpus/HARNESS), the harness's dictionary, and
-# its output in OUT/HARNESS (resumed when it exists: a corpus grows over
-# runs). Usage: run-afl.sh OUT SECONDS SEEDS HARNESS...
+# smoke run) build-afl-cmplog/ for CMPLOG, the seeds in SEEDS/HARNESS
+# plus the corpus in CORPUS/HARNESS, the harness's dictionary, and its
+# output in OUT/HARNESS (resumed when it exists: a corpus grows over
+# runs). Usage: run-afl.sh OUT SECONDS SEEDS CORPUS HARNESS...
 set -u
-out=$1 secs=$2 seeds=$3; shift 3
+out=$1 secs=$2 seeds=$3 corpus=$4; shift 4
 export AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
        AFL_NO_UI=1 AFL_AUTORESUME=1 AFL_SKIP_CRASHES=1 AFL_CMPLOG_ONLY_NEW=1 \
        AFL_FAST_CAL=1
@@ -23,7 +23,7 @@ for h in "$@"; do
 	in=$out/in-$h
 	rm -rf "$in" && mkdir -p "$in"
 	cp "$seeds/$h"/* "$in"/ 2>/dev/null
-	[ -d "fuzz/corpus/$h" ] && cp "fuzz/corpus/$h"/* "$in"/ 2>/dev/null
+	[ -d "$corpus/$h" ] && cp "$corpus/$h"/* "$in"/ 2>/dev/null
 	cmplog=()
 	[ -z "${FUZZ_NO_CMPLOG:-}" ] && [ -x "build-afl-cmplog/fuzz/fuzz-$h" ] && cmplog=(-c "build-afl-cmplog/fuzz/fuzz-$h")
 	echo "  AFL     fuzz-$h for $secs s${cmplog:+ (with CMPLOG)}"

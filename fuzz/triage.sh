@@ -26,6 +26,6 @@ for h in "$@"; do
 		echo "NEW fuzz-$h finding: $f (exit $rc)"
 		grep -m3 'FINDING\|kernel BUG\|ERROR: \|runtime error' <<<"$log" | sed 's/^/    /'
 	done
-	printf 'fuzz-%-8s crashes and hangs: %d new, %d known, %d not reproducible\n' "$h" $n $k $gone
+	printf 'fuzz-%-8s crashes and hangs: %d new, %d known (kernel stopped), %d pass now (fixed, or known and let pass)\n' "$h" $n $k $gone
 done
 exit $new
