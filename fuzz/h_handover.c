@@ -395,6 +395,35 @@ static int retrieve(uint8_t flags)
  */
 static char notes[256];
 
+/*
+ * The KHO root blob as the incoming kernel will take it: a valid FDT
+ * within the length handed over (and within RAM); NULL otherwise. The
+ * host's libfdt must not walk a corrupt blob.
+ */
+static const void *handover_fdt(struct machine *m, uint64_t fdt_len)
+{
+	uint64_t base, size, n;
+	const void *fdt;
+
+	if (!machine_ram(m, &base, &size) || hv.fdt_pa < base ||
+	    hv.fdt_pa - base >= size)
+		return NULL;
+	n = size - (hv.fdt_pa - base);
+	if (fdt_len < n)
+		n = fdt_len;
+	fdt = ram_at(m, hv.fdt_pa, n);
+	/*
+	 * fdt_check_full() of Debian's libfdt 1.6.1 itself crashes on some
+	 * old-version headers that fdt_check_header() accepts (FINDINGS.md):
+	 * the blob the kernel writes is version 17, take nothing older.
+	 */
+	if (!fdt || n < 64 || fdt_check_header(fdt) || fdt_version(fdt) < 17 ||
+	    fdt_last_comp_version(fdt) > 17 || fdt_check_full(fdt, n))
+		return NULL;
+	return fdt;
+}
+
+
 static const struct h_pci_dev_ser *list_entry(struct machine *m, uint64_t head,
 					      const char *bdf)
 {
@@ -420,9 +449,9 @@ static const struct h_pci_dev_ser *list_entry(struct machine *m, uint64_t head,
 	return NULL;
 }
 
-static uint64_t pci_list_head(struct machine *m)
+static uint64_t pci_list_head(struct machine *m, uint64_t fdt_len)
 {
-	const void *fdt = ram_at(m, hv.fdt_pa, 4096);
+	const void *fdt = handover_fdt(m, fdt_len);
 	const struct h_luo_ser *luo;
 	const struct h_block_hdr *fh;
 	const struct h_pci_ser *pci = NULL;
@@ -431,7 +460,7 @@ static uint64_t pci_list_head(struct machine *m)
 	int node, len;
 
 	notes[0] = '\0';
-	if (!fdt || fdt_check_header(fdt))
+	if (!fdt)
 		return 0;
 	node = fdt_subnode_offset(fdt, 0, "LUO");
 	prop = node < 0 ? NULL : fdt_getprop(fdt, node, "preserved-data", &len);
@@ -461,16 +490,16 @@ static uint64_t pci_list_head(struct machine *m)
  * Does the handover name session SESSION with a file for every preserved
  * device (the token its driver gives it), reached the way LUO reads it?
  */
-static bool session_described(struct machine *m)
+static bool session_described(struct machine *m, uint64_t fdt_len)
 {
-	const void *fdt = ram_at(m, hv.fdt_pa, 4096);
+	const void *fdt = handover_fdt(m, fdt_len);
 	const struct h_luo_ser *luo;
 	const void *prop;
 	unsigned int found = 0;
 	uint64_t pa;
 	int node, len;
 
-	if (!fdt || fdt_check_header(fdt))
+	if (!fdt)
 		return false;
 	node = fdt_subnode_offset(fdt, 0, "LUO");
 	prop = node < 0 ? NULL : fdt_getprop(fdt, node, "preserved-data", &len);
@@ -532,6 +561,11 @@ static bool described(struct machine *m, uint64_t head, size_t k)
 		if (!e || i == sizeof(hw_ids) / sizeof(hw_ids[0]) ||
 		    e->vendor != hw_ids[i].vendor || e->device != hw_ids[i].device)
 			return false;
+		/* a VF's PF entry must keep VF Enable and the VF's index */
+		if (j == 1 && !strcmp(preserved[k].bdf, "0000:05:10.0") &&
+		    (!(e->flags & 4) || !(e->sriov_ctrl & 1) || !e->sriov_num_vfs) &&
+		    strlen(notes) + 80 < sizeof(notes))
+			strcat(notes, "harness: the PF's entry does not keep its VFs enabled\n");
 	}
 	return true;
 }
@@ -656,8 +690,8 @@ static void handover_run(const uint8_t *data, size_t len, int max_level)
 	}
 	if (ctl[0] & F_FDT_LEN)
 		fdt_len = (uint64_t)ctl[2] | (uint64_t)ctl[3] << 8;
-	sess = session_described(m);
-	head = pci_list_head(m);
+	sess = session_described(m, fdt_len);
+	head = pci_list_head(m, fdt_len);
 	for (size_t k = 0; k < NR_PRESERVED; k++)
 		desc[k] = described(m, head, k);
 
@@ -692,6 +726,8 @@ static void handover_run(const uint8_t *data, size_t len, int max_level)
 	accepted = only_baseline_errors();
 	check_devices_kept(m, mark, accepted, desc);
 	/* user space can only take back what the handover names */
+	for (size_t k = 0; k < NR_PRESERVED; k++)
+		sess &= desc[k];
 	if (accepted && sess) {
 		if (retrieved || finished)
 			fuzz_finding("no error logged, yet retrieving (%d) or finishing (%d) the session failed",
