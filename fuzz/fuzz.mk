@@ -140,5 +140,5 @@ coverage: fuzz-deps
 	$(Q)$(MAKE) -s COVERAGE=1 $(COV_DIR)/pcisim
 	$(Q)lcov -q --zerocounters --directory $(COV_DIR) 2>/dev/null
 	$(Q)$(MAKE) -s COVERAGE=1 check || { echo "make check failed in the coverage build"; exit 1; }
-	$(Q)$(MAKE) -s COVERAGE=1 fuzz-replay >/dev/null
+	$(Q)$(MAKE) -s COVERAGE=1 fuzz-replay 2>&1 | grep "inputs in"
 	$(Q)fuzz/coverage.sh $(COV_DIR) $(abspath $(COV_DIR))/overlay

@@ -396,33 +396,82 @@ static int retrieve(uint8_t flags)
 static char notes[256];
 
 /*
- * The KHO root blob as the incoming kernel will take it: a valid FDT
- * within the length handed over (and within RAM); NULL otherwise. The
- * host's libfdt must not walk a corrupt blob.
+ * The LUO root's physical address in the KHO root blob as the incoming
+ * kernel finds it: the "preserved-data" property of the node "LUO" below
+ * the root. The blob may be anything, so this is a small reader of its
+ * own with every offset checked, not the host's libfdt: Debian's libfdt
+ * 1.6.1 crashes in fdt_check_full() on some headers and loops for very
+ * long on others (FINDINGS.md, "In a library"). 0 when there is none.
  */
-static const void *handover_fdt(struct machine *m, uint64_t fdt_len)
+static uint32_t be32(const uint8_t *p)
 {
-	uint64_t base, size, n;
-	const void *fdt;
-
-	if (!machine_ram(m, &base, &size) || hv.fdt_pa < base ||
-	    hv.fdt_pa - base >= size)
-		return NULL;
-	n = size - (hv.fdt_pa - base);
-	if (fdt_len < n)
-		n = fdt_len;
-	fdt = ram_at(m, hv.fdt_pa, n);
-	/*
-	 * fdt_check_full() of Debian's libfdt 1.6.1 itself crashes on some
-	 * old-version headers that fdt_check_header() accepts (FINDINGS.md):
-	 * the blob the kernel writes is version 17, take nothing older.
-	 */
-	if (!fdt || n < 64 || fdt_check_header(fdt) || fdt_version(fdt) < 17 ||
-	    fdt_last_comp_version(fdt) > 17 || fdt_check_full(fdt, n))
-		return NULL;
-	return fdt;
+	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
 }
 
+static uint64_t luo_root_pa(struct machine *m, uint64_t fdt_len)
+{
+	uint64_t base, size, n, pa = 0;
+	const uint8_t *b;
+	uint32_t total, soff, ssize, xoff, xsize, pos;
+	int depth = 0;
+	bool in_luo = false;
+
+	if (!machine_ram(m, &base, &size) || hv.fdt_pa - base >= size)
+		return 0;
+	n = size - (hv.fdt_pa - base);
+	n = fdt_len < n ? fdt_len : n;
+	b = ram_at(m, hv.fdt_pa, n);
+	if (!b || n < 40 || be32(b) != 0xd00dfeed)
+		return 0;
+	total = be32(b + 4);
+	soff = be32(b + 8);
+	xoff = be32(b + 12);
+	xsize = be32(b + 32);
+	ssize = be32(b + 36);
+	if (total > n || soff > total || ssize > total - soff ||
+	    xoff > total || xsize > total - xoff || soff % 4)
+		return 0;
+	for (pos = soff; pos + 4 <= soff + ssize;) {
+		uint32_t tag = be32(b + pos);
+
+		pos += 4;
+		if (tag == 1) {			/* FDT_BEGIN_NODE */
+			const uint8_t *name = b + pos;
+			size_t len = strnlen((const char *)name, soff + ssize - pos);
+
+			if (pos + len >= soff + ssize)
+				return 0;
+			depth++;
+			in_luo = depth == 2 && !strcmp((const char *)name, "LUO");
+			pos += (uint32_t)(len + 4) & ~3U;
+		} else if (tag == 2) {		/* FDT_END_NODE */
+			if (!depth--)
+				return 0;
+			in_luo = false;
+		} else if (tag == 3) {		/* FDT_PROP */
+			uint32_t plen, noff;
+
+			if (pos + 8 > soff + ssize)
+				return 0;
+			plen = be32(b + pos);
+			noff = be32(b + pos + 4);
+			pos += 8;
+			if (plen > soff + ssize - pos || noff >= xsize)
+				return 0;
+			if (in_luo && plen == 8 && noff + 15 <= xsize &&
+			    !memcmp(b + xoff + noff, "preserved-data", 15)) {
+				for (int i = 0; i < 8; i++)
+					pa = pa << 8 | b[pos + i];
+			}
+			pos += (plen + 3) & ~3U;
+		} else if (tag == 4) {		/* FDT_NOP */
+			continue;
+		} else {			/* FDT_END, or garbage */
+			break;
+		}
+	}
+	return pa;
+}
 
 static const struct h_pci_dev_ser *list_entry(struct machine *m, uint64_t head,
 					      const char *bdf)
@@ -451,23 +500,12 @@ static const struct h_pci_dev_ser *list_entry(struct machine *m, uint64_t head,
 
 static uint64_t pci_list_head(struct machine *m, uint64_t fdt_len)
 {
-	const void *fdt = handover_fdt(m, fdt_len);
 	const struct h_luo_ser *luo;
 	const struct h_block_hdr *fh;
 	const struct h_pci_ser *pci = NULL;
-	const void *prop;
-	uint64_t pa;
-	int node, len;
 
 	notes[0] = '\0';
-	if (!fdt)
-		return 0;
-	node = fdt_subnode_offset(fdt, 0, "LUO");
-	prop = node < 0 ? NULL : fdt_getprop(fdt, node, "preserved-data", &len);
-	if (!prop || len != 8)
-		return 0;
-	memcpy(&pa, prop, 8);
-	luo = ram_at(m, fdt64_to_cpu(pa), sizeof(*luo));
+	luo = ram_at(m, luo_root_pa(m, fdt_len), sizeof(*luo));
 	if (!luo)
 		return 0;
 	if (luo->flbs && !(luo->active & 4))
@@ -492,21 +530,11 @@ static uint64_t pci_list_head(struct machine *m, uint64_t fdt_len)
  */
 static bool session_described(struct machine *m, uint64_t fdt_len)
 {
-	const void *fdt = handover_fdt(m, fdt_len);
 	const struct h_luo_ser *luo;
-	const void *prop;
 	unsigned int found = 0;
 	uint64_t pa;
-	int node, len;
 
-	if (!fdt)
-		return false;
-	node = fdt_subnode_offset(fdt, 0, "LUO");
-	prop = node < 0 ? NULL : fdt_getprop(fdt, node, "preserved-data", &len);
-	if (!prop || len != 8)
-		return false;
-	memcpy(&pa, prop, 8);
-	luo = ram_at(m, fdt64_to_cpu(pa), sizeof(*luo));
+	luo = ram_at(m, luo_root_pa(m, fdt_len), sizeof(*luo));
 	if (!luo || !(luo->active & 2))
 		return false;
 	pa = luo->sessions;

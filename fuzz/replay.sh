@@ -5,6 +5,8 @@
 # known findings) and, if there is one, the queue of the last fuzzing run
 # in OUT/H. Usage: replay.sh BINDIR CORPUS OUT HARNESS...
 set -u
+# the known findings (fuzz.mk sets it too)
+export FUZZ_KNOWN=${FUZZ_KNOWN:-$PWD/fuzz/known-findings.txt}
 bindir=$1 corpus=$2 out=$3; shift 3
 fail=0
 for h in "$@"; do

@@ -6,6 +6,8 @@
 # output in OUT/HARNESS (resumed when it exists: a corpus grows over
 # runs). Usage: run-afl.sh OUT SECONDS SEEDS CORPUS HARNESS...
 set -u
+# the known findings (fuzz.mk sets it too)
+export FUZZ_KNOWN=${FUZZ_KNOWN:-$PWD/fuzz/known-findings.txt}
 out=$1 secs=$2 seeds=$3 corpus=$4; shift 4
 export AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
        AFL_NO_UI=1 AFL_AUTORESUME=1 AFL_SKIP_CRASHES=1 AFL_CMPLOG_ONLY_NEW=1 \

@@ -5,6 +5,8 @@
 # ones, and what does not reproduce. Exit 1 if there is a new one.
 # Usage: triage.sh BINDIR OUT HARNESS...
 set -u
+# the known findings (fuzz.mk sets it too)
+export FUZZ_KNOWN=${FUZZ_KNOWN:-$PWD/fuzz/known-findings.txt}
 bindir=$1 out=$2; shift 2
 new=0
 for h in "$@"; do

@@ -529,6 +529,11 @@ void kho_populate(phys_addr_t fdt_phys, u64 fdt_len, phys_addr_t scratch_phys,
 	if (fdt_check_header(kho_in.fdt) || fdt_totalsize(kho_in.fdt) > fdt_len) {
 		pr_err("handover blob is not a valid FDT; ignoring it\n");
 		kho_in.fdt = NULL;
+	} else if (fdt_version(kho_in.fdt) < 17) {
+		/* older FDTs name nodes differently: nothing would be found */
+		pr_err("handover blob is FDT version %u, not 17; ignoring it\n",
+		       fdt_version(kho_in.fdt));
+		kho_in.fdt = NULL;
 	}
 }
 
