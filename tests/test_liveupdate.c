@@ -1973,6 +1973,8 @@ static struct machine *swap_machine(struct machine *m, struct lu_case *c)
 	r2 = machine_ram(m2, &b2, &s2);
 	if (!r1 || !r2 || b1 != b2 || s1 != s2)
 		return NULL;
+	/* the copy is no longer RAM that reads as zeroes: claim it */
+	machine_ram_claim(m2, b2, RAM_COPY);
 	memcpy(r2, r1, RAM_COPY);
 	/* top-down, so routing to each function works when it is written */
 	for (size_t i = 0; i < c->nb; i++) {

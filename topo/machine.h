@@ -210,14 +210,23 @@ void machine_reset(struct machine *m);
 /* Size RAM before first use; base and size page-aligned. */
 int machine_set_ram(struct machine *m, uint64_t base, uint64_t size,
 		    char *err, size_t errlen);
-/* Host address of RAM (mapped on first call), its physical base and size. */
+/*
+ * Host address of RAM (mapped on first call), its physical base and size.
+ * RAM never claimed (machine_ram_claim()) reads as zeroes and the kernel
+ * world relies on it: claim a range before writing to it from outside.
+ */
 void *machine_ram(struct machine *m, uint64_t *base, uint64_t *size);
 /* Mark [pa, pa+len) as surviving the coming kexec. */
 bool machine_ram_keep(struct machine *m, uint64_t pa, uint64_t len);
 /* Poison every page not kept since the last call; returns pages poisoned. */
 uint64_t machine_ram_poison_unkept(struct machine *m);
-/* Make poisoned pages in [pa, pa+len) usable again (filled with poison). */
-void machine_ram_claim(struct machine *m, uint64_t pa, uint64_t len);
+/*
+ * Make [pa, pa+len) usable for the kernel world: poisoned pages become
+ * accessible again, filled with poison. True if
+ * no page of it was ever claimed or poisoned before: it still reads as
+ * zeroes, as the host's anonymous memory starts.
+ */
+bool machine_ram_claim(struct machine *m, uint64_t pa, uint64_t len);
 /* Is host address addr a poisoned RAM page? Gives its physical address. */
 bool machine_ram_is_poisoned(struct machine *m, const void *addr,
 			     uint64_t *pa);

@@ -572,21 +572,6 @@ void cfg_poke(struct mfunc *f, uint16_t off, int size, uint32_t clear,
 	}
 }
 
-uint32_t mfunc_read(const struct mfunc *f, uint16_t where, int size)
-{
-	const uint8_t *p;
-
-	if (where + size > f->cfg_size)
-		return cfg_ones(size);
-	/* naturally aligned: within one chunk (little-endian, as PCI) */
-	p = &f->chunk[where / MCFG_CHUNK][where % MCFG_CHUNK];
-	if (size == 4)
-		return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-	if (size == 2)
-		return p[0] | p[1] << 8;
-	return size == 1 ? p[0] : cfg_get(f, where, size);
-}
-
 void mfunc_write(struct mfunc *f, uint16_t where, int size, uint32_t val)
 {
 	uint16_t old_bctl, old_iov, old_numvf;
@@ -623,7 +608,9 @@ void mfunc_write(struct mfunc *f, uint16_t where, int size, uint32_t val)
 		bridge_written(f, old_bctl);
 	if (f->iov)
 		sriov_written(f, old_iov, old_numvf);
-	if (caps_flr_capable(f) &&
+	/* Initiate FLR: only a write of Device Control's high byte sets it. */
+	if (f->pcie && where <= f->pcie + PCI_EXP_DEVCTL + 1 &&
+	    where + size > f->pcie + PCI_EXP_DEVCTL + 1 && caps_flr_capable(f) &&
 	    (cfg_get(f, f->pcie + PCI_EXP_DEVCTL, 2) & PCI_EXP_DEVCTL_BCR_FLR))
 		mfunc_flr(f);	/* the power-on image has the bit clear */
 }

@@ -144,6 +144,23 @@ static inline uint32_t cfg_get(const struct mfunc *f, uint16_t off, int size)
 	return v;
 }
 
+/* A config read: every config cycle of the kernel ends here, so inline. */
+static inline uint32_t mfunc_read(const struct mfunc *f, uint16_t where,
+				  int size)
+{
+	const uint8_t *p;
+
+	if (where + size > f->cfg_size)
+		return cfg_ones(size);
+	/* naturally aligned: within one chunk (little-endian, as PCI) */
+	p = &f->chunk[where / MCFG_CHUNK][where % MCFG_CHUNK];
+	if (size == 4)
+		return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+	if (size == 2)
+		return p[0] | p[1] << 8;
+	return size == 1 ? p[0] : cfg_get(f, where, size);
+}
+
 /* The device itself changing a register's value (not a config write). */
 static inline void cfg_set(struct mfunc *f, uint16_t off, int size,
 			   uint32_t val)
@@ -200,7 +217,6 @@ struct mfunc *mfunc_create_vf(const struct mfunc_desc *d, uint8_t devfn);
  * (proto never attached, its chunks never written).
  */
 struct mfunc *mfunc_clone(const struct mfunc *proto, uint8_t devfn);
-uint32_t mfunc_read(const struct mfunc *f, uint16_t where, int size);
 void mfunc_write(struct mfunc *f, uint16_t where, int size, uint32_t val);
 void mfunc_power_on(struct mfunc *f, bool cold);
 int mbars_init(struct mfunc *f, uint16_t base, const struct mbar_desc *bar,

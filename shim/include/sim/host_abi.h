@@ -34,8 +34,11 @@ void *host_boot_alloc(unsigned long size);
 /* Virtual time passed in the kernel (a delay): the machine's clock moves. */
 void host_clock_advance(unsigned long long ns);
 
-/* Make RAM usable for the page allocator (undoes poisoning). */
-void host_ram_claim(unsigned long long pa, unsigned long long len);
+/*
+ * Make RAM usable for the page allocator (undoes poisoning). 1 if it was
+ * never handed out or poisoned before, so it still reads as zeroes.
+ */
+int host_ram_claim(unsigned long long pa, unsigned long long len);
 
 /* At kexec: [pa, pa+len) was preserved and must survive. */
 void host_ram_keep(unsigned long long pa, unsigned long long len);
