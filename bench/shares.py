@@ -19,10 +19,15 @@ Categories:
            report, phase marks), lu/sim-drivers/ (simulated drivers),
            abort stubs
   host     the CLI and the host half of the seam: cli/, shim/host/
-libc and the OS (page faults) are no category of their own: their cost
-goes to whoever called them (for callgrind, split over the callers by
-their inclusive cost; for perf, the first caller in the sample's stack
-that has a category).
+libc is no category of its own: its cost goes to whoever called it (for
+callgrind, split over the callers by their inclusive cost; for perf, the
+first caller in the sample's stack that has a category). The same holds
+for the OS, except (perf only):
+  backing  the host OS giving the process memory on first touch (page
+           faults, MADV_POPULATE_WRITE): the kernel world's RAM and the
+           model's heap. A real kernel's RAM is there before it boots;
+           shown apart so that it is neither hidden nor mistaken for
+           the model's or the kernel's code.
 """
 import collections
 import os
@@ -30,7 +35,11 @@ import re
 import subprocess
 import sys
 
-CATS = ("kernel", "model", "shims", "host")
+CATS = ("kernel", "model", "shims", "host", "backing")
+
+# Entry points of the host OS serving memory to the process (perf stacks).
+BACKING = {"asm_exc_page_fault", "exc_page_fault", "do_madvise",
+           "__x64_sys_madvise", "__do_sys_brk", "__x64_sys_brk"}
 
 
 def cat_of_path(path):
@@ -147,7 +156,9 @@ def perf(build, script, within=None):
         if within and not any(s.split(".")[0] == within for s in stack):
             return
         cat = None
-        for s in stack:
+        if any(s in BACKING for s in stack):
+            cat = "backing"
+        for s in stack if not cat else ():
             base = s.split(".")[0]
             cat = syms.get(s) or syms.get(base)
             if cat:
