@@ -68,6 +68,10 @@ struct mbus {
 };
 
 struct mfunc {
+	/* What every config read touches, together at the start. */
+	uint16_t cfg_size;	/* bytes decoded: 256 or 4096 */
+	uint8_t *chunk[MCFG_CHUNKS];	/* current bytes: reset[i] or a copy */
+
 	struct mhost *host;
 	struct mbus *bus;	/* bus it is attached to; NULL for a VF */
 	struct mbus *sec;	/* type 1: secondary side (same allocation) */
@@ -75,7 +79,6 @@ struct mfunc {
 	struct mfunc *pf;	/* VF: its physical function; NULL otherwise */
 	enum mfunc_kind kind;
 	uint16_t vf_index;	/* VF: 0-based index */
-	uint16_t cfg_size;	/* bytes decoded: 256 or 4096 */
 	uint8_t devfn;		/* where attached (a VF: where it was made) */
 	uint8_t bus_nr;		/* bus number captured from type-0 writes */
 	uint8_t pcie;		/* PCIe capability offset, 0 = none */
@@ -89,7 +92,6 @@ struct mfunc {
 	const uint8_t *w1cmask;		/* write-1-to-clear bits */
 	const uint8_t *sticky;		/* bits FLR and hot reset keep */
 	const uint8_t *reset[MCFG_CHUNKS];	/* power-on image, interned */
-	uint8_t *chunk[MCFG_CHUNKS];	/* current bytes: reset[i] or a copy */
 	struct mbuild *build;		/* only while mfunc_create() runs */
 };
 

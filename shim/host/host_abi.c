@@ -86,6 +86,7 @@ void host_phase(unsigned int phase)
 		host_phase_hook(phase);
 }
 
+/* Progress on a terminal: every 2^20 config cycles, after the cycle. */
 static void host_cycle(void)
 {
 	if (!(++host_cycles & ((1UL << 20) - 1)) && host_progress_hook)
@@ -95,14 +96,13 @@ static void host_cycle(void)
 int host_cfg_read(unsigned int domain, unsigned int bus, unsigned int devfn,
 		  int where, int size, unsigned int *val)
 {
-	uint32_t v;
+	/* uint32_t is unsigned int here: the machine writes *val itself */
+	int ret = host_machine &&
+		  machine_cfg_read(host_machine, domain, bus, devfn, where,
+				   size, val) ? 0 : -1;
 
 	host_cycle();
-	if (!host_machine ||
-	    !machine_cfg_read(host_machine, domain, bus, devfn, where, size, &v))
-		return -1;
-	*val = v;
-	return 0;
+	return ret;
 }
 
 int host_cfg_write(unsigned int domain, unsigned int bus, unsigned int devfn,
