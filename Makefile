@@ -151,14 +151,15 @@ kname = $(subst -,_,$(notdir $(basename $(1))))
 # Per-file flags the kernel's own Makefiles add (lib/Makefile: libfdt).
 $(B)/k/lib/fdt.o $(B)/k/lib/fdt_%.o: KEXTRA = -I$(KSRC)/scripts/dtc/libfdt
 
-# A file the overlay holds (patched, or added by lu/) is compiled from there.
+# A file the overlay holds (patched, or added by lu/) is compiled from there;
+# __FILE__ (BUG and WARN sites) says drivers/pci/..., as for the tree.
 ksrc_of = $(if $(wildcard $(OVL)/$(1)),$(OVL),$(KSRC))
 
 $(B)/k/%.o: $(KFLAGS_FILE) $(STAMP_OVERLAY)
 	@echo "  KCC     $*.c$(if $(wildcard $(OVL)/$*.c), (overlay))"
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(KFLAGS) $(EXTRA_KCFLAGS) $(KEXTRA) -I$(call ksrc_of,$*.c)/$(dir $*) -I$(KSRC)/$(dir $*) \
-		-DKBUILD_MODFILE='"$*"' \
+		-fmacro-prefix-map=$(OVL)/= -DKBUILD_MODFILE='"$*"' \
 		-DKBUILD_BASENAME='"$(call kname,$*)"' -DKBUILD_MODNAME='"$(call kname,$*)"' \
 		-D__KBUILD_MODNAME=kmod_$(call kname,$*) -MMD -MF $(@:.o=.d) \
 		-c $(call ksrc_of,$*.c)/$*.c -o $@

@@ -169,13 +169,28 @@ static void host_sigsegv(int sig, siginfo_t *si, void *uctx)
 	uint64_t pa;
 	char msg[160];
 
+	uintptr_t addr = (uintptr_t)si->si_addr;
+	uintptr_t sp = uc->uc_mcontext.gregs[REG_RSP];
+	unsigned long long ip = uc->uc_mcontext.gregs[REG_RIP];
+
 	(void)sig;
 	if (host_machine && machine_ram_is_poisoned(host_machine, si->si_addr,
 						    &pa)) {
 		snprintf(msg, sizeof(msg),
 			 "access to RAM that was not preserved across kexec: PA %#llx (poisoned), at ip %#llx",
-			 (unsigned long long)pa,
-			 (unsigned long long)uc->uc_mcontext.gregs[REG_RIP]);
+			 (unsigned long long)pa, ip);
+		host_abort(msg);
+	}
+	/*
+	 * A fault just below the stack pointer is the guard page below the
+	 * stack: a recursion that does not end. A real kernel's 16 KiB stack
+	 * would have overflowed far sooner (a "kernel stack overflow" oops).
+	 * The handler runs on its own stack (host_install_traps()).
+	 */
+	if (addr < sp + 4096 && addr + 65536 > sp) {
+		snprintf(msg, sizeof(msg),
+			 "stack overflow (a recursion that does not end?) at ip %#llx",
+			 ip);
 		host_abort(msg);
 	}
 	signal(SIGSEGV, SIG_DFL);
@@ -203,6 +218,8 @@ static void host_sigill(int sig, siginfo_t *si, void *uctx)
 	}
 }
 
+static stack_t alt_stack;
+
 void host_install_traps(void)
 {
 	struct sigaction sa;
@@ -213,6 +230,13 @@ void host_install_traps(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGILL, &sa, NULL);
 	sa.sa_sigaction = host_sigsegv;
-	sa.sa_flags = SA_SIGINFO;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	/* a stack overflow leaves no stack to report it on: give it one */
+	if (!alt_stack.ss_sp) {
+		alt_stack.ss_size = 64 * 1024;
+		alt_stack.ss_sp = malloc(alt_stack.ss_size);
+		if (alt_stack.ss_sp)
+			sigaltstack(&alt_stack, NULL);
+	}
 	sigaction(SIGSEGV, &sa, NULL);
 }
