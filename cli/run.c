@@ -352,6 +352,20 @@ int cmd_run(int argc, char **argv)
 			failures++;
 			break;
 		}
+		/*
+		 * User space in the new kernel enables the VFs again, as it
+		 * did at boot (and as the preserved path does): they are not
+		 * kept without it, since no PF with VFs was preserved.
+		 */
+		if (enable_vfs) {
+			phase_begin("enable-vfs");
+			ret = sim_pci_enable_all_vfs();
+			if (ret) {
+				printf("FAIL kexec %d: enabling VFs again failed: %d\n",
+				       i, ret);
+				failures++;
+			}
+		}
 		ret = sim_kho_selftest_verify(seed);
 		if (ret) {
 			printf("FAIL kexec %d: KHO self-test memory did not come back intact: %d\n",

@@ -280,6 +280,29 @@ static void test_run_pf_without_vfs_keeps_decoding(void **state)
 	free(out);
 }
 
+/*
+ * Regression: without a device to preserve (the KHO self-test path),
+ * --enable-vfs enabled VFs at boot but not after kexec, so every VF was
+ * reported gone (22 false failures on T5). User space enables them again
+ * in each new kernel, as on the preserved path.
+ */
+static void test_run_enable_vfs_without_preserve_enables_them_again(void **state)
+{
+	char *out;
+	int st;
+
+	(void)state;
+	st = run(&out, PCISIM " run tests/topo/T5_sriov_nvme.topo --enable-vfs --kexec 2 --log /dev/null");
+	if (st || !strstr(out, "boot: 30 functions enumerated") ||
+	    !strstr(out, "kexec 1: 30 functions enumerated") ||
+	    !strstr(out, "kexec 2: 30 functions enumerated") ||
+	    strstr(out, "FAIL") ||
+	    !strstr(out, "run: 2 kexec(s), every check held"))
+		fail_msg("pcisim run --enable-vfs without --preserve exited %d:\n%s",
+			 st, out);
+	free(out);
+}
+
 /* A BDF that is not one is bad input. */
 static void test_run_bad_preserve_is_exit_2(void **state)
 {
@@ -305,6 +328,7 @@ int main(void)
 		cmocka_unit_test(test_run_pf_without_vfs_keeps_decoding),
 		cmocka_unit_test(test_run_preserves_topology_marks),
 		cmocka_unit_test(test_run_marks_from_templates),
+		cmocka_unit_test(test_run_enable_vfs_without_preserve_enables_them_again),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
