@@ -96,6 +96,13 @@ static int compare_devices(const struct bdf_list *before,
  * --preserve-fraction F: every k-th (k = 1/F, rounded) of the functions
  * that are not bridges (endpoints, PFs, VFs), in the kernel's walk order,
  * so the devices kept are spread over the whole machine.
+ *
+ * A bridge is a function of base class 06 whatever its header: besides
+ * PCI-to-PCI bridges (type 1) that is the host bridge function a root
+ * complex shows at 00:00.0 (class 0600, type 0, no BARs) and the ISA/LPC
+ * bridge of a chipset (0601). They are the platform's own, drive no DMA
+ * (the machine refuses a doorbell on a host bridge), and no user space
+ * hands them to vfio to keep a guest running: not devices to preserve.
  */
 struct pick {
 	struct run_dev *v;
@@ -106,7 +113,8 @@ static int pick_one(const struct sim_pci_info *info, void *ctx)
 {
 	struct pick *p = ctx;
 
-	if (info->is_bridge || info->hdr_type == 1)
+	if (info->is_bridge || info->hdr_type == 1 ||
+	    info->class_code >> 16 == 0x06)
 		return 0;
 	if (p->seen++ % p->every)
 		return 0;

@@ -303,6 +303,38 @@ static void test_run_enable_vfs_without_preserve_enables_them_again(void **state
 	free(out);
 }
 
+/*
+ * Regression: --preserve-fraction picked the host bridge function
+ * 0000:00:00.0 (class 0600, header type 0, so not pci_is_bridge()); it
+ * drives no DMA and its driver cannot bind, which failed the run with 9
+ * false failures. Functions of the bridge class are never picked.
+ */
+static void test_run_preserve_fraction_skips_host_bridges(void **state)
+{
+	static const char *const topos[] = { "laptop", "gpu-box", "sriov-nics" };
+	char *out;
+	int st;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(topos) / sizeof(topos[0]); i++) {
+		st = run(&out, PCISIM " run topo/examples/%s.topo --preserve-fraction 0.1 --log /dev/null",
+			 topos[i]);
+		if (st || strstr(out, "FAIL") || strstr(out, "  0000:00:00.0 [") ||
+		    !strstr(out, "] preserved\n") ||
+		    !strstr(out, "run: 1 kexec(s), every check held"))
+			fail_msg("pcisim run %s --preserve-fraction 0.1 exited %d:\n%s",
+				 topos[i], st, out);
+		free(out);
+	}
+	/* all of them: the ISA bridge of the laptop's chipset is not picked */
+	st = run(&out, PCISIM " run topo/examples/laptop.topo --preserve-fraction 1 --log /dev/null");
+	if (st || !strstr(out, "preserving 14 of them") ||
+	    strstr(out, "  0000:00:1f.0 [") || strstr(out, "  0000:00:00.0 ["))
+		fail_msg("pcisim run laptop --preserve-fraction 1 exited %d:\n%s",
+			 st, out);
+	free(out);
+}
+
 /* A BDF that is not one is bad input. */
 static void test_run_bad_preserve_is_exit_2(void **state)
 {
@@ -329,6 +361,7 @@ int main(void)
 		cmocka_unit_test(test_run_preserves_topology_marks),
 		cmocka_unit_test(test_run_marks_from_templates),
 		cmocka_unit_test(test_run_enable_vfs_without_preserve_enables_them_again),
+		cmocka_unit_test(test_run_preserve_fraction_skips_host_bridges),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
