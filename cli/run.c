@@ -179,6 +179,49 @@ static int marks_to_devs(struct machine *m, const struct cli_marks *marks,
 	return 0;
 }
 
+/*
+ * --cmdline STR is for every boot; --cmdline N:STR for boot N only (0 the
+ * first, N the kernel kexec N boots). A kernel parameter never starts
+ * with a digit, so "N:" cannot be the start of one.
+ */
+#define RUN_MAX_CMDLINES	64
+
+struct run_cmdline {
+	int boot;		/* -1: every boot */
+	const char *text;
+};
+
+static int parse_cmdline_opt(const char *a, struct run_cmdline *c)
+{
+	const char *p = a;
+	long n = 0;
+
+	c->boot = -1;
+	c->text = a;
+	while (*p >= '0' && *p <= '9') {
+		n = n * 10 + (*p++ - '0');
+		if (n > 1000)
+			return -1;
+	}
+	if (p == a || *p != ':')
+		return 0;
+	c->boot = (int)n;
+	c->text = p + 1;
+	return 0;
+}
+
+/* The command line of boot `boot`: ours, then the user's, in order. */
+static void boot_cmdline(char *buf, size_t len, const char *vf_policy,
+			 const struct run_cmdline *c, int nc, int boot)
+{
+	int n = snprintf(buf, len, "%s pci=lu_vfs=%s", RUN_BASE_CMDLINE,
+			 vf_policy);
+
+	for (int k = 0; k < nc && n > 0 && (size_t)n < len; k++)
+		if (c[k].boot < 0 || c[k].boot == boot)
+			n += snprintf(buf + n, len - n, " %s", c[k].text);
+}
+
 /* "16G", "4096M": RAM sizes for --ram. */
 static unsigned long long parse_size(const char *s)
 {
@@ -200,7 +243,9 @@ static unsigned long long parse_size(const char *s)
 
 int cmd_run(int argc, char **argv)
 {
-	const char *topo = NULL, *log = NULL, *user_cmdline = "";
+	const char *topo = NULL, *log = NULL;
+	struct run_cmdline cmdlines[RUN_MAX_CMDLINES] = { { 0, NULL } };
+	int ncmdlines = 0;
 	const char *vf_policy = "core", *phases = NULL;
 	struct run_dev *pd = NULL;
 	size_t np = 0;
@@ -229,7 +274,13 @@ int cmd_run(int argc, char **argv)
 			}
 			kexecs = (int)n;
 		} else if (!strcmp(a, "--cmdline") && i + 1 < argc) {
-			user_cmdline = argv[++i];
+			if (ncmdlines == RUN_MAX_CMDLINES ||
+			    parse_cmdline_opt(argv[++i], &cmdlines[ncmdlines])) {
+				fprintf(stderr, "pcisim run: --cmdline takes 'STR' for every boot or 'N:STR' for boot N (0 to 1000), at most %d times; not '%s'\n",
+					RUN_MAX_CMDLINES, argv[i]);
+				return EXIT_BAD_INPUT;
+			}
+			ncmdlines++;
 		} else if (!strcmp(a, "--log") && i + 1 < argc) {
 			log = argv[++i];
 		} else if (!strcmp(a, "--enable-vfs")) {
@@ -272,8 +323,14 @@ int cmd_run(int argc, char **argv)
 			return EXIT_BAD_INPUT;
 		}
 	}
-	snprintf(cmdline, sizeof(cmdline), "%s pci=lu_vfs=%s %s",
-		 RUN_BASE_CMDLINE, vf_policy, user_cmdline);
+	for (i = 0; i < ncmdlines; i++) {
+		if (cmdlines[i].boot > kexecs) {
+			fprintf(stderr, "pcisim run: --cmdline %d:... names a boot after the last kexec (--kexec %d)\n",
+				cmdlines[i].boot, kexecs);
+			return EXIT_BAD_INPUT;
+		}
+	}
+	boot_cmdline(cmdline, sizeof(cmdline), vf_policy, cmdlines, ncmdlines, 0);
 
 	if (np && fraction) {
 		fprintf(stderr, "pcisim run: --preserve and --preserve-fraction exclude each other\n");
@@ -338,6 +395,8 @@ int cmd_run(int argc, char **argv)
 	for (i = 1; np && i <= kexecs; i++) {
 		printf("kexec %d:\n", i);
 		warns_total += sim_warn_count();
+		boot_cmdline(cmdline, sizeof(cmdline), vf_policy, cmdlines,
+			     ncmdlines, i);
 		failures += run_pci_cycle(m, cmdline, enable_vfs,
 					  !strcmp(vf_policy, "user"), pd, np, i);
 	}
@@ -354,6 +413,8 @@ int cmd_run(int argc, char **argv)
 			break;
 		}
 		t0 = machine_time_ns(m);
+		boot_cmdline(cmdline, sizeof(cmdline), vf_policy, cmdlines,
+			     ncmdlines, i);
 		ret = cli_kexec(m, cmdline);
 		if (ret) {
 			printf("FAIL kexec %d: kexec failed: %d\n", i, ret);

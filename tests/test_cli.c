@@ -5,6 +5,7 @@
  * draws exactly as it draws the real kernel's.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -335,6 +336,65 @@ static void test_run_preserve_fraction_skips_host_bridges(void **state)
 	free(out);
 }
 
+/* The log of boot nr (0 the first) of a run: from its command line on. */
+static const char *boot_log(const char *log, int nr, size_t *len)
+{
+	const char *want = "Kernel command line: ", *p = log, *end;
+
+	for (int k = 0; p && k <= nr; k++)
+		p = strstr(k ? p + 1 : p, want);
+	assert_non_null(p);
+	end = strstr(p + 1, want);
+	*len = end ? (size_t)(end - p) : strlen(p);
+	return p;
+}
+
+static bool boot_log_has(const char *log, int nr, const char *what)
+{
+	size_t len;
+	const char *p = boot_log(log, nr, &len);
+	char *copy = strndup(p, len);
+	bool found;
+
+	assert_non_null(copy);
+	found = strstr(copy, what) != NULL;
+	free(copy);
+	return found;
+}
+
+/*
+ * Each boot its own command line: --cmdline STR for all of them,
+ * --cmdline N:STR for boot N only. The kernel of kexec 2 (and only it)
+ * sizes the empty hot-plug port's window by its pci=hpmemsize=8M.
+ */
+static void test_run_cmdline_per_boot(void **state)
+{
+	char log[256], *out, *text;
+	int st;
+
+	(void)state;
+	tmpname(log, sizeof(log), "cmdline.log");
+	st = run(&out, PCISIM " run tests/topo/T3_switch.topo --kexec 2 --cmdline pci=realloc --cmdline 2:pci=hpmemsize=8M --log %s",
+		 log);
+	if (st || !strstr(out, "run: 2 kexec(s), every check held"))
+		fail_msg("pcisim run with per-boot --cmdline exited %d:\n%s", st, out);
+	free(out);
+	text = slurp(log);
+	assert_true(boot_log_has(text, 0, "Kernel command line: kho=on liveupdate=on pci=lu_vfs=core pci=realloc\n"));
+	assert_true(boot_log_has(text, 1, "Kernel command line: kho=on liveupdate=on pci=lu_vfs=core pci=realloc\n"));
+	assert_true(boot_log_has(text, 2, "Kernel command line: kho=on liveupdate=on pci=lu_vfs=core pci=realloc pci=hpmemsize=8M\n"));
+	/* the default 2M hot-plug window, then 8M in the third kernel only */
+	assert_true(boot_log_has(text, 0, "pci 0000:02:02.0: bridge window [mem 0x10400000-0x105fffff]: assigned"));
+	assert_true(boot_log_has(text, 1, "pci 0000:02:02.0: bridge window [mem 0x10400000-0x105fffff]: assigned"));
+	assert_true(boot_log_has(text, 2, "pci 0000:02:02.0: bridge window [mem 0x11000000-0x117fffff]: assigned"));
+	free(text);
+	unlink(log);
+
+	/* a boot after the last kexec, or past any --kexec count */
+	assert_int_equal(run(NULL, PCISIM " run tests/topo/T3_switch.topo --kexec 1 --cmdline 2:pci=realloc"), 2);
+	assert_int_equal(run(NULL, PCISIM " run tests/topo/T3_switch.topo --cmdline 9999:pci=realloc"), 2);
+}
+
 /* A BDF that is not one is bad input. */
 static void test_run_bad_preserve_is_exit_2(void **state)
 {
@@ -362,6 +422,7 @@ int main(void)
 		cmocka_unit_test(test_run_marks_from_templates),
 		cmocka_unit_test(test_run_enable_vfs_without_preserve_enables_them_again),
 		cmocka_unit_test(test_run_preserve_fraction_skips_host_bridges),
+		cmocka_unit_test(test_run_cmdline_per_boot),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
