@@ -173,20 +173,97 @@ int sim_kho_selftest_verify(unsigned long long seed)
 	return err;
 }
 
-/* A restore of something never preserved must fail cleanly, not crash. */
+/* One restore that must fail: count it, or complain when it did not. */
+static int kho_selftest_refused(const void *restored, const char *what,
+				phys_addr_t pa, int *bad)
+{
+	if (!restored)
+		return 1;
+	pr_err("restore of %s at %pa succeeded\n", what, &pa);
+	(*bad)++;
+	return 0;
+}
+
+/*
+ * Restores of the tail of something handed over: a page inside the
+ * self-test's folio, page run or vmalloc area, not its head, or its head
+ * in another shape. The ranges are still preserved and unclaimed, so
+ * reading the list is allowed; each restore must fail with a warning and
+ * leave the range restorable as a whole.
+ */
+static int kho_selftest_tail_restores(int *bad)
+{
+	const struct kho_selftest_ser *ser;
+	const struct kho_vmalloc_chunk *chunk;
+	phys_addr_t pa, f, r, v;
+	int n = 0;
+
+	if (kho_retrieve_subtree(KHO_SELFTEST_NAME, &pa) ||
+	    !kho_is_restorable_phys(pa))
+		return 0;
+	ser = phys_to_virt(pa);
+	f = ser->folio;
+	r = ser->run;
+	n += kho_selftest_refused(kho_restore_folio(f + PAGE_SIZE),
+				  "folio tail page 1", f, bad);
+	n += kho_selftest_refused(kho_restore_folio(f + 3 * PAGE_SIZE),
+				  "folio tail page 3", f, bad);
+	n += kho_selftest_refused(kho_restore_pages(f + PAGE_SIZE, 1),
+				  "one page of a folio tail", f, bad);
+	n += kho_selftest_refused(kho_restore_pages(f + PAGE_SIZE, 3),
+				  "the folio from its second page", f, bad);
+	n += kho_selftest_refused(kho_restore_pages(f, 1),
+				  "the folio's head as one page", f, bad);
+	n += kho_selftest_refused(kho_restore_folio(r + PAGE_SIZE),
+				  "page run tail as a folio", r, bad);
+	n += kho_selftest_refused(kho_restore_pages(r + PAGE_SIZE, 2),
+				  "page run from its second page", r, bad);
+	if (kho_is_restorable_phys(ser->vmalloc.first.phys)) {
+		chunk = phys_to_virt(ser->vmalloc.first.phys);
+		v = chunk->phys[1];
+		n += kho_selftest_refused(kho_restore_folio(v),
+					  "vmalloc area tail page", v, bad);
+		n += kho_selftest_refused(kho_restore_pages(v, 1),
+					  "vmalloc area tail page", v, bad);
+	}
+	return n;
+}
+
+/*
+ * A restore of something never preserved, of a tail page of something
+ * preserved, or at an address that is no page must fail cleanly (NULL and
+ * a warning), not crash. Returns how many were refused, or -EINVAL if one
+ * was not.
+ */
 int sim_kho_selftest_bad_restores(void)
 {
 	struct page *page = alloc_page(GFP_KERNEL);
-	int bad = 0;
+	int bad = 0, n = 0;
 
 	if (!page)
 		return -ENOMEM;
-	bad += !!kho_restore_folio(page_to_phys(page));
-	bad += !!kho_restore_pages(page_to_phys(page), 1);
-	bad += !!kho_restore_folio(0x1000);		/* outside RAM */
-	bad += !!kho_restore_folio(page_to_phys(page) + 8); /* unaligned */
+	n += kho_selftest_refused(kho_restore_folio(page_to_phys(page)),
+				  "a page never preserved", page_to_phys(page),
+				  &bad);
+	n += kho_selftest_refused(kho_restore_pages(page_to_phys(page), 1),
+				  "a page never preserved", page_to_phys(page),
+				  &bad);
+	/* outside RAM */
+	n += kho_selftest_refused(kho_restore_folio(0x1000), "no RAM", 0x1000,
+				  &bad);
+	/* not page-aligned */
+	n += kho_selftest_refused(kho_restore_folio(page_to_phys(page) + 8),
+				  "a byte address", page_to_phys(page) + 8,
+				  &bad);
 	__free_page(page);
-	return bad ? -EINVAL : 0;
+	n += kho_selftest_tail_restores(&bad);
+	return bad ? -EINVAL : n;
+}
+
+/* 1 if pa is the head of a range handed over and not restored yet. */
+int sim_kho_selftest_restorable(unsigned long long pa)
+{
+	return kho_is_restorable_phys(pa);
 }
 
 /* Read a byte at a physical address, as a buggy kernel might. */

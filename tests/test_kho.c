@@ -92,31 +92,78 @@ static void test_preserved_memory_round_trips_three_kexecs(void **state)
 	simtest_free(&r);
 }
 
+/* How often the log says a restore was refused. */
+static int count_refusals(const char *log)
+{
+	const char *p = log;
+	int n = 0;
+
+	while ((p = strstr(p, "KHO: cannot restore "))) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
 static int restore_twice_and_never(struct machine *m, void *arg)
 {
-	int ret;
+	int before, after, ret;
 
 	(void)arg;
-	ret = sim_kho_selftest_bad_restores();
-	if (ret)
-		return ret;
+	/* never preserved, outside RAM, unaligned */
+	before = sim_kho_selftest_bad_restores();
+	if (before != 4) {
+		fprintf(stderr, "kho-test: FAIL %d refusals before kexec, want 4\n",
+			before);
+		return -1;
+	}
 	ret = sim_kho_selftest_preserve(7);
 	ret = ret ?: cli_kexec(m, KEXEC_CMDLINE);
-	ret = ret ?: sim_kho_selftest_verify(7);
 	if (ret)
 		return ret;
+	/* the same, then tail pages of the folio, run and vmalloc area */
+	after = sim_kho_selftest_bad_restores();
+	if (after != 4 + 9) {
+		fprintf(stderr, "kho-test: FAIL %d refusals after kexec, want 13\n",
+			after);
+		return -1;
+	}
+	/* asking for tails took nothing: every range comes back whole */
+	ret = sim_kho_selftest_verify(7);
+	if (ret) {
+		fprintf(stderr, "kho-test: FAIL verify after tail restores: %d\n",
+			ret);
+		return ret;
+	}
+	if (sim_kho_leaked_pages()) {
+		fprintf(stderr, "kho-test: FAIL %lu pages leaked\n",
+			sim_kho_leaked_pages());
+		return -1;
+	}
 	/* everything is restored now: a second restore must fail cleanly */
-	return sim_kho_selftest_verify(7) == 0 ? -1 : 0;
+	if (sim_kho_selftest_verify(7) == 0)
+		return -1;
+	fprintf(stderr, "kho-test: refusals %d\n", before + after + 1);
+	return 0;
 }
 
 static void test_bad_restores_fail_with_a_warning_not_a_crash(void **state)
 {
 	struct sim_run run = { .scenario = restore_twice_and_never };
 	struct sim_result r;
+	const char *p;
+	int want;
 
 	(void)state;
 	run_ok(&run, &r);
-	assert_non_null(strstr(r.log, "KHO: cannot restore folio"));
+	p = strstr(r.log, "kho-test: refusals ");
+	assert_non_null(p);
+	want = atoi(p + strlen("kho-test: refusals "));
+	assert_int_equal(want, 18);
+	/* each refused restore warned, with its address */
+	assert_int_equal(count_refusals(r.log), want);
+	assert_non_null(strstr(r.log, "not a head page"));
+	assert_null(strstr(r.log, "kho-selftest: restore of"));
 	simtest_free(&r);
 }
 

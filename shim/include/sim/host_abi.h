@@ -174,9 +174,17 @@ void sim_selftest_bug(void);
  */
 int sim_kho_selftest_preserve(unsigned long long seed);
 int sim_kho_selftest_verify(unsigned long long seed);
+/*
+ * Restores that must fail (never preserved, no RAM, unaligned; after a
+ * kexec with the self-test handed over, also tail pages of its folio, page
+ * run and vmalloc area): each returns NULL with a "KHO: cannot restore"
+ * warning. The number refused, or -EINVAL if one came back.
+ */
 int sim_kho_selftest_bad_restores(void);
 int sim_kho_selftest_read_phys(unsigned long long pa);
 unsigned long long sim_kho_selftest_unpreserved_page(void);
+/* 1 if pa heads a range handed over and not yet restored, else 0. */
+int sim_kho_selftest_restorable(unsigned long long pa);
 
 /*
  * LUO self-test (shim/luo_selftest.c), with liveupdate=on kho=on: a file
