@@ -96,6 +96,13 @@ static int compare_devices(const struct bdf_list *before,
  * --preserve-fraction F: every k-th (k = 1/F, rounded) of the functions
  * that are not bridges (endpoints, PFs, VFs), in the kernel's walk order,
  * so the devices kept are spread over the whole machine.
+ *
+ * A bridge is a function of base class 06 whatever its header: besides
+ * PCI-to-PCI bridges (type 1) that is the host bridge function a root
+ * complex shows at 00:00.0 (class 0600, type 0, no BARs) and the ISA/LPC
+ * bridge of a chipset (0601). They are the platform's own, drive no DMA
+ * (the machine refuses a doorbell on a host bridge), and no user space
+ * hands them to vfio to keep a guest running: not devices to preserve.
  */
 struct pick {
 	struct run_dev *v;
@@ -106,7 +113,8 @@ static int pick_one(const struct sim_pci_info *info, void *ctx)
 {
 	struct pick *p = ctx;
 
-	if (info->is_bridge || info->hdr_type == 1)
+	if (info->is_bridge || info->hdr_type == 1 ||
+	    info->class_code >> 16 == 0x06)
 		return 0;
 	if (p->seen++ % p->every)
 		return 0;
@@ -171,6 +179,49 @@ static int marks_to_devs(struct machine *m, const struct cli_marks *marks,
 	return 0;
 }
 
+/*
+ * --cmdline STR is for every boot; --cmdline N:STR for boot N only (0 the
+ * first, N the kernel kexec N boots). A kernel parameter never starts
+ * with a digit, so "N:" cannot be the start of one.
+ */
+#define RUN_MAX_CMDLINES	64
+
+struct run_cmdline {
+	int boot;		/* -1: every boot */
+	const char *text;
+};
+
+static int parse_cmdline_opt(const char *a, struct run_cmdline *c)
+{
+	const char *p = a;
+	long n = 0;
+
+	c->boot = -1;
+	c->text = a;
+	while (*p >= '0' && *p <= '9') {
+		n = n * 10 + (*p++ - '0');
+		if (n > 1000)
+			return -1;
+	}
+	if (p == a || *p != ':')
+		return 0;
+	c->boot = (int)n;
+	c->text = p + 1;
+	return 0;
+}
+
+/* The command line of boot `boot`: ours, then the user's, in order. */
+static void boot_cmdline(char *buf, size_t len, const char *vf_policy,
+			 const struct run_cmdline *c, int nc, int boot)
+{
+	int n = snprintf(buf, len, "%s pci=lu_vfs=%s", RUN_BASE_CMDLINE,
+			 vf_policy);
+
+	for (int k = 0; k < nc && n > 0 && (size_t)n < len; k++)
+		if (c[k].boot < 0 || c[k].boot == boot)
+			n += snprintf(buf + n, len - n, " %s", c[k].text);
+}
+
 /* "16G", "4096M": RAM sizes for --ram. */
 static unsigned long long parse_size(const char *s)
 {
@@ -192,7 +243,9 @@ static unsigned long long parse_size(const char *s)
 
 int cmd_run(int argc, char **argv)
 {
-	const char *topo = NULL, *log = NULL, *user_cmdline = "";
+	const char *topo = NULL, *log = NULL;
+	struct run_cmdline cmdlines[RUN_MAX_CMDLINES] = { { 0, NULL } };
+	int ncmdlines = 0;
 	const char *vf_policy = "core", *phases = NULL;
 	struct run_dev *pd = NULL;
 	size_t np = 0;
@@ -221,7 +274,13 @@ int cmd_run(int argc, char **argv)
 			}
 			kexecs = (int)n;
 		} else if (!strcmp(a, "--cmdline") && i + 1 < argc) {
-			user_cmdline = argv[++i];
+			if (ncmdlines == RUN_MAX_CMDLINES ||
+			    parse_cmdline_opt(argv[++i], &cmdlines[ncmdlines])) {
+				fprintf(stderr, "pcisim run: --cmdline takes 'STR' for every boot or 'N:STR' for boot N (0 to 1000), at most %d times; not '%s'\n",
+					RUN_MAX_CMDLINES, argv[i]);
+				return EXIT_BAD_INPUT;
+			}
+			ncmdlines++;
 		} else if (!strcmp(a, "--log") && i + 1 < argc) {
 			log = argv[++i];
 		} else if (!strcmp(a, "--enable-vfs")) {
@@ -264,8 +323,14 @@ int cmd_run(int argc, char **argv)
 			return EXIT_BAD_INPUT;
 		}
 	}
-	snprintf(cmdline, sizeof(cmdline), "%s pci=lu_vfs=%s %s",
-		 RUN_BASE_CMDLINE, vf_policy, user_cmdline);
+	for (i = 0; i < ncmdlines; i++) {
+		if (cmdlines[i].boot > kexecs) {
+			fprintf(stderr, "pcisim run: --cmdline %d:... names a boot after the last kexec (--kexec %d)\n",
+				cmdlines[i].boot, kexecs);
+			return EXIT_BAD_INPUT;
+		}
+	}
+	boot_cmdline(cmdline, sizeof(cmdline), vf_policy, cmdlines, ncmdlines, 0);
 
 	if (np && fraction) {
 		fprintf(stderr, "pcisim run: --preserve and --preserve-fraction exclude each other\n");
@@ -330,6 +395,8 @@ int cmd_run(int argc, char **argv)
 	for (i = 1; np && i <= kexecs; i++) {
 		printf("kexec %d:\n", i);
 		warns_total += sim_warn_count();
+		boot_cmdline(cmdline, sizeof(cmdline), vf_policy, cmdlines,
+			     ncmdlines, i);
 		failures += run_pci_cycle(m, cmdline, enable_vfs,
 					  !strcmp(vf_policy, "user"), pd, np, i);
 	}
@@ -346,11 +413,27 @@ int cmd_run(int argc, char **argv)
 			break;
 		}
 		t0 = machine_time_ns(m);
+		boot_cmdline(cmdline, sizeof(cmdline), vf_policy, cmdlines,
+			     ncmdlines, i);
 		ret = cli_kexec(m, cmdline);
 		if (ret) {
 			printf("FAIL kexec %d: kexec failed: %d\n", i, ret);
 			failures++;
 			break;
+		}
+		/*
+		 * User space in the new kernel enables the VFs again, as it
+		 * did at boot (and as the preserved path does): they are not
+		 * kept without it, since no PF with VFs was preserved.
+		 */
+		if (enable_vfs) {
+			phase_begin("enable-vfs");
+			ret = sim_pci_enable_all_vfs();
+			if (ret) {
+				printf("FAIL kexec %d: enabling VFs again failed: %d\n",
+				       i, ret);
+				failures++;
+			}
 		}
 		ret = sim_kho_selftest_verify(seed);
 		if (ret) {

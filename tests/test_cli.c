@@ -5,6 +5,7 @@
  * draws exactly as it draws the real kernel's.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -280,6 +281,120 @@ static void test_run_pf_without_vfs_keeps_decoding(void **state)
 	free(out);
 }
 
+/*
+ * Regression: without a device to preserve (the KHO self-test path),
+ * --enable-vfs enabled VFs at boot but not after kexec, so every VF was
+ * reported gone (22 false failures on T5). User space enables them again
+ * in each new kernel, as on the preserved path.
+ */
+static void test_run_enable_vfs_without_preserve_enables_them_again(void **state)
+{
+	char *out;
+	int st;
+
+	(void)state;
+	st = run(&out, PCISIM " run tests/topo/T5_sriov_nvme.topo --enable-vfs --kexec 2 --log /dev/null");
+	if (st || !strstr(out, "boot: 30 functions enumerated") ||
+	    !strstr(out, "kexec 1: 30 functions enumerated") ||
+	    !strstr(out, "kexec 2: 30 functions enumerated") ||
+	    strstr(out, "FAIL") ||
+	    !strstr(out, "run: 2 kexec(s), every check held"))
+		fail_msg("pcisim run --enable-vfs without --preserve exited %d:\n%s",
+			 st, out);
+	free(out);
+}
+
+/*
+ * Regression: --preserve-fraction picked the host bridge function
+ * 0000:00:00.0 (class 0600, header type 0, so not pci_is_bridge()); it
+ * drives no DMA and its driver cannot bind, which failed the run with 9
+ * false failures. Functions of the bridge class are never picked.
+ */
+static void test_run_preserve_fraction_skips_host_bridges(void **state)
+{
+	static const char *const topos[] = { "laptop", "gpu-box", "sriov-nics" };
+	char *out;
+	int st;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(topos) / sizeof(topos[0]); i++) {
+		st = run(&out, PCISIM " run topo/examples/%s.topo --preserve-fraction 0.1 --log /dev/null",
+			 topos[i]);
+		if (st || strstr(out, "FAIL") || strstr(out, "  0000:00:00.0 [") ||
+		    !strstr(out, "] preserved\n") ||
+		    !strstr(out, "run: 1 kexec(s), every check held"))
+			fail_msg("pcisim run %s --preserve-fraction 0.1 exited %d:\n%s",
+				 topos[i], st, out);
+		free(out);
+	}
+	/* all of them: the ISA bridge of the laptop's chipset is not picked */
+	st = run(&out, PCISIM " run topo/examples/laptop.topo --preserve-fraction 1 --log /dev/null");
+	if (st || !strstr(out, "preserving 14 of them") ||
+	    strstr(out, "  0000:00:1f.0 [") || strstr(out, "  0000:00:00.0 ["))
+		fail_msg("pcisim run laptop --preserve-fraction 1 exited %d:\n%s",
+			 st, out);
+	free(out);
+}
+
+/* The log of boot nr (0 the first) of a run: from its command line on. */
+static const char *boot_log(const char *log, int nr, size_t *len)
+{
+	const char *want = "Kernel command line: ", *p = log, *end;
+
+	for (int k = 0; p && k <= nr; k++)
+		p = strstr(k ? p + 1 : p, want);
+	assert_non_null(p);
+	end = strstr(p + 1, want);
+	*len = end ? (size_t)(end - p) : strlen(p);
+	return p;
+}
+
+static bool boot_log_has(const char *log, int nr, const char *what)
+{
+	size_t len;
+	const char *p = boot_log(log, nr, &len);
+	char *copy = strndup(p, len);
+	bool found;
+
+	assert_non_null(copy);
+	found = strstr(copy, what) != NULL;
+	free(copy);
+	return found;
+}
+
+/*
+ * Each boot its own command line: --cmdline STR for all of them,
+ * --cmdline N:STR for boot N only. The kernel of kexec 2 (and only it)
+ * sizes the empty hot-plug port's window by its pci=hpmemsize=8M.
+ */
+static void test_run_cmdline_per_boot(void **state)
+{
+	char log[256], *out, *text;
+	int st;
+
+	(void)state;
+	tmpname(log, sizeof(log), "cmdline.log");
+	st = run(&out, PCISIM " run tests/topo/T3_switch.topo --kexec 2 --cmdline pci=realloc --cmdline 2:pci=hpmemsize=8M --log %s",
+		 log);
+	if (st || !strstr(out, "run: 2 kexec(s), every check held"))
+		fail_msg("pcisim run with per-boot --cmdline exited %d:\n%s", st, out);
+	free(out);
+	text = slurp(log);
+	assert_true(boot_log_has(text, 0, "Kernel command line: kho=on liveupdate=on pci=lu_vfs=core pci=realloc\n"));
+	assert_true(boot_log_has(text, 1, "Kernel command line: kho=on liveupdate=on pci=lu_vfs=core pci=realloc\n"));
+	assert_true(boot_log_has(text, 2, "Kernel command line: kho=on liveupdate=on pci=lu_vfs=core pci=realloc pci=hpmemsize=8M\n"));
+	/* the default 2M hot-plug window, then 8M in the third kernel only */
+	assert_true(boot_log_has(text, 0, "pci 0000:02:02.0: bridge window [mem 0x10400000-0x105fffff]: assigned"));
+	assert_true(boot_log_has(text, 1, "pci 0000:02:02.0: bridge window [mem 0x10400000-0x105fffff]: assigned"));
+	assert_true(boot_log_has(text, 2, "pci 0000:02:02.0: bridge window [mem 0x11000000-0x117fffff]: assigned"));
+	free(text);
+	unlink(log);
+
+	/* a boot after the last kexec, or past any --kexec count */
+	assert_int_equal(run(NULL, PCISIM " run tests/topo/T3_switch.topo --kexec 1 --cmdline 2:pci=realloc"), 2);
+	assert_int_equal(run(NULL, PCISIM " run tests/topo/T3_switch.topo --cmdline 9999:pci=realloc"), 2);
+}
+
 /* A BDF that is not one is bad input. */
 static void test_run_bad_preserve_is_exit_2(void **state)
 {
@@ -305,6 +420,9 @@ int main(void)
 		cmocka_unit_test(test_run_pf_without_vfs_keeps_decoding),
 		cmocka_unit_test(test_run_preserves_topology_marks),
 		cmocka_unit_test(test_run_marks_from_templates),
+		cmocka_unit_test(test_run_enable_vfs_without_preserve_enables_them_again),
+		cmocka_unit_test(test_run_preserve_fraction_skips_host_bridges),
+		cmocka_unit_test(test_run_cmdline_per_boot),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);

@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * KHO and the simulated kexec: preserved memory of every kind comes back
- * byte-exact at the same physical address after 1 and 3 kexecs; memory
+ * byte-exact at the same physical address after 1 and 3 kexecs, and
+ * data changed and preserved again by each kernel arrives as the chain
+ * computed it (a stale copy fails); a block set spanning many blocks
+ * comes back entry for entry; unpreserved memory is not handed over; memory
  * nobody preserved is poisoned and touching it is caught; a corrupt
  * handover is refused with a message while the new kernel still boots and
  * enumerates; nothing preserved is leaked once restored.
  */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -92,31 +97,78 @@ static void test_preserved_memory_round_trips_three_kexecs(void **state)
 	simtest_free(&r);
 }
 
+/* How often the log says a restore was refused. */
+static int count_refusals(const char *log)
+{
+	const char *p = log;
+	int n = 0;
+
+	while ((p = strstr(p, "KHO: cannot restore "))) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
 static int restore_twice_and_never(struct machine *m, void *arg)
 {
-	int ret;
+	int before, after, ret;
 
 	(void)arg;
-	ret = sim_kho_selftest_bad_restores();
-	if (ret)
-		return ret;
+	/* never preserved, outside RAM, unaligned */
+	before = sim_kho_selftest_bad_restores();
+	if (before != 4) {
+		fprintf(stderr, "kho-test: FAIL %d refusals before kexec, want 4\n",
+			before);
+		return -1;
+	}
 	ret = sim_kho_selftest_preserve(7);
 	ret = ret ?: cli_kexec(m, KEXEC_CMDLINE);
-	ret = ret ?: sim_kho_selftest_verify(7);
 	if (ret)
 		return ret;
+	/* the same, then tail pages of the folio, run and vmalloc area */
+	after = sim_kho_selftest_bad_restores();
+	if (after != 4 + 9) {
+		fprintf(stderr, "kho-test: FAIL %d refusals after kexec, want 13\n",
+			after);
+		return -1;
+	}
+	/* asking for tails took nothing: every range comes back whole */
+	ret = sim_kho_selftest_verify(7);
+	if (ret) {
+		fprintf(stderr, "kho-test: FAIL verify after tail restores: %d\n",
+			ret);
+		return ret;
+	}
+	if (sim_kho_leaked_pages()) {
+		fprintf(stderr, "kho-test: FAIL %lu pages leaked\n",
+			sim_kho_leaked_pages());
+		return -1;
+	}
 	/* everything is restored now: a second restore must fail cleanly */
-	return sim_kho_selftest_verify(7) == 0 ? -1 : 0;
+	if (sim_kho_selftest_verify(7) == 0)
+		return -1;
+	fprintf(stderr, "kho-test: refusals %d\n", before + after + 1);
+	return 0;
 }
 
 static void test_bad_restores_fail_with_a_warning_not_a_crash(void **state)
 {
 	struct sim_run run = { .scenario = restore_twice_and_never };
 	struct sim_result r;
+	const char *p;
+	int want;
 
 	(void)state;
 	run_ok(&run, &r);
-	assert_non_null(strstr(r.log, "KHO: cannot restore folio"));
+	p = strstr(r.log, "kho-test: refusals ");
+	assert_non_null(p);
+	want = atoi(p + strlen("kho-test: refusals "));
+	assert_int_equal(want, 18);
+	/* each refused restore warned, with its address */
+	assert_int_equal(count_refusals(r.log), want);
+	assert_non_null(strstr(r.log, "not a head page"));
+	assert_null(strstr(r.log, "kho-selftest: restore of"));
 	simtest_free(&r);
 }
 
@@ -172,6 +224,255 @@ static void test_reading_unpreserved_memory_is_caught(void **state)
 	snprintf(want, sizeof(want), "not preserved across kexec: PA %#llx", stale_pa);
 	if (!strstr(r.log, want))
 		fail_msg("no report of the stale read (%s) in:\n%s", want, r.log);
+	simtest_free(&r);
+}
+
+/* ---- data carried through a chain of kernels ---- */
+
+/* Host-made bytes of the chain: nothing a kernel could regenerate. */
+static unsigned char *chain_data(size_t len, unsigned int seed)
+{
+	unsigned char *b = malloc(len);
+	uint32_t x = seed * 2654435761u + 1;
+
+	assert_non_null(b);
+	for (size_t i = 0; i < len; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		b[i] = (unsigned char)x;
+	}
+	return b;
+}
+
+struct chain {
+	int kexecs;
+	unsigned long nr_entries;
+	int stale_at;		/* the kernel of this kexec hands over stale bytes */
+};
+
+/*
+ * Kernel 0 preserves host bytes; the kernel of each kexec but the last
+ * restores them, checks them, changes them (generation + 1) and
+ * preserves the same memory again; the last kernel restores them. The
+ * host applies the same change to its own copy and compares.
+ */
+static int chain_run(struct machine *m, void *arg)
+{
+	const struct chain *c = arg;
+	size_t len = SIM_KHO_CHAIN_BYTES(c->nr_entries);
+	unsigned char *want = chain_data(len, 42), *got = malloc(len);
+	unsigned long long gen = 99;
+	long n;
+	int k, ret = -1;
+
+	if (!got || sim_kho_chain_start(want, len, c->nr_entries))
+		goto out;
+	for (k = 1; k <= c->kexecs; k++) {
+		if (cli_kexec(m, KEXEC_CMDLINE)) {
+			fprintf(stderr, "kho-test: FAIL kexec %d\n", k);
+			goto out;
+		}
+		if (k == c->kexecs)
+			break;
+		if (sim_kho_chain_step(k == c->stale_at ? SIM_KHO_CHAIN_STALE : 0)) {
+			fprintf(stderr, "kho-test: FAIL step in kernel %d\n", k);
+			goto out;
+		}
+		for (size_t i = 0; i < len; i++)
+			want[i] = SIM_KHO_CHAIN_STEP(want[i], (unsigned int)k, i);
+	}
+	n = sim_kho_chain_read(got, len, &gen);
+	if (n != (long)len) {
+		fprintf(stderr, "kho-test: FAIL read %ld bytes, want %zu\n", n, len);
+		goto out;
+	}
+	if (gen != (unsigned long long)c->kexecs - 1) {
+		fprintf(stderr, "kho-test: FAIL generation %llu, want %d\n", gen,
+			c->kexecs - 1);
+		goto out;
+	}
+	for (size_t i = 0; i < len; i++) {
+		if (got[i] != want[i]) {
+			fprintf(stderr, "kho-test: FAIL bytes differ at %zu of %zu (%#x, want %#x)\n",
+				i, len, got[i], want[i]);
+			goto out;
+		}
+	}
+	if (sim_kho_leaked_pages()) {
+		fprintf(stderr, "kho-test: FAIL %lu pages leaked\n",
+			sim_kho_leaked_pages());
+		goto out;
+	}
+	ret = 0;
+out:
+	free(want);
+	free(got);
+	return ret;
+}
+
+/* 20 entries of 200 bytes fill a block: 101 entries take six blocks. */
+static void test_block_set_round_trips_one_kexec(void **state)
+{
+	struct chain c = { .kexecs = 1, .nr_entries = 101 };
+	struct sim_run run = { .scenario = chain_run, .arg = &c };
+	struct sim_result r;
+
+	(void)state;
+	run_ok(&run, &r);
+	assert_non_null(strstr(r.log, "chain: generation 0 restored, 101 entries in 6 blocks"));
+	assert_int_equal(r.warns, 0);
+	simtest_free(&r);
+}
+
+static void test_data_carried_through_three_kexecs(void **state)
+{
+	struct chain c = { .kexecs = 3, .nr_entries = 101 };
+	struct sim_run run = { .scenario = chain_run, .arg = &c };
+	struct sim_result r;
+
+	(void)state;
+	run_ok(&run, &r);
+	assert_non_null(strstr(r.log, "chain: generation 1, 101 entries in 6 blocks, preserved again"));
+	assert_non_null(strstr(r.log, "chain: generation 2, 101 entries in 6 blocks, preserved again"));
+	assert_non_null(strstr(r.log, "chain: generation 2 restored, 101 entries in 6 blocks"));
+	assert_int_equal(r.warns, 0);
+	simtest_free(&r);
+}
+
+/* An entry count that fills its blocks exactly, over many blocks. */
+static void test_block_set_full_blocks_three_kexecs(void **state)
+{
+	struct chain c = { .kexecs = 3, .nr_entries = 20 * 37 };
+	struct sim_run run = { .scenario = chain_run, .arg = &c };
+	struct sim_result r;
+
+	(void)state;
+	run_ok(&run, &r);
+	assert_non_null(strstr(r.log, "chain: generation 2 restored, 740 entries in 37 blocks"));
+	simtest_free(&r);
+}
+
+/* A kernel that hands over the bytes it restored, not what it made. */
+static void test_stale_copy_in_the_chain_fails(void **state)
+{
+	struct chain c = { .kexecs = 3, .nr_entries = 101, .stale_at = 2 };
+	struct sim_run run = { .topo_path = "tests/topo/T3_switch.topo",
+			       .cmdline = KEXEC_CMDLINE,
+			       .scenario = chain_run, .arg = &c };
+	struct sim_result r;
+
+	(void)state;
+	assert_int_equal(simtest_run(&run, &r), 0);
+	assert_int_equal(r.status, 1);
+	/* its own checksum matches: only the host's bytes catch it */
+	assert_null(strstr(r.log, "checksum differs"));
+	if (!strstr(r.log, "kho-test: FAIL bytes differ at 0 of"))
+		fail_msg("stale bytes not caught:\n%s", r.log);
+	simtest_free(&r);
+}
+
+/*
+ * Preserve the chain and unpreserve every piece before kexec
+ * (kho_unpreserve_folio/pages/vmalloc, kho_remove_subtree, the block
+ * set's pages and the list): the machine poisons that memory at kexec,
+ * the next kernel can restore none of it, and nothing is left
+ * unrestored. With keep set, the chain is handed over instead, so the
+ * same checks see the other answer.
+ */
+static int unpreserve_then_kexec(struct machine *m, void *arg)
+{
+	bool keep = *(bool *)arg;
+	size_t len = SIM_KHO_CHAIN_BYTES(30);
+	unsigned char *data = chain_data(len, 7), *got = malloc(len);
+	unsigned long long pa[5], fdt_pa, fdt_len, gen;
+	uint64_t base, size;
+	long n;
+	char *ram = machine_ram(m, &base, &size);
+	int ret = -1;
+
+	if (!got || sim_kho_selftest_preserve(11) ||
+	    sim_kho_chain_start(data, len, 30) ||
+	    sim_kho_chain_pas(pa, 5) != 5)
+		goto out;
+	if (!keep) {
+		/* read back in this kernel: then every piece unpreserved */
+		if (sim_kho_chain_read(got, len, &gen) != (long)len ||
+		    memcmp(got, data, len) || gen) {
+			fprintf(stderr, "kho-test: FAIL read before kexec\n");
+			goto out;
+		}
+	}
+	if (sim_kernel_kexec_prepare(&fdt_pa, &fdt_len))
+		goto out;
+	machine_ram_poison_unkept(m);
+	for (int i = 0; i < 5; i++) {
+		bool poisoned = machine_ram_is_poisoned(m, ram + (pa[i] - base),
+							NULL);
+
+		if (poisoned == keep) {
+			fprintf(stderr, "kho-test: FAIL piece %d at %#llx %s at kexec\n",
+				i, pa[i], poisoned ? "poisoned" : "kept");
+			goto out;
+		}
+	}
+	host_kworld_reset();
+	if (cli_boot_again(m, KEXEC_CMDLINE, fdt_pa, fdt_len))
+		goto out;
+	for (int i = 0; i < 5; i++) {
+		if (sim_kho_selftest_restorable(pa[i]) != keep) {
+			fprintf(stderr, "kho-test: FAIL piece %d at %#llx %srestorable\n",
+				i, pa[i], keep ? "not " : "");
+			goto out;
+		}
+	}
+	if (keep) {
+		if (sim_kho_chain_read(got, len, &gen) != (long)len ||
+		    memcmp(got, data, len)) {
+			fprintf(stderr, "kho-test: FAIL kept chain\n");
+			goto out;
+		}
+	} else if ((n = sim_kho_chain_read(got, len, &gen)) != -ENOENT) {
+		/* -EINVAL: its subtree was handed over, naming freed memory */
+		fprintf(stderr, "kho-test: FAIL the unpreserved chain: %ld, not -ENOENT\n",
+			n);
+		goto out;
+	}
+	/* what stayed preserved is intact, and nothing is left over */
+	if (sim_kho_selftest_verify(11) || sim_kho_leaked_pages()) {
+		fprintf(stderr, "kho-test: FAIL verify, or %lu pages leaked\n",
+			sim_kho_leaked_pages());
+		goto out;
+	}
+	ret = 0;
+out:
+	free(data);
+	free(got);
+	return ret;
+}
+
+static void test_unpreserved_memory_is_not_handed_over(void **state)
+{
+	bool keep = false;
+	struct sim_run run = { .scenario = unpreserve_then_kexec, .arg = &keep };
+	struct sim_result r;
+
+	(void)state;
+	run_ok(&run, &r);
+	assert_null(strstr(r.log, "chain: generation 0 restored"));
+	assert_int_equal(r.warns, 0);
+	simtest_free(&r);
+}
+
+static void test_preserved_memory_is_handed_over_control(void **state)
+{
+	bool keep = true;
+	struct sim_run run = { .scenario = unpreserve_then_kexec, .arg = &keep };
+	struct sim_result r;
+
+	(void)state;
+	run_ok(&run, &r);
+	assert_non_null(strstr(r.log, "chain: generation 0 restored, 30 entries in 2 blocks"));
 	simtest_free(&r);
 }
 
@@ -287,6 +588,12 @@ int main(void)
 		cmocka_unit_test(test_preserved_memory_round_trips_three_kexecs),
 		cmocka_unit_test(test_bad_restores_fail_with_a_warning_not_a_crash),
 		cmocka_unit_test(test_unrestored_memory_is_reported_as_leaked),
+		cmocka_unit_test(test_block_set_round_trips_one_kexec),
+		cmocka_unit_test(test_data_carried_through_three_kexecs),
+		cmocka_unit_test(test_block_set_full_blocks_three_kexecs),
+		cmocka_unit_test(test_stale_copy_in_the_chain_fails),
+		cmocka_unit_test(test_unpreserved_memory_is_not_handed_over),
+		cmocka_unit_test(test_preserved_memory_is_handed_over_control),
 		cmocka_unit_test(test_reading_unpreserved_memory_is_caught),
 		cmocka_unit_test(test_truncated_handover_refused),
 		cmocka_unit_test(test_bad_magic_refused),

@@ -2,7 +2,9 @@
 /*
  * LUO across simulated kexecs, with the self-test file handler
  * (shim/luo_selftest.c) and the host as user space: a file comes back
- * byte-exact after 1 and 3 kexecs; the FLB lives from the first preserve
+ * byte-exact after 1 kexec, and after 3 with user space in each kernel
+ * changing what it got back and preserving that again (a stale copy
+ * fails); the FLB lives from the first preserve
  * to the last finish; the callbacks run in the order of section 2.5 of
  * upstream-liveupdate.md; cancelling undoes everything; absent sessions
  * are -ENOENT; a damaged handover (block chains, root) is refused with a
@@ -124,37 +126,87 @@ static int preserve(const char *session, unsigned long long token,
 static const size_t sizes[] = { 0, 100, 9000 };
 #define NR_FILES (sizeof(sizes) / sizeof(sizes[0]))
 
-static int round_trips(struct machine *m, void *arg)
+/* What user space of generation gen does to a file's bytes. */
+static void change(unsigned char *buf, size_t len, int gen)
 {
-	int kexecs = *(int *)arg, k;
 	size_t i;
 
-	for (i = 0; i < NR_FILES; i++)
-		CHECK(!preserve("vm", i + 1, sizes[i], 0), "preserve %zu", i);
-	for (k = 1; k <= kexecs; k++) {
-		CHECK(!cli_kexec(m, LUO_CMDLINE), "kexec %d", k);
-		/* the bytes made in the first kernel, carried all the way */
-		for (i = 0; i < NR_FILES; i++) {
-			if (retrieve_and_check("vm", i + 1, sizes[i], 0))
-				return -1;
-		}
-		CHECK(!sim_luo_selftest_finish("vm"), "finish after kexec %d", k);
-		CHECK(!sim_kho_leaked_pages(), "%lu pages leaked after kexec %d",
-		      sim_kho_leaked_pages(), k);
-		CHECK(!sim_luo_selftest_flb_state(), "FLB alive after finish");
-		if (k == kexecs)
-			break;
-		/* as a VMM would: preserve again what it got back */
-		for (i = 0; i < NR_FILES; i++)
-			CHECK(!preserve("vm", i + 1, sizes[i], 0), "re-preserve");
+	for (i = 0; i < len; i++)
+		buf[i] = (unsigned char)(buf[i] * 33 + gen + i);
+}
+
+struct trips {
+	int kexecs;
+	int stale_at;	/* user space of this kexec's kernel keeps old bytes */
+};
+
+/*
+ * The first kernel preserves generation-0 bytes. User space in each
+ * following kernel retrieves them, and (but in the last) changes what it
+ * got back and preserves that again, as a VMM carries its state. The
+ * host changes its own copy the same way: the last kernel must hand back
+ * the bytes the whole chain computed, not a copy of an earlier one.
+ */
+static int round_trips(struct machine *m, void *arg)
+{
+	const struct trips *t = arg;
+	unsigned char *want[NR_FILES], *got[NR_FILES];
+	int k, ret = -1;
+	size_t i;
+
+	for (i = 0; i < NR_FILES; i++) {
+		want[i] = malloc(sizes[i] + 1);
+		got[i] = malloc(sizes[i] + 1);
+		if (!want[i] || !got[i])
+			return -1;
+		fill(want[i], sizes[i], i + 1, 0);
+		if (sim_luo_selftest_preserve("vm", i + 1, want[i], sizes[i]))
+			goto out;
 	}
-	return 0;
+	for (k = 1; k <= t->kexecs; k++) {
+		if (cli_kexec(m, LUO_CMDLINE)) {
+			fprintf(stderr, "luo-test: FAIL kexec %d\n", k);
+			goto out;
+		}
+		for (i = 0; i < NR_FILES; i++) {
+			long n = sim_luo_selftest_retrieve("vm", i + 1, got[i],
+							   sizes[i] + 1);
+
+			if (n != (long)sizes[i] || memcmp(got[i], want[i], sizes[i])) {
+				fprintf(stderr, "luo-test: FAIL token %zu: bytes differ in kernel %d (%ld bytes)\n",
+					i + 1, k, n);
+				goto out;
+			}
+		}
+		if (sim_luo_selftest_finish("vm") || sim_kho_leaked_pages() ||
+		    sim_luo_selftest_flb_state()) {
+			fprintf(stderr, "luo-test: FAIL finish after kexec %d, %lu pages leaked\n",
+				k, sim_kho_leaked_pages());
+			goto out;
+		}
+		if (k == t->kexecs)
+			break;
+		for (i = 0; i < NR_FILES; i++) {
+			if (k != t->stale_at)
+				change(got[i], sizes[i], k);
+			if (sim_luo_selftest_preserve("vm", i + 1, got[i], sizes[i]))
+				goto out;
+			change(want[i], sizes[i], k);
+		}
+	}
+	ret = 0;
+out:
+	for (i = 0; i < NR_FILES; i++) {
+		free(want[i]);
+		free(got[i]);
+	}
+	return ret;
 }
 
 static void test_file_round_trips_one_kexec(void **state)
 {
-	int kexecs = 1;
-	struct sim_run run = { .scenario = round_trips, .arg = &kexecs };
+	struct trips t = { .kexecs = 1 };
+	struct sim_run run = { .scenario = round_trips, .arg = &t };
 	struct sim_result r;
 
 	(void)state;
@@ -167,8 +219,8 @@ static void test_file_round_trips_one_kexec(void **state)
 
 static void test_file_round_trips_three_kexecs(void **state)
 {
-	int kexecs = 3;
-	struct sim_run run = { .scenario = round_trips, .arg = &kexecs };
+	struct trips t = { .kexecs = 3 };
+	struct sim_run run = { .scenario = round_trips, .arg = &t };
 	struct sim_result r;
 
 	(void)state;
@@ -176,6 +228,22 @@ static void test_file_round_trips_three_kexecs(void **state)
 	expect_log(&r, "luo: incoming state of live update 3: 1 sessions");
 	assert_int_equal(r.warns, 0);
 	assert_non_null(simtest_find(&r, DEVICE));
+	simtest_free(&r);
+}
+
+/* User space that preserves again what it got, unchanged: caught. */
+static void test_stale_file_in_the_chain_fails(void **state)
+{
+	struct trips t = { .kexecs = 3, .stale_at = 2 };
+	struct sim_run run = { .topo_path = "tests/topo/T3_switch.topo",
+			       .cmdline = LUO_CMDLINE,
+			       .scenario = round_trips, .arg = &t };
+	struct sim_result r;
+
+	(void)state;
+	assert_int_equal(simtest_run(&run, &r), 0);
+	assert_int_equal(r.status, 1);
+	expect_log(&r, "luo-test: FAIL token 2: bytes differ in kernel 3 (100 bytes)");
 	simtest_free(&r);
 }
 
@@ -553,6 +621,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_file_round_trips_one_kexec),
 		cmocka_unit_test(test_file_round_trips_three_kexecs),
+		cmocka_unit_test(test_stale_file_in_the_chain_fails),
 		cmocka_unit_test(test_flb_and_callback_order),
 		cmocka_unit_test(test_failed_freeze_unfreezes_and_cancels_the_kexec),
 		cmocka_unit_test(test_can_finish_is_asked_of_all_before_any_finish),

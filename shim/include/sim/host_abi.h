@@ -177,9 +177,48 @@ void sim_selftest_bug(void);
  */
 int sim_kho_selftest_preserve(unsigned long long seed);
 int sim_kho_selftest_verify(unsigned long long seed);
+/*
+ * Restores that must fail (never preserved, no RAM, unaligned; after a
+ * kexec with the self-test handed over, also tail pages of its folio, page
+ * run and vmalloc area): each returns NULL with a "KHO: cannot restore"
+ * warning. The number refused, or -EINVAL if one came back.
+ */
 int sim_kho_selftest_bad_restores(void);
 int sim_kho_selftest_read_phys(unsigned long long pa);
 unsigned long long sim_kho_selftest_unpreserved_page(void);
+/* 1 if pa heads a range handed over and not yet restored, else 0. */
+int sim_kho_selftest_restorable(unsigned long long pa);
+
+/*
+ * A KHO chain carried through kexecs: bytes in a 4-page folio, a 3-page
+ * run, a 5-page vmalloc area, then nr_entries entries of a block set
+ * (SIM_KHO_CHAIN_ENTRY_SIZE bytes each, several blocks), in that order.
+ * start: this kernel preserves len = SIM_KHO_CHAIN_BYTES(nr_entries)
+ * bytes of data. step (in the next kernel): restore and check them
+ * (checksum), generation + 1, byte i becomes SIM_KHO_CHAIN_STEP(byte,
+ * generation, i), and preserve that same memory again (the entries in a
+ * new block set). read: copy the bytes (restored, or this kernel's own
+ * if it started or stepped) into buf and the generation into *gen, then
+ * drop the chain: what this kernel preserved is unpreserved
+ * (kho_unpreserve_folio/pages/vmalloc, kho_remove_subtree, the block
+ * set's pages), what it restored is freed. Returns the length or -errno.
+ * SIM_KHO_CHAIN_STALE: step preserves the bytes as they came, with the
+ * new generation and checksum (a kernel that hands over a stale copy).
+ */
+#define SIM_KHO_CHAIN_ENTRY_SIZE	200
+#define SIM_KHO_CHAIN_FIXED_BYTES	(12 * 4096)
+#define SIM_KHO_CHAIN_BYTES(nr_entries)	\
+	(SIM_KHO_CHAIN_FIXED_BYTES + (nr_entries) * SIM_KHO_CHAIN_ENTRY_SIZE)
+#define SIM_KHO_CHAIN_STEP(b, gen, i)	\
+	((unsigned char)((b) * 33 + (gen) + (i)))
+#define SIM_KHO_CHAIN_STALE		1
+int sim_kho_chain_start(const void *data, unsigned long len,
+			unsigned long nr_entries);
+int sim_kho_chain_step(int flags);
+long sim_kho_chain_read(void *buf, unsigned long len,
+			unsigned long long *gen);
+/* The PAs of the chain's list, folio, run, area and first block: 5. */
+int sim_kho_chain_pas(unsigned long long *pa, int max);
 
 /*
  * LUO self-test (shim/luo_selftest.c), with liveupdate=on kho=on: a file
