@@ -65,16 +65,18 @@ struct machine {
 	size_t nr_hosts;
 	struct mhost *last_host;	/* the last one host_find() found */
 	/*
-	 * The function the last config read reached (or NULL: nobody), for
-	 * the next read of the same BDF: the kernel reads one function many
-	 * times in a row. Any write, reset or attach may change routing
-	 * (bus numbers, ARI Forwarding, VF Enable) and forgets it.
+	 * The function the last config cycle reached (or NULL: nobody), for
+	 * the next cycle to the same BDF (lookup()). What may change routing
+	 * forgets it: an attach, a write to a bridge (bus numbers, ARI
+	 * Forwarding, resets below) or to a PF (VF Enable, NumVFs), and
+	 * route_gen moving (bus numbers, any function destroyed).
 	 */
 	struct {
 		bool valid;
 		uint32_t key;		/* domain << 16 | bus << 8 | devfn */
 		uint64_t gen;		/* route_gen when it was found */
 		struct mfunc *f;
+		bool type0;
 	} last;
 	uint64_t accesses;
 	struct mram *ram;	/* topo/ram.c */
@@ -494,29 +496,52 @@ static bool access_ok(uint16_t where, int size)
 	       where + size <= MACHINE_CFG_SIZE;
 }
 
+/*
+ * The function a config cycle to domain:bus:devfn reaches (NULL: none),
+ * and whether it arrived as type 0; false if no host has that domain.
+ * The kernel reads and writes one function many times in a row: the
+ * last answer is kept until routing may have changed (route_gen moved,
+ * or a write to a bridge or a PF, see machine_cfg_write()).
+ */
+static bool lookup_slow(struct machine *m, uint32_t key, struct mfunc **f,
+			bool *type0)
+{
+	struct mhost *h = host_find(m, key >> 16);
+
+	if (!h)
+		return false;
+	*f = route(h, key >> 8 & 0xff, key & 0xff, type0);
+	m->last.valid = true;
+	m->last.key = key;
+	m->last.gen = route_gen;
+	m->last.f = *f;
+	m->last.type0 = *type0;
+	return true;
+}
+
+static inline bool lookup(struct machine *m, uint16_t domain, uint8_t bus,
+			  uint8_t devfn, struct mfunc **f, bool *type0)
+{
+	uint32_t key = (uint32_t)domain << 16 | (uint32_t)bus << 8 | devfn;
+
+	if (m->last.valid && m->last.key == key && m->last.gen == route_gen) {
+		*f = m->last.f;
+		*type0 = m->last.type0;
+		return true;
+	}
+	return lookup_slow(m, key, f, type0);
+}
+
 bool machine_cfg_read(struct machine *m, uint16_t domain, uint8_t bus,
 		      uint8_t devfn, uint16_t where, int size, uint32_t *val)
 {
-	uint32_t key = (uint32_t)domain << 16 | (uint32_t)bus << 8 | devfn;
 	struct mfunc *f;
+	bool type0;
 
 	m->accesses++;
-	/* The hot path: the kernel reads one function many times in a row. */
-	if (m->last.valid && m->last.key == key && m->last.gen == route_gen) {
-		f = m->last.f;
-	} else {
-		struct mhost *h = host_find(m, domain);
-		bool type0;
-
-		if (!h) {
-			*val = cfg_ones(size);
-			return false;
-		}
-		f = route(h, bus, devfn, &type0);
-		m->last.valid = true;
-		m->last.key = key;
-		m->last.gen = route_gen;
-		m->last.f = f;
+	if (!lookup(m, domain, bus, devfn, &f, &type0)) {
+		*val = cfg_ones(size);
+		return false;
 	}
 	*val = f && access_ok(where, size) ? mfunc_read(f, where, size) :
 					     cfg_ones(size);
@@ -526,20 +551,22 @@ bool machine_cfg_read(struct machine *m, uint16_t domain, uint8_t bus,
 bool machine_cfg_write(struct machine *m, uint16_t domain, uint8_t bus,
 		       uint8_t devfn, uint16_t where, int size, uint32_t val)
 {
-	struct mhost *h = host_find(m, domain);
 	struct dma_pre pre;
 	struct mfunc *f;
 	bool type0, watch;
 
 	m->accesses++;
-	m->last.valid = false;
-	if (!h)
+	if (!lookup(m, domain, bus, devfn, &f, &type0))
 		return false;
-	if (!access_ok(where, size))
+	if (!f || !access_ok(where, size))
 		return true;
-	f = route(h, bus, devfn, &type0);
-	if (!f)
-		return true;
+	/*
+	 * What a write changes in routing: a bridge's bus numbers, ARI
+	 * Forwarding or a reset below it; a PF's VFs. Functions destroyed
+	 * (VFs) bump route_gen themselves.
+	 */
+	if (f->sec || f->iov)
+		m->last.valid = false;
 	/* Only when DMA engines sit at or below f (or beside a bridge). */
 	watch = dma_pre_write(f, where, size, &pre);
 	/* Functions capture their bus number from type-0 writes. */
