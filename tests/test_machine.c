@@ -1062,6 +1062,212 @@ static void test_machine_reset_is_a_cold_reset(void **state)
 	assert_int_equal(rd(1, 0, PCI_COMMAND, 2), 0);
 }
 
+/* --- power management: D-states (PCI PM r1.2, PCIe r6.0 5.3.1) --- */
+
+#define PM_POS		0x40	/* the PM capability comes first in the list */
+#define PM_STATE(v)	((v) & PCI_PM_CTRL_STATE_MASK)
+#define EP_BAR0		0x10000000u
+
+/* PowerState values of PMCSR. */
+enum { PS_D0, PS_D1, PS_D2, PS_D3HOT };
+
+/* Bytes over the PM capability's power-on values (PMC, PMCSR). */
+static const uint8_t pmc_d1_d2[] = { 0x03, 0x06 };	/* PM 1.2, D1, D2 */
+static const uint8_t pmcsr_soft_reset[] = { 0x00, 0x00 };  /* NSR 0 */
+
+static struct mfunc_desc pm_desc(enum mfunc_kind kind)
+{
+	struct mfunc_desc d = desc(kind);
+
+	d.pm = true;
+	if (kind < MF_ROOT_PORT)
+		d.bar[0] = (struct mbar_desc){ MBAR_MEM32, false, 0x4000 };
+	return d;
+}
+
+static void set_dstate(uint8_t bus, uint8_t devfn, unsigned int state)
+{
+	uint16_t csr = rd(bus, devfn, PM_POS + PCI_PM_CTRL, 2);
+
+	wr(bus, devfn, PM_POS + PCI_PM_CTRL, 2,
+	   (csr & ~PCI_PM_CTRL_STATE_MASK) | state);
+}
+
+static unsigned int dstate(uint8_t bus, uint8_t devfn)
+{
+	return PM_STATE(rd(bus, devfn, PM_POS + PCI_PM_CTRL, 2));
+}
+
+/* Was an event of this kind recorded since mark, its text holding what? */
+static bool event_since(size_t mark, enum mevent_kind kind, const char *what)
+{
+	for (size_t i = mark; i < machine_nr_events(m); i++) {
+		const struct mevent *e = machine_event(m, i);
+
+		if (e->kind == kind && strstr(e->what, what))
+			return true;
+	}
+	return false;
+}
+
+/* Root port 00:01.0 -> endpoint 01:00.0 (PM, BAR0 16K at EP_BAR0),
+ * decoding and bus mastering, its DMA engine running. */
+static struct mfunc *pm_endpoint_running(const struct mfunc_desc *ep)
+{
+	struct mfunc_desc rp = pm_desc(MF_ROOT_PORT);
+	struct mfunc *f = add(add(NULL, DEVFN(1, 0), &rp), 0, ep);
+
+	set_buses(0, DEVFN(1, 0), 0, 1, 1);
+	wr(0, DEVFN(1, 0), PCI_MEMORY_BASE, 2, EP_BAR0 >> 16);
+	wr(0, DEVFN(1, 0), PCI_MEMORY_LIMIT, 2, EP_BAR0 >> 16);
+	wr(0, DEVFN(1, 0), PCI_COMMAND, 2,
+	   PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	wr(1, 0, PCI_BASE_ADDRESS_0, 4, EP_BAR0);
+	wr(1, 0, PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	assert_int_equal(machine_dma_start(m, 0, 1, 0), 0);
+	assert_true(mfunc_dma_running(f));
+	return f;
+}
+
+static void test_pm_unsupported_state_write_is_ignored(void **state)
+{
+	struct mfunc_desc ep = pm_desc(MF_ENDPOINT);
+
+	(void)state;
+	add(NULL, 0, &ep);
+	assert_int_equal(find_cap(0, 0, PCI_CAP_ID_PM), PM_POS);
+	assert_false(rd(0, 0, PM_POS + PCI_PM_PMC, 2) &
+		     (PCI_PM_CAP_D1 | PCI_PM_CAP_D2));
+	/* D1 is not advertised: the state stays, the rest of the write not. */
+	wr(0, 0, PM_POS + PCI_PM_CTRL, 2, PS_D1 | PCI_PM_CTRL_PME_ENABLE);
+	assert_int_equal(dstate(0, 0), PS_D0);
+	assert_true(rd(0, 0, PM_POS + PCI_PM_CTRL, 2) & PCI_PM_CTRL_PME_ENABLE);
+	set_dstate(0, 0, PS_D3HOT);
+	assert_int_equal(dstate(0, 0), PS_D3HOT);
+	/* Nor is D2: the function stays in D3hot, not in D0 or D2. */
+	set_dstate(0, 0, PS_D2);
+	assert_int_equal(dstate(0, 0), PS_D3HOT);
+	set_dstate(0, 0, PS_D0);
+	assert_int_equal(dstate(0, 0), PS_D0);
+}
+
+static void test_pm_advertised_d1_d2_are_entered(void **state)
+{
+	struct mraw_bytes raw = { PM_POS + PCI_PM_PMC, 2, pmc_d1_d2 };
+	struct mfunc_desc ep = pm_desc(MF_ENDPOINT);
+	struct mfunc *f;
+
+	(void)state;
+	ep.raw = &raw;
+	ep.nr_raw = 1;
+	f = pm_endpoint_running(&ep);
+	set_dstate(1, 0, PS_D1);
+	assert_int_equal(dstate(1, 0), PS_D1);
+	assert_false(mfunc_dma_running(f));
+	set_dstate(1, 0, PS_D2);
+	assert_int_equal(dstate(1, 0), PS_D2);
+	assert_false(mfunc_dma_running(f));
+	/* D2 -> D0 keeps the configuration context, whatever No_Soft_Reset. */
+	set_dstate(1, 0, PS_D0);
+	assert_int_equal(rd(1, 0, PCI_BASE_ADDRESS_0, 4), EP_BAR0);
+	assert_true(mfunc_dma_running(f));
+}
+
+static void test_pm_d3hot_answers_config_but_neither_decodes_nor_masters(
+	void **state)
+{
+	struct mfunc_desc ep = pm_desc(MF_ENDPOINT);
+	struct mfunc *f;
+	size_t mark;
+
+	(void)state;
+	f = pm_endpoint_running(&ep);
+	mark = machine_nr_events(m);
+	set_dstate(1, 0, PS_D3HOT);
+	/* Config cycles are answered, with the context intact. */
+	assert_int_equal(rd(1, 0, PCI_VENDOR_ID, 2), VENDOR);
+	assert_int_equal(dstate(1, 0), PS_D3HOT);
+	assert_int_equal(rd(1, 0, PCI_COMMAND, 2),
+			 PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	/* ... but it cannot master, and its BAR decodes nothing. */
+	assert_false(mfunc_dma_running(f));
+	assert_true(event_since(mark, MEV_DMA_DISRUPTED,
+				"device in D3hot: it cannot master the bus"));
+	assert_true(event_since(mark, MEV_BAR_ROUTING_BROKEN,
+				"device in D3hot: its memory space is not decoded"));
+	/* No_Soft_Reset 1 (the default): back in D0 as it was. */
+	assert_true(rd(1, 0, PM_POS + PCI_PM_CTRL, 2) & PCI_PM_CTRL_NO_SOFT_RESET);
+	mark = machine_nr_events(m);
+	set_dstate(1, 0, PS_D0);
+	assert_int_equal(dstate(1, 0), PS_D0);
+	assert_int_equal(rd(1, 0, PCI_BASE_ADDRESS_0, 4), EP_BAR0);
+	assert_int_equal(rd(1, 0, PCI_COMMAND, 2),
+			 PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	assert_true(mfunc_dma_running(f));
+	assert_true(event_since(mark, MEV_DMA_RESUMED, "DMA resumed"));
+	assert_true(event_since(mark, MEV_BAR_ROUTING_RESTORED, "restored"));
+}
+
+static void test_pm_d3hot_to_d0_without_no_soft_reset_resets(void **state)
+{
+	struct mraw_bytes raw = { PM_POS + PCI_PM_CTRL, 2, pmcsr_soft_reset };
+	struct mfunc_desc ep = pm_desc(MF_ENDPOINT);
+	struct mfunc *f;
+	uint16_t aer;
+	size_t mark;
+
+	(void)state;
+	ep.aer = true;
+	ep.raw = &raw;
+	ep.nr_raw = 1;
+	f = pm_endpoint_running(&ep);
+	assert_false(rd(1, 0, PM_POS + PCI_PM_CTRL, 2) &
+		     PCI_PM_CTRL_NO_SOFT_RESET);
+	aer = find_ecap(1, 0, PCI_EXT_CAP_ID_ERR);
+	wr(1, 0, aer + PCI_ERR_UNCOR_MASK, 4, PCI_ERR_UNC_UNSUP);
+	set_dstate(1, 0, PS_D3HOT);
+	/* Entering D3hot loses nothing yet. */
+	assert_int_equal(rd(1, 0, PCI_BASE_ADDRESS_0, 4), EP_BAR0);
+	mark = machine_nr_events(m);
+	set_dstate(1, 0, PS_D0);
+	/* D0uninitialized: power-on state, but sticky bits kept. */
+	assert_int_equal(dstate(1, 0), PS_D0);
+	assert_int_equal(rd(1, 0, PCI_COMMAND, 2), 0);
+	assert_int_equal(rd(1, 0, PCI_BASE_ADDRESS_0, 4), 0);
+	assert_int_equal(rd(1, 0, aer + PCI_ERR_UNCOR_MASK, 4),
+			 PCI_ERR_UNC_UNSUP);
+	assert_false(mfunc_dma_started(f));
+	assert_true(event_since(mark, MEV_RESET, "soft reset: D3hot to D0"));
+	/* The port above is not touched: the function is still there. */
+	assert_int_equal(rd(1, 0, PCI_VENDOR_ID, 2), VENDOR);
+}
+
+static void test_pm_bridge_not_in_d0_forwards_nothing(void **state)
+{
+	struct mfunc_desc ep = pm_desc(MF_ENDPOINT);
+	struct mfunc *f;
+	size_t mark;
+
+	(void)state;
+	f = pm_endpoint_running(&ep);
+	mark = machine_nr_events(m);
+	set_dstate(0, DEVFN(1, 0), PS_D3HOT);
+	/* The port answers type-0 cycles, but forwards no type-1 cycle... */
+	assert_int_equal(rd(0, DEVFN(1, 0), PCI_VENDOR_ID, 2), VENDOR);
+	assert_int_equal(rd(1, 0, PCI_VENDOR_ID, 2), 0xffff);
+	/* ... nor the endpoint's DMA upstream, nor memory to its BAR. */
+	assert_false(mfunc_dma_running(f));
+	assert_true(event_since(mark, MEV_DMA_DISRUPTED,
+				"upstream bridge 0000/01.0 in D3hot: it forwards no requests"));
+	assert_true(event_since(mark, MEV_BAR_ROUTING_BROKEN,
+				"upstream bridge 0000/01.0 in D3hot"));
+	/* Not a routing change: the endpoint kept its bus number. */
+	assert_false(event_since(mark, MEV_DMA_DISRUPTED, "routing ID changed"));
+	set_dstate(0, DEVFN(1, 0), PS_D0);
+	assert_int_equal(rd(1, 0, PCI_VENDOR_ID, 2), VENDOR);
+	assert_true(mfunc_dma_running(f));
+}
+
 /* --- machine construction --- */
 
 static void test_host_and_function_errors(void **state)
@@ -1162,6 +1368,11 @@ int main(void)
 		T(test_secondary_bus_reset_only_on_rising_edge),
 		T(test_secondary_bus_reset_disables_vfs_below),
 		T(test_machine_reset_is_a_cold_reset),
+		T(test_pm_unsupported_state_write_is_ignored),
+		T(test_pm_advertised_d1_d2_are_entered),
+		T(test_pm_d3hot_answers_config_but_neither_decodes_nor_masters),
+		T(test_pm_d3hot_to_d0_without_no_soft_reset_resets),
+		T(test_pm_bridge_not_in_d0_forwards_nothing),
 		T(test_host_and_function_errors),
 		T(test_host_windows),
 	};

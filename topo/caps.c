@@ -6,8 +6,9 @@
  *
  * Values are what a plain, spec-conforming device reports after reset.
  * Where the spec leaves a choice, the one that keeps the kernel's view
- * simple is taken and said so (e.g. PM No_Soft_Reset, so a D3hot->D0
- * transition needs no internal reset to be modelled).
+ * simple is taken and said so (e.g. PM No_Soft_Reset set, so a D3hot->D0
+ * transition keeps the function's state; pm.c models the internal reset
+ * for a function whose raw= bytes clear it).
  */
 #include <linux/pci_regs.h>
 
@@ -89,6 +90,10 @@ static uint16_t ecap_add(struct capw *w, uint16_t id, uint8_t ver,
 	return pos;
 }
 
+/*
+ * PM 1.2, D0 and D3hot only (raw= PMC bytes can advertise D1 and D2), no
+ * PME. PowerState is stored as written; pm.c gives a write its effect.
+ */
 static void pm_init(struct capw *w)
 {
 	uint16_t pos = cap_add(w, PCI_CAP_ID_PM, PCI_PM_SIZEOF);
