@@ -23,9 +23,13 @@
 			 PCI_ERR_UNC_UNX_COMP | PCI_ERR_UNC_RX_OVER | \
 			 PCI_ERR_UNC_MALF_TLP | PCI_ERR_UNC_ECRC | \
 			 PCI_ERR_UNC_UNSUP | PCI_ERR_UNC_ACSV | PCI_ERR_UNC_INTN)
+/* Power-on values the spec gives (r6.0 7.8.4.3, 7.8.4.4, 7.8.4.6). */
 #define AER_UNC_SEVER	(PCI_ERR_UNC_DLP | PCI_ERR_UNC_SURPDN | \
 			 PCI_ERR_UNC_FCP | PCI_ERR_UNC_RX_OVER | \
-			 PCI_ERR_UNC_MALF_TLP)
+			 PCI_ERR_UNC_MALF_TLP | PCI_ERR_UNC_INTN)
+#define AER_UNC_MASKED	PCI_ERR_UNC_INTN
+#define AER_COR_MASKED	(PCI_ERR_COR_ADV_NFAT | PCI_ERR_COR_INTERNAL | \
+			 PCI_ERR_COR_LOG_OVER)
 #define AER_COR_BITS	(PCI_ERR_COR_RCVR | PCI_ERR_COR_BAD_TLP | \
 			 PCI_ERR_COR_BAD_DLLP | PCI_ERR_COR_REP_ROLL | \
 			 PCI_ERR_COR_REP_TIMER | PCI_ERR_COR_ADV_NFAT | \
@@ -248,11 +252,10 @@ static void aer_init(struct capw *w, bool root)
 
 	/* Status, mask and severity are sticky: they survive FLR/hot reset. */
 	cfg_init(f, pos + PCI_ERR_UNCOR_STATUS, 4, 0, 0, AER_UNC_BITS);
-	cfg_init(f, pos + PCI_ERR_UNCOR_MASK, 4, 0, AER_UNC_BITS, 0);
+	cfg_init(f, pos + PCI_ERR_UNCOR_MASK, 4, AER_UNC_MASKED, AER_UNC_BITS, 0);
 	cfg_init(f, pos + PCI_ERR_UNCOR_SEVER, 4, AER_UNC_SEVER, AER_UNC_BITS, 0);
 	cfg_init(f, pos + PCI_ERR_COR_STATUS, 4, 0, 0, AER_COR_BITS);
-	cfg_init(f, pos + PCI_ERR_COR_MASK, 4, PCI_ERR_COR_ADV_NFAT,
-		 AER_COR_BITS, 0);
+	cfg_init(f, pos + PCI_ERR_COR_MASK, 4, AER_COR_MASKED, AER_COR_BITS, 0);
 	cfg_sticky(f, pos + PCI_ERR_UNCOR_STATUS, 4, AER_UNC_BITS);
 	cfg_sticky(f, pos + PCI_ERR_UNCOR_MASK, 4, AER_UNC_BITS);
 	cfg_sticky(f, pos + PCI_ERR_UNCOR_SEVER, 4, AER_UNC_BITS);
