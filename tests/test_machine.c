@@ -961,7 +961,8 @@ static void test_flr_keeps_sticky_aer_bits(void **state)
 	assert_int_equal(rd(0, 0, aer + PCI_ERR_UNCOR_MASK, 4),
 			 PCI_ERR_UNC_UNSUP);
 	machine_reset(m);
-	assert_int_equal(rd(0, 0, aer + PCI_ERR_UNCOR_MASK, 4), 0);
+	assert_int_equal(rd(0, 0, aer + PCI_ERR_UNCOR_MASK, 4),
+			 PCI_ERR_UNC_INTN);
 }
 
 static void test_flr_of_pf_disables_its_vfs(void **state)
@@ -1060,6 +1061,426 @@ static void test_machine_reset_is_a_cold_reset(void **state)
 	assert_int_equal(rd(1, 0, PCI_VENDOR_ID, 2), 0xffff);
 	set_buses(0, DEVFN(1, 0), 0, 1, 1);
 	assert_int_equal(rd(1, 0, PCI_COMMAND, 2), 0);
+}
+
+/* --- power management: D-states (PCI PM r1.2, PCIe r6.0 5.3.1) --- */
+
+#define PM_POS		0x40	/* the PM capability comes first in the list */
+#define PM_STATE(v)	((v) & PCI_PM_CTRL_STATE_MASK)
+#define EP_BAR0		0x10000000u
+
+/* PowerState values of PMCSR. */
+enum { PS_D0, PS_D1, PS_D2, PS_D3HOT };
+
+/* Bytes over the PM capability's power-on values (PMC, PMCSR). */
+static const uint8_t pmc_d1_d2[] = { 0x03, 0x06 };	/* PM 1.2, D1, D2 */
+static const uint8_t pmcsr_soft_reset[] = { 0x00, 0x00 };  /* NSR 0 */
+
+static struct mfunc_desc pm_desc(enum mfunc_kind kind)
+{
+	struct mfunc_desc d = desc(kind);
+
+	d.pm = true;
+	if (kind < MF_ROOT_PORT)
+		d.bar[0] = (struct mbar_desc){ MBAR_MEM32, false, 0x4000 };
+	return d;
+}
+
+static void set_dstate(uint8_t bus, uint8_t devfn, unsigned int state)
+{
+	uint16_t csr = rd(bus, devfn, PM_POS + PCI_PM_CTRL, 2);
+
+	wr(bus, devfn, PM_POS + PCI_PM_CTRL, 2,
+	   (csr & ~PCI_PM_CTRL_STATE_MASK) | state);
+}
+
+static unsigned int dstate(uint8_t bus, uint8_t devfn)
+{
+	return PM_STATE(rd(bus, devfn, PM_POS + PCI_PM_CTRL, 2));
+}
+
+/* Was an event of this kind recorded since mark, its text holding what? */
+static bool event_since(size_t mark, enum mevent_kind kind, const char *what)
+{
+	for (size_t i = mark; i < machine_nr_events(m); i++) {
+		const struct mevent *e = machine_event(m, i);
+
+		if (e->kind == kind && strstr(e->what, what))
+			return true;
+	}
+	return false;
+}
+
+/* Root port 00:01.0 -> endpoint 01:00.0 (PM, BAR0 16K at EP_BAR0),
+ * decoding and bus mastering, its DMA engine running. */
+static struct mfunc *pm_endpoint_running(const struct mfunc_desc *ep)
+{
+	struct mfunc_desc rp = pm_desc(MF_ROOT_PORT);
+	struct mfunc *f = add(add(NULL, DEVFN(1, 0), &rp), 0, ep);
+
+	set_buses(0, DEVFN(1, 0), 0, 1, 1);
+	wr(0, DEVFN(1, 0), PCI_MEMORY_BASE, 2, EP_BAR0 >> 16);
+	wr(0, DEVFN(1, 0), PCI_MEMORY_LIMIT, 2, EP_BAR0 >> 16);
+	wr(0, DEVFN(1, 0), PCI_COMMAND, 2,
+	   PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	wr(1, 0, PCI_BASE_ADDRESS_0, 4, EP_BAR0);
+	wr(1, 0, PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	assert_int_equal(machine_dma_start(m, 0, 1, 0), 0);
+	assert_true(mfunc_dma_running(f));
+	return f;
+}
+
+static void test_pm_unsupported_state_write_is_ignored(void **state)
+{
+	struct mfunc_desc ep = pm_desc(MF_ENDPOINT);
+
+	(void)state;
+	add(NULL, 0, &ep);
+	assert_int_equal(find_cap(0, 0, PCI_CAP_ID_PM), PM_POS);
+	assert_false(rd(0, 0, PM_POS + PCI_PM_PMC, 2) &
+		     (PCI_PM_CAP_D1 | PCI_PM_CAP_D2));
+	/* D1 is not advertised: the state stays, the rest of the write not. */
+	wr(0, 0, PM_POS + PCI_PM_CTRL, 2, PS_D1 | PCI_PM_CTRL_PME_ENABLE);
+	assert_int_equal(dstate(0, 0), PS_D0);
+	assert_true(rd(0, 0, PM_POS + PCI_PM_CTRL, 2) & PCI_PM_CTRL_PME_ENABLE);
+	set_dstate(0, 0, PS_D3HOT);
+	assert_int_equal(dstate(0, 0), PS_D3HOT);
+	/* Nor is D2: the function stays in D3hot, not in D0 or D2. */
+	set_dstate(0, 0, PS_D2);
+	assert_int_equal(dstate(0, 0), PS_D3HOT);
+	set_dstate(0, 0, PS_D0);
+	assert_int_equal(dstate(0, 0), PS_D0);
+}
+
+static void test_pm_advertised_d1_d2_are_entered(void **state)
+{
+	struct mraw_bytes raw = { PM_POS + PCI_PM_PMC, 2, pmc_d1_d2 };
+	struct mfunc_desc ep = pm_desc(MF_ENDPOINT);
+	struct mfunc *f;
+
+	(void)state;
+	ep.raw = &raw;
+	ep.nr_raw = 1;
+	f = pm_endpoint_running(&ep);
+	set_dstate(1, 0, PS_D1);
+	assert_int_equal(dstate(1, 0), PS_D1);
+	assert_false(mfunc_dma_running(f));
+	set_dstate(1, 0, PS_D2);
+	assert_int_equal(dstate(1, 0), PS_D2);
+	assert_false(mfunc_dma_running(f));
+	/* D2 -> D0 keeps the configuration context, whatever No_Soft_Reset. */
+	set_dstate(1, 0, PS_D0);
+	assert_int_equal(rd(1, 0, PCI_BASE_ADDRESS_0, 4), EP_BAR0);
+	assert_true(mfunc_dma_running(f));
+}
+
+static void test_pm_d3hot_answers_config_but_neither_decodes_nor_masters(
+	void **state)
+{
+	struct mfunc_desc ep = pm_desc(MF_ENDPOINT);
+	struct mfunc *f;
+	size_t mark;
+
+	(void)state;
+	f = pm_endpoint_running(&ep);
+	mark = machine_nr_events(m);
+	set_dstate(1, 0, PS_D3HOT);
+	/* Config cycles are answered, with the context intact. */
+	assert_int_equal(rd(1, 0, PCI_VENDOR_ID, 2), VENDOR);
+	assert_int_equal(dstate(1, 0), PS_D3HOT);
+	assert_int_equal(rd(1, 0, PCI_COMMAND, 2),
+			 PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	/* ... but it cannot master, and its BAR decodes nothing. */
+	assert_false(mfunc_dma_running(f));
+	assert_true(event_since(mark, MEV_DMA_DISRUPTED,
+				"device in D3hot: it cannot master the bus"));
+	assert_true(event_since(mark, MEV_BAR_ROUTING_BROKEN,
+				"device in D3hot: its memory space is not decoded"));
+	/* No_Soft_Reset 1 (the default): back in D0 as it was. */
+	assert_true(rd(1, 0, PM_POS + PCI_PM_CTRL, 2) & PCI_PM_CTRL_NO_SOFT_RESET);
+	mark = machine_nr_events(m);
+	set_dstate(1, 0, PS_D0);
+	assert_int_equal(dstate(1, 0), PS_D0);
+	assert_int_equal(rd(1, 0, PCI_BASE_ADDRESS_0, 4), EP_BAR0);
+	assert_int_equal(rd(1, 0, PCI_COMMAND, 2),
+			 PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	assert_true(mfunc_dma_running(f));
+	assert_true(event_since(mark, MEV_DMA_RESUMED, "DMA resumed"));
+	assert_true(event_since(mark, MEV_BAR_ROUTING_RESTORED, "restored"));
+}
+
+static void test_pm_d3hot_to_d0_without_no_soft_reset_resets(void **state)
+{
+	struct mraw_bytes raw = { PM_POS + PCI_PM_CTRL, 2, pmcsr_soft_reset };
+	struct mfunc_desc ep = pm_desc(MF_ENDPOINT);
+	struct mfunc *f;
+	uint16_t aer;
+	size_t mark;
+
+	(void)state;
+	ep.aer = true;
+	ep.raw = &raw;
+	ep.nr_raw = 1;
+	f = pm_endpoint_running(&ep);
+	assert_false(rd(1, 0, PM_POS + PCI_PM_CTRL, 2) &
+		     PCI_PM_CTRL_NO_SOFT_RESET);
+	aer = find_ecap(1, 0, PCI_EXT_CAP_ID_ERR);
+	wr(1, 0, aer + PCI_ERR_UNCOR_MASK, 4, PCI_ERR_UNC_UNSUP);
+	set_dstate(1, 0, PS_D3HOT);
+	/* Entering D3hot loses nothing yet. */
+	assert_int_equal(rd(1, 0, PCI_BASE_ADDRESS_0, 4), EP_BAR0);
+	mark = machine_nr_events(m);
+	set_dstate(1, 0, PS_D0);
+	/* D0uninitialized: power-on state, but sticky bits kept. */
+	assert_int_equal(dstate(1, 0), PS_D0);
+	assert_int_equal(rd(1, 0, PCI_COMMAND, 2), 0);
+	assert_int_equal(rd(1, 0, PCI_BASE_ADDRESS_0, 4), 0);
+	assert_int_equal(rd(1, 0, aer + PCI_ERR_UNCOR_MASK, 4),
+			 PCI_ERR_UNC_UNSUP);
+	assert_false(mfunc_dma_started(f));
+	assert_true(event_since(mark, MEV_RESET, "soft reset: D3hot to D0"));
+	/* The port above is not touched: the function is still there. */
+	assert_int_equal(rd(1, 0, PCI_VENDOR_ID, 2), VENDOR);
+}
+
+static void test_pm_bridge_not_in_d0_forwards_nothing(void **state)
+{
+	struct mfunc_desc ep = pm_desc(MF_ENDPOINT);
+	struct mfunc *f;
+	size_t mark;
+
+	(void)state;
+	f = pm_endpoint_running(&ep);
+	mark = machine_nr_events(m);
+	set_dstate(0, DEVFN(1, 0), PS_D3HOT);
+	/* The port answers type-0 cycles, but forwards no type-1 cycle... */
+	assert_int_equal(rd(0, DEVFN(1, 0), PCI_VENDOR_ID, 2), VENDOR);
+	assert_int_equal(rd(1, 0, PCI_VENDOR_ID, 2), 0xffff);
+	/* ... nor the endpoint's DMA upstream, nor memory to its BAR. */
+	assert_false(mfunc_dma_running(f));
+	assert_true(event_since(mark, MEV_DMA_DISRUPTED,
+				"upstream bridge 0000/01.0 in D3hot: it forwards no requests"));
+	assert_true(event_since(mark, MEV_BAR_ROUTING_BROKEN,
+				"upstream bridge 0000/01.0 in D3hot"));
+	/* Not a routing change: the endpoint kept its bus number. */
+	assert_false(event_since(mark, MEV_DMA_DISRUPTED, "routing ID changed"));
+	set_dstate(0, DEVFN(1, 0), PS_D0);
+	assert_int_equal(rd(1, 0, PCI_VENDOR_ID, 2), VENDOR);
+	assert_true(mfunc_dma_running(f));
+}
+
+/* --- ACS and AER registers (PCIe r6.0 ACS capability, AER 7.8.4) --- */
+
+#define ACS_PORT_CAP	(PCI_ACS_SV | PCI_ACS_TB | PCI_ACS_RR | PCI_ACS_CR | \
+			 PCI_ACS_UF | PCI_ACS_DT)
+#define ACS_MFD_CAP	(PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_DT)
+
+static void test_acs_capability_read_only_control_only_advertised(
+	void **state)
+{
+	struct mfunc_desc rp = desc(MF_ROOT_PORT), ep = desc(MF_ENDPOINT);
+	uint16_t port_acs, ep_acs;
+
+	(void)state;
+	rp.acs = ep.acs = true;
+	add(NULL, DEVFN(1, 0), &rp);
+	add(NULL, DEVFN(2, 0), &ep);
+	add(NULL, DEVFN(2, 1), &ep);
+	port_acs = find_ecap(0, DEVFN(1, 0), PCI_EXT_CAP_ID_ACS);
+	ep_acs = find_ecap(0, DEVFN(2, 0), PCI_EXT_CAP_ID_ACS);
+	assert_int_not_equal(port_acs, 0);
+	assert_int_not_equal(ep_acs, 0);
+
+	/* A port: every redirect/blocking control of a switch-like port. */
+	assert_int_equal(rd(0, DEVFN(1, 0), port_acs + PCI_ACS_CAP, 2),
+			 ACS_PORT_CAP);
+	wr(0, DEVFN(1, 0), port_acs + PCI_ACS_CAP, 2, 0);
+	assert_int_equal(rd(0, DEVFN(1, 0), port_acs + PCI_ACS_CAP, 2),
+			 ACS_PORT_CAP);
+	assert_int_equal(rd(0, DEVFN(1, 0), port_acs + PCI_ACS_CTRL, 2), 0);
+	/* Egress Control and the reserved bits are not advertised. */
+	wr(0, DEVFN(1, 0), port_acs + PCI_ACS_CTRL, 2, 0xffff);
+	assert_int_equal(rd(0, DEVFN(1, 0), port_acs + PCI_ACS_CTRL, 2),
+			 ACS_PORT_CAP);
+	wr(0, DEVFN(1, 0), port_acs + PCI_ACS_CTRL, 2, PCI_ACS_RR);
+	assert_int_equal(rd(0, DEVFN(1, 0), port_acs + PCI_ACS_CTRL, 2),
+			 PCI_ACS_RR);
+
+	/* A function of a multi-function device: no SV, TB or UF to enable. */
+	assert_int_equal(rd(0, DEVFN(2, 0), ep_acs + PCI_ACS_CAP, 2),
+			 ACS_MFD_CAP);
+	wr(0, DEVFN(2, 0), ep_acs + PCI_ACS_CAP, 2, 0xffff);
+	assert_int_equal(rd(0, DEVFN(2, 0), ep_acs + PCI_ACS_CAP, 2),
+			 ACS_MFD_CAP);
+	wr(0, DEVFN(2, 0), ep_acs + PCI_ACS_CTRL, 2,
+	   PCI_ACS_SV | PCI_ACS_TB | PCI_ACS_UF);
+	assert_int_equal(rd(0, DEVFN(2, 0), ep_acs + PCI_ACS_CTRL, 2), 0);
+	wr(0, DEVFN(2, 0), ep_acs + PCI_ACS_CTRL, 2, 0xffff);
+	assert_int_equal(rd(0, DEVFN(2, 0), ep_acs + PCI_ACS_CTRL, 2),
+			 ACS_MFD_CAP);
+}
+
+/* Uncorrectable and correctable errors the model implements. */
+#define AER_UNC_ALL	(PCI_ERR_UNC_DLP | PCI_ERR_UNC_SURPDN | \
+			 PCI_ERR_UNC_POISON_TLP | PCI_ERR_UNC_FCP | \
+			 PCI_ERR_UNC_COMP_TIME | PCI_ERR_UNC_COMP_ABORT | \
+			 PCI_ERR_UNC_UNX_COMP | PCI_ERR_UNC_RX_OVER | \
+			 PCI_ERR_UNC_MALF_TLP | PCI_ERR_UNC_ECRC | \
+			 PCI_ERR_UNC_UNSUP | PCI_ERR_UNC_ACSV | PCI_ERR_UNC_INTN)
+#define AER_COR_ALL	(PCI_ERR_COR_RCVR | PCI_ERR_COR_BAD_TLP | \
+			 PCI_ERR_COR_BAD_DLLP | PCI_ERR_COR_REP_ROLL | \
+			 PCI_ERR_COR_REP_TIMER | PCI_ERR_COR_ADV_NFAT | \
+			 PCI_ERR_COR_INTERNAL | PCI_ERR_COR_LOG_OVER)
+#define AER_POS		0x100	/* the first extended capability */
+
+/* Error status latched at power-on, as if the errors had happened. */
+static const uint8_t aer_unc_poison_unsup[] = { 0x00, 0x10, 0x10, 0x00 };
+static const uint8_t aer_cor_rcvr_bad_tlp[] = { 0x41, 0x00, 0x00, 0x00 };
+
+static void test_aer_status_is_rw1c_and_sticky(void **state)
+{
+	const struct mraw_bytes raw[] = {
+		{ AER_POS + PCI_ERR_UNCOR_STATUS, 4, aer_unc_poison_unsup },
+		{ AER_POS + PCI_ERR_COR_STATUS, 4, aer_cor_rcvr_bad_tlp },
+	};
+	struct mfunc_desc rp = desc(MF_ROOT_PORT), ep = desc(MF_ENDPOINT);
+	struct mfunc *port, *f;
+
+	(void)state;
+	ep.aer = true;
+	ep.raw = raw;
+	ep.nr_raw = 2;
+	port = add(NULL, DEVFN(1, 0), &rp);
+	f = add(port, 0, &ep);
+	set_buses(0, DEVFN(1, 0), 0, 1, 1);
+	assert_int_equal(find_ecap(1, 0, PCI_EXT_CAP_ID_ERR), AER_POS);
+	assert_int_equal(rd(1, 0, AER_POS + PCI_ERR_UNCOR_STATUS, 4),
+			 PCI_ERR_UNC_POISON_TLP | PCI_ERR_UNC_UNSUP);
+	/* Writing 0 changes nothing; 1 clears that bit only; 1 never sets. */
+	wr(1, 0, AER_POS + PCI_ERR_UNCOR_STATUS, 4, 0);
+	assert_int_equal(rd(1, 0, AER_POS + PCI_ERR_UNCOR_STATUS, 4),
+			 PCI_ERR_UNC_POISON_TLP | PCI_ERR_UNC_UNSUP);
+	wr(1, 0, AER_POS + PCI_ERR_UNCOR_STATUS, 4,
+	   PCI_ERR_UNC_UNSUP | PCI_ERR_UNC_DLP);
+	assert_int_equal(rd(1, 0, AER_POS + PCI_ERR_UNCOR_STATUS, 4),
+			 PCI_ERR_UNC_POISON_TLP);
+	wr(1, 0, AER_POS + PCI_ERR_COR_STATUS, 4, PCI_ERR_COR_BAD_TLP);
+	assert_int_equal(rd(1, 0, AER_POS + PCI_ERR_COR_STATUS, 4),
+			 PCI_ERR_COR_RCVR);
+
+	/* Sticky (RW1CS): FLR and hot reset keep what is left... */
+	wr(1, 0, PCI_COMMAND, 2, PCI_COMMAND_MASTER);
+	mfunc_flr(f);
+	assert_int_equal(rd(1, 0, PCI_COMMAND, 2), 0);
+	assert_int_equal(rd(1, 0, AER_POS + PCI_ERR_UNCOR_STATUS, 4),
+			 PCI_ERR_UNC_POISON_TLP);
+	assert_int_equal(rd(1, 0, AER_POS + PCI_ERR_COR_STATUS, 4),
+			 PCI_ERR_COR_RCVR);
+	wr(0, DEVFN(1, 0), PCI_BRIDGE_CONTROL, 2, PCI_BRIDGE_CTL_BUS_RESET);
+	wr(0, DEVFN(1, 0), PCI_BRIDGE_CONTROL, 2, 0);
+	assert_int_equal(rd(1, 0, AER_POS + PCI_ERR_UNCOR_STATUS, 4),
+			 PCI_ERR_UNC_POISON_TLP);
+	assert_int_equal(rd(1, 0, AER_POS + PCI_ERR_COR_STATUS, 4),
+			 PCI_ERR_COR_RCVR);
+	/* ... a cold reset is power-on again. */
+	machine_reset(m);
+	set_buses(0, DEVFN(1, 0), 0, 1, 1);
+	assert_int_equal(rd(1, 0, AER_POS + PCI_ERR_UNCOR_STATUS, 4),
+			 PCI_ERR_UNC_POISON_TLP | PCI_ERR_UNC_UNSUP);
+}
+
+static void test_aer_severity_and_masks_are_rw_and_sticky(void **state)
+{
+	struct mfunc_desc ep = desc(MF_ENDPOINT);
+	struct mfunc *f;
+	static const struct { uint16_t off; uint32_t reset, all; } regs[] = {
+		/* Spec defaults: Uncorrectable Internal Error masked... */
+		{ PCI_ERR_UNCOR_MASK, PCI_ERR_UNC_INTN, AER_UNC_ALL },
+		/* ... and fatal, with DLP, Surprise Down, FC Protocol,
+		 * Receiver Overflow and Malformed TLP. */
+		{ PCI_ERR_UNCOR_SEVER, PCI_ERR_UNC_DLP | PCI_ERR_UNC_SURPDN |
+		  PCI_ERR_UNC_FCP | PCI_ERR_UNC_RX_OVER |
+		  PCI_ERR_UNC_MALF_TLP | PCI_ERR_UNC_INTN, AER_UNC_ALL },
+		/* Advisory Non-Fatal, Corrected Internal and Header Log
+		 * Overflow masked. */
+		{ PCI_ERR_COR_MASK, PCI_ERR_COR_ADV_NFAT | PCI_ERR_COR_INTERNAL |
+		  PCI_ERR_COR_LOG_OVER, AER_COR_ALL },
+	};
+
+	(void)state;
+	ep.aer = true;
+	f = add(NULL, 0, &ep);
+	assert_int_equal(find_ecap(0, 0, PCI_EXT_CAP_ID_ERR), AER_POS);
+	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
+		uint16_t at = AER_POS + regs[i].off;
+
+		assert_int_equal(rd(0, 0, at, 4), regs[i].reset);
+		/* Every implemented error bit is RW; nothing else sticks. */
+		wr(0, 0, at, 4, 0xffffffff);
+		assert_int_equal(rd(0, 0, at, 4), regs[i].all);
+		wr(0, 0, at, 4, 0);
+		assert_int_equal(rd(0, 0, at, 4), 0);
+		/* RWS: an FLR keeps the value software chose. */
+		wr(0, 0, at, 4, regs[i].all & ~regs[i].reset);
+		mfunc_flr(f);
+		assert_int_equal(rd(0, 0, at, 4), regs[i].all & ~regs[i].reset);
+	}
+	/* Root Error Command and Status exist only on root ports. */
+	wr(0, 0, AER_POS + PCI_ERR_ROOT_COMMAND, 4, 0xffffffff);
+	wr(0, 0, AER_POS + PCI_ERR_ROOT_STATUS, 4, 0xffffffff);
+	assert_int_equal(rd(0, 0, AER_POS + PCI_ERR_ROOT_COMMAND, 4), 0);
+	assert_int_equal(rd(0, 0, AER_POS + PCI_ERR_ROOT_STATUS, 4), 0);
+}
+
+#define AER_ROOT_CMD_ALL (PCI_ERR_ROOT_CMD_COR_EN | \
+			  PCI_ERR_ROOT_CMD_NONFATAL_EN | \
+			  PCI_ERR_ROOT_CMD_FATAL_EN)
+
+/* ERR_COR, ERR_FATAL/NONFATAL and Fatal messages received; Advanced
+ * Error Interrupt Message Number 1 (RO, bits 31:27). */
+static const uint8_t aer_root_sta[] = { 0x45, 0x00, 0x00, 0x08 };
+#define AER_ROOT_MSG_1	0x08000000u
+
+static void test_aer_root_error_status_is_rw1c_and_sticky(void **state)
+{
+	/* No_Soft_Reset 0 on the port: D3hot -> D0 is an internal reset. */
+	const struct mraw_bytes raw[] = {
+		{ PM_POS + PCI_PM_CTRL, 2, pmcsr_soft_reset },
+		{ AER_POS + PCI_ERR_ROOT_STATUS, 4, aer_root_sta },
+	};
+	struct mfunc_desc rp = pm_desc(MF_ROOT_PORT);
+	uint16_t sta = AER_POS + PCI_ERR_ROOT_STATUS;
+	uint16_t cmd = AER_POS + PCI_ERR_ROOT_COMMAND;
+
+	(void)state;
+	rp.aer = true;
+	rp.raw = raw;
+	rp.nr_raw = 2;
+	add(NULL, DEVFN(1, 0), &rp);
+	assert_int_equal(find_ecap(0, DEVFN(1, 0), PCI_EXT_CAP_ID_ERR), AER_POS);
+	assert_int_equal(rd(0, DEVFN(1, 0), sta, 4),
+			 PCI_ERR_ROOT_COR_RCV | PCI_ERR_ROOT_UNCOR_RCV |
+			 PCI_ERR_ROOT_FATAL_RCV | AER_ROOT_MSG_1);
+	/* Status: RW1C, bit by bit, and nothing set by writing ones. */
+	wr(0, DEVFN(1, 0), sta, 4, PCI_ERR_ROOT_COR_RCV |
+	   PCI_ERR_ROOT_MULTI_COR_RCV);
+	assert_int_equal(rd(0, DEVFN(1, 0), sta, 4),
+			 PCI_ERR_ROOT_UNCOR_RCV | PCI_ERR_ROOT_FATAL_RCV |
+			 AER_ROOT_MSG_1);
+	/* Command: RW, the three reporting enables only. */
+	wr(0, DEVFN(1, 0), cmd, 4, 0xffffffff);
+	assert_int_equal(rd(0, DEVFN(1, 0), cmd, 4), AER_ROOT_CMD_ALL);
+
+	/* An internal reset keeps the sticky status, not the command. */
+	set_dstate(0, DEVFN(1, 0), PS_D3HOT);
+	set_dstate(0, DEVFN(1, 0), PS_D0);
+	assert_int_equal(rd(0, DEVFN(1, 0), cmd, 4), 0);
+	assert_int_equal(rd(0, DEVFN(1, 0), sta, 4),
+			 PCI_ERR_ROOT_UNCOR_RCV | PCI_ERR_ROOT_FATAL_RCV |
+			 AER_ROOT_MSG_1);
+	/* All ones clears every status bit, never the message number. */
+	wr(0, DEVFN(1, 0), sta, 4, 0xffffffff);
+	assert_int_equal(rd(0, DEVFN(1, 0), sta, 4), AER_ROOT_MSG_1);
 }
 
 /* --- machine construction --- */
@@ -1162,6 +1583,15 @@ int main(void)
 		T(test_secondary_bus_reset_only_on_rising_edge),
 		T(test_secondary_bus_reset_disables_vfs_below),
 		T(test_machine_reset_is_a_cold_reset),
+		T(test_pm_unsupported_state_write_is_ignored),
+		T(test_pm_advertised_d1_d2_are_entered),
+		T(test_pm_d3hot_answers_config_but_neither_decodes_nor_masters),
+		T(test_pm_d3hot_to_d0_without_no_soft_reset_resets),
+		T(test_pm_bridge_not_in_d0_forwards_nothing),
+		T(test_acs_capability_read_only_control_only_advertised),
+		T(test_aer_status_is_rw1c_and_sticky),
+		T(test_aer_severity_and_masks_are_rw_and_sticky),
+		T(test_aer_root_error_status_is_rw1c_and_sticky),
 		T(test_host_and_function_errors),
 		T(test_host_windows),
 	};

@@ -556,6 +556,48 @@ static const struct bad bads[] = {
 	  2, 49, "'no-preserve' contradicts 'preserve' at column 40" },
 	{ "control character", HOST "  00.0 rciep " EP "\x01\n",
 	  2, 39, "control character 0x01" },
+	{ "switch below a host with too few buses", "host bus=00-01\n" RP
+	  "    00.0 switch-up id=104c:8232\n"
+	  "      00.0 switch-down id=104c:8233\n"
+	  "        00.0 endpoint " EP "\n",
+	  3, 5, "no bus left for the secondary bus of this switch-up: it would "
+	  "be bus 02, past bus=00-01 of the host at line 1, whose tree needs 4 "
+	  "buses" },
+	{ "root port on a one-bus host", "host bus=00-00\n" RP
+	  "    00.0 endpoint " EP "\n",
+	  2, 3, "no bus left for the secondary bus of this root-port: it would "
+	  "be bus 01, past bus=00-00 of the host at line 1, whose tree needs 2 "
+	  "buses" },
+	{ "VFs past the host's last bus", "host bus=10-11\n" RP
+	  "    00.0 endpoint " EP " ari sriov=300 vf-offset=1 vf-stride=1\n",
+	  3, 5, "the VFs of this function need buses up to 12 (reserved after "
+	  "its own bus 11), past bus=10-11 of the host at line 1, whose tree "
+	  "needs 3 buses" },
+	/* The kernel reserves VF buses before it numbers the bridges. */
+	{ "VF buses push a root port out", "host bus=00-01\n"
+	  "  00.0 rciep " EP " sriov=1 vf-offset=300 vf-stride=1\n" RP,
+	  3, 3, "no bus left for the secondary bus of this root-port: it would "
+	  "be bus 02, past bus=00-01" },
+	/* Bridges are numbered in devfn order, not in the file's order. */
+	{ "last bus taken by a lower devfn", "host bus=00-02\n"
+	  "  02.0 root-port id=1b36:000c\n"
+	  "    00.0 endpoint " EP "\n" RP
+	  "    00.0 switch-up id=104c:8232\n",
+	  2, 3, "it would be bus 03, past bus=00-02 of the host at line 1, whose "
+	  "tree needs 4 buses" },
+	{ "template's switch in a small host", "template sw switch-up id=104c:8232\n"
+	  "  00.0 switch-down id=104c:8233\n"
+	  "  01.0 switch-down id=104c:8233\n"
+	  "host bus=00-03\n" RP "    00.0 sw\n",
+	  3, 3, "no bus left for the secondary bus of this switch-down: it would "
+	  "be bus 04, past bus=00-03 of the host at line 4, whose tree needs 5 "
+	  "buses (template instantiated at line 6)" },
+	{ "no host line, more than a domain", "01.0 root-port id=1b36:000c\n"
+	  "  00.0 switch-up id=104c:8232\n"
+	  "    00.0 switch-down id=104c:8233\n"
+	  "      00.0 endpoint " EP " ari sriov=65000 vf-offset=1 vf-stride=1\n",
+	  4, 7, "need buses up to 100 (reserved after its own bus 03), past "
+	  "bus=00-ff of the default host, whose tree needs more than 256 buses" },
 	{ "instance bar clash", "template n rciep " EP " bar1=mem32:4K\n"
 	  "host\n  00.0 n bar0=mem64:8K\n",
 	  3, 10, "bar0 is 64-bit, but its upper half bar1 is set by the template" },
@@ -664,9 +706,10 @@ static double now(void)
 }
 
 /*
- * A million function lines (each of 4096 hosts: a root port with 256
- * switch ports below one switch) parse in seconds, and templates scale
- * the same machine without the lines: the count is checked, not built.
+ * A million function lines (each of 3950 hosts: a root port with 253
+ * switch ports below one switch, the most a domain's 256 buses number)
+ * parse in seconds, and templates scale the same machine without the
+ * lines: the count is checked, not built.
  */
 static void test_scale(void **state)
 {
@@ -679,14 +722,15 @@ static void test_scale(void **state)
 
 	(void)state;
 	assert_non_null(text);
-	for (unsigned h = 0; h < 3900; h++) {
+	for (unsigned h = 0; h < 3950; h++) {
 		len += (size_t)snprintf(text + len, cap - len,
 			"host domain=%04x mem=0x%x-0x%x\n"
 			"  00.0 root-port id=1b36:000c\n"
 			"    00.0 switch-up id=104c:8232\n", h,
 			0x10000000u + h * 0x10000u, 0x1000ffffu + h * 0x10000u);
 		lines += 2;
-		for (unsigned d = 0; d < 256; d++) {
+		/* buses: root, root port's, switch-up's, one per down port */
+		for (unsigned d = 0; d < 256 - 3; d++) {
 			len += (size_t)snprintf(text + len, cap - len,
 				"      %02x.%x switch-down id=104c:8233\n",
 				d >> 3, d & 7);
@@ -726,7 +770,11 @@ static void test_scale(void **state)
 	free(text);
 }
 
-/* Building thousands of functions stays fast (the machine is real). */
+/*
+ * Building thousands of functions stays fast (the machine is real): 16
+ * hosts, each a root port and a switch with as many ports as its 256
+ * buses number.
+ */
 static void test_build_many(void **state)
 {
 	size_t cap = 4u << 20, len = 0;
@@ -737,17 +785,19 @@ static void test_build_many(void **state)
 
 	(void)state;
 	assert_non_null(text);
-	len += (size_t)snprintf(text + len, cap - len, "host\n");
-	for (unsigned rp = 0; rp < 16; rp++) {
+	for (unsigned h = 0; h < 16; h++) {
 		len += (size_t)snprintf(text + len, cap - len,
-			"  %02x.0 root-port id=1b36:000c\n"
-			"    00.0 switch-up id=104c:8232\n", rp + 1);
-		for (unsigned d = 0; d < 256; d++)
+			"host domain=%04x mem=0x%x-0x%x\n"
+			"  01.0 root-port id=1b36:000c\n"
+			"    00.0 switch-up id=104c:8232\n", h,
+			0x10000000u + h * 0x1000000u, 0x10ffffffu + h * 0x1000000u);
+		for (unsigned d = 0; d < 256 - 3; d++)
 			len += (size_t)snprintf(text + len, cap - len,
 				"      %02x.%x switch-down id=104c:8233\n",
 				d >> 3, d & 7);
 	}
 	t = parse(text);
+	assert_int_equal(topo_nr_functions(t), 16 * 255);
 	t0 = now();
 	m = build(t);
 	t1 = now();
@@ -761,7 +811,7 @@ static void test_build_many(void **state)
 
 int main(void)
 {
-	struct CMUnitTest tests[64] = {
+	struct CMUnitTest tests[80] = {
 		cmocka_unit_test(test_examples),
 		cmocka_unit_test(test_every_attribute),
 		cmocka_unit_test(test_preserve_marks),

@@ -69,16 +69,27 @@ uint8_t bridge_secondary(const struct mfunc *b)
 }
 
 /*
- * A bridge claims a type-1 cycle for bus numbers secondary..subordinate as
- * currently programmed. Secondary 0 is the reset value: such a bridge has
- * not been configured and forwards nothing, as does an empty range.
+ * Bus numbers secondary..subordinate as currently programmed. Secondary 0
+ * is the reset value: such a bridge has not been configured and has no
+ * range, as an empty range has none.
  */
-bool bridge_forwards(const struct mfunc *b, uint8_t bus)
+bool bridge_range_has(const struct mfunc *b, uint8_t bus)
 {
 	uint8_t sec = cfg_byte(b, PCI_SECONDARY_BUS);
 	uint8_t sub = cfg_byte(b, PCI_SUBORDINATE_BUS);
 
 	return sec && sec <= sub && bus >= sec && bus <= sub;
+}
+
+/*
+ * A bridge claims a type-1 cycle for a bus in its range, in D0 only: in
+ * D1-D3hot it terminates type-1 configuration requests (PCIe r6.0 5.3.1).
+ * The power state is looked at only once the range matched, so routing
+ * past a bus full of bridges costs no capability walk per bridge.
+ */
+bool bridge_forwards(const struct mfunc *b, uint8_t bus)
+{
+	return bridge_range_has(b, bus) && pm_state(b) == PM_D0;
 }
 
 /* Secondary Bus Reset: a hot reset of everything below, on its 0->1 edge. */

@@ -6,8 +6,9 @@
  *
  * Values are what a plain, spec-conforming device reports after reset.
  * Where the spec leaves a choice, the one that keeps the kernel's view
- * simple is taken and said so (e.g. PM No_Soft_Reset, so a D3hot->D0
- * transition needs no internal reset to be modelled).
+ * simple is taken and said so (e.g. PM No_Soft_Reset set, so a D3hot->D0
+ * transition keeps the function's state; pm.c models the internal reset
+ * for a function whose raw= bytes clear it).
  */
 #include <linux/pci_regs.h>
 
@@ -22,9 +23,13 @@
 			 PCI_ERR_UNC_UNX_COMP | PCI_ERR_UNC_RX_OVER | \
 			 PCI_ERR_UNC_MALF_TLP | PCI_ERR_UNC_ECRC | \
 			 PCI_ERR_UNC_UNSUP | PCI_ERR_UNC_ACSV | PCI_ERR_UNC_INTN)
+/* Power-on values the spec gives (r6.0 7.8.4.3, 7.8.4.4, 7.8.4.6). */
 #define AER_UNC_SEVER	(PCI_ERR_UNC_DLP | PCI_ERR_UNC_SURPDN | \
 			 PCI_ERR_UNC_FCP | PCI_ERR_UNC_RX_OVER | \
-			 PCI_ERR_UNC_MALF_TLP)
+			 PCI_ERR_UNC_MALF_TLP | PCI_ERR_UNC_INTN)
+#define AER_UNC_MASKED	PCI_ERR_UNC_INTN
+#define AER_COR_MASKED	(PCI_ERR_COR_ADV_NFAT | PCI_ERR_COR_INTERNAL | \
+			 PCI_ERR_COR_LOG_OVER)
 #define AER_COR_BITS	(PCI_ERR_COR_RCVR | PCI_ERR_COR_BAD_TLP | \
 			 PCI_ERR_COR_BAD_DLLP | PCI_ERR_COR_REP_ROLL | \
 			 PCI_ERR_COR_REP_TIMER | PCI_ERR_COR_ADV_NFAT | \
@@ -89,6 +94,10 @@ static uint16_t ecap_add(struct capw *w, uint16_t id, uint8_t ver,
 	return pos;
 }
 
+/*
+ * PM 1.2, D0 and D3hot only (raw= PMC bytes can advertise D1 and D2), no
+ * PME. PowerState is stored as written; pm.c gives a write its effect.
+ */
 static void pm_init(struct capw *w)
 {
 	uint16_t pos = cap_add(w, PCI_CAP_ID_PM, PCI_PM_SIZEOF);
@@ -243,11 +252,10 @@ static void aer_init(struct capw *w, bool root)
 
 	/* Status, mask and severity are sticky: they survive FLR/hot reset. */
 	cfg_init(f, pos + PCI_ERR_UNCOR_STATUS, 4, 0, 0, AER_UNC_BITS);
-	cfg_init(f, pos + PCI_ERR_UNCOR_MASK, 4, 0, AER_UNC_BITS, 0);
+	cfg_init(f, pos + PCI_ERR_UNCOR_MASK, 4, AER_UNC_MASKED, AER_UNC_BITS, 0);
 	cfg_init(f, pos + PCI_ERR_UNCOR_SEVER, 4, AER_UNC_SEVER, AER_UNC_BITS, 0);
 	cfg_init(f, pos + PCI_ERR_COR_STATUS, 4, 0, 0, AER_COR_BITS);
-	cfg_init(f, pos + PCI_ERR_COR_MASK, 4, PCI_ERR_COR_ADV_NFAT,
-		 AER_COR_BITS, 0);
+	cfg_init(f, pos + PCI_ERR_COR_MASK, 4, AER_COR_MASKED, AER_COR_BITS, 0);
 	cfg_sticky(f, pos + PCI_ERR_UNCOR_STATUS, 4, AER_UNC_BITS);
 	cfg_sticky(f, pos + PCI_ERR_UNCOR_MASK, 4, AER_UNC_BITS);
 	cfg_sticky(f, pos + PCI_ERR_UNCOR_SEVER, 4, AER_UNC_BITS);

@@ -7,11 +7,13 @@
  * device can still master the bus, and whether its BARs still route, is
  * decided from the registers as programmed, like everything else in the
  * machine: its own Command register (for a VF: its own Bus Master Enable
- * and the PF's SR-IOV state), and every bridge between it and the host
- * bridge: Bus Master Enable (a bridge forwards upstream memory requests
- * only with it set, PCIe r6.0 7.5.1.1.3), the bus-number registers (the
- * routing ID the device was given must still reach it), Memory Space
- * Enable and the memory/prefetchable windows (for its BARs).
+ * and the PF's SR-IOV state) and D-state (only D0 masters and decodes,
+ * pm.c), and every bridge between it and the host bridge: Bus Master
+ * Enable (a bridge forwards upstream memory requests only with it set,
+ * PCIe r6.0 7.5.1.1.3), its D-state (not in D0 it forwards nothing), the
+ * bus-number registers (the routing ID the device was given must still
+ * reach it), Memory Space Enable and the memory/prefetchable windows (for
+ * its BARs).
  *
  * Cost. Every function counts the engines at or below it (itself, its
  * VFs, everything behind a bridge), and every bus keeps the engines of
@@ -40,16 +42,20 @@
 /* What can break; the ones before C_MSE stop DMA, the others only BARs. */
 enum {
 	C_BME,			/* own Bus Master Enable */
+	C_DSTATE,		/* own D-state not D0: cannot master */
 	C_NUMVFS,		/* VF index no longer below NumVFs (sriov.c
 				 * keeps NumVFs while VF Enable is set) */
 	C_VF_RID,		/* the PF moved its VFs' routing IDs */
 	C_BRIDGE_BME,		/* an upstream bridge's Bus Master Enable */
+	C_BRIDGE_DSTATE,	/* an upstream bridge not in D0 */
 	C_RANGE,		/* bus outside an upstream bridge's range */
 	C_SECONDARY,		/* bus no longer the parent's secondary */
 	C_ROUTE,		/* the BDF reaches another function */
 	C_MSE,			/* own (a VF's: the PF's VF) Memory Space */
+	C_DSTATE_DECODE,	/* own D-state not D0: no memory decode */
 	C_BAR_MOVED,
 	C_BRIDGE_MSE,
+	C_BRIDGE_DSTATE_DECODE,	/* an upstream bridge not in D0 */
 	C_WINDOW,		/* BAR outside an upstream bridge's windows */
 };
 
@@ -422,6 +428,8 @@ static void eval_dma(struct eval *v, struct mdma *e,
 
 	if (!(command(f) & PCI_COMMAND_MASTER))
 		cond(v, C_BME, -1, f, 0, 0);
+	if (pm_state(f) != PM_D0)
+		cond(v, C_DSTATE, -1, f, pm_state(f), 0);
 	if (pf) {
 		uint32_t rid = sriov_vf_rid(pf, f->vf_index);
 
@@ -439,7 +447,12 @@ static void eval_dma(struct eval *v, struct mdma *e,
 
 		if (!(command(b) & PCI_COMMAND_MASTER))
 			cond(v, C_BRIDGE_BME, -1, b, 0, 0);
-		if (!bridge_forwards(b, e->bus_nr)) {
+		/* Not in D0 it routes nothing: that is the cause, not routing. */
+		if (pm_state(b) != PM_D0) {
+			cond(v, C_BRIDGE_DSTATE, -1, b, pm_state(b), 0);
+			routed = false;
+		}
+		if (!bridge_range_has(b, e->bus_nr)) {
 			cond(v, C_RANGE, -1, b, cfg_byte(b, PCI_SECONDARY_BUS),
 			     cfg_byte(b, PCI_SUBORDINATE_BUS));
 			routed = false;
@@ -476,6 +489,8 @@ static void eval_bars(struct eval *v, struct mdma *e,
 		   PCI_SRIOV_CTRL_MSE) :
 		 !(command(f) & PCI_COMMAND_MEMORY))
 		cond(v, C_MSE, -1, owner, 0, 0);
+	if (pm_state(f) != PM_D0)
+		cond(v, C_DSTATE_DECODE, -1, f, pm_state(f), 0);
 	for (int i = 0; i < e->nr_bars; i++) {
 		now[i] = bar_now(e, &e->bar[i]);
 		if (now[i] != e->bar[i].addr)
@@ -487,6 +502,8 @@ static void eval_bars(struct eval *v, struct mdma *e,
 
 		if (!(command(b) & PCI_COMMAND_MEMORY))
 			cond(v, C_BRIDGE_MSE, -1, b, 0, 0);
+		if (pm_state(b) != PM_D0)
+			cond(v, C_BRIDGE_DSTATE_DECODE, -1, b, pm_state(b), 0);
 		for (int i = 0; i < e->nr_bars; i++)
 			if (!window_has(b, now[i], now[i] + e->bar[i].size - 1))
 				cond(v, C_WINDOW, e->bar[i].idx, b, now[i],
@@ -508,6 +525,10 @@ static void cond_text(const struct mdma *e, const struct mcond *c,
 		snprintf(buf, len, "bus master cleared on the %s",
 			 f->pf ? "VF" : "device");
 		break;
+	case C_DSTATE:
+		snprintf(buf, len, "%s in %s: it cannot master the bus",
+			 f->pf ? "VF" : "device", pm_state_name(c->a));
+		break;
 	case C_NUMVFS:
 		snprintf(buf, len, "VF %u not below NumVFs %llu of PF %s",
 			 f->vf_index, (unsigned long long)c->a, who);
@@ -522,6 +543,10 @@ static void cond_text(const struct mdma *e, const struct mcond *c,
 		break;
 	case C_BRIDGE_BME:
 		snprintf(buf, len, "bus master cleared on upstream bridge %s", who);
+		break;
+	case C_BRIDGE_DSTATE:
+		snprintf(buf, len, "upstream bridge %s in %s: it forwards no requests",
+			 who, pm_state_name(c->a));
 		break;
 	case C_RANGE:
 		snprintf(buf, len,
@@ -546,6 +571,10 @@ static void cond_text(const struct mdma *e, const struct mcond *c,
 		else
 			snprintf(buf, len, "memory space disabled on the device");
 		break;
+	case C_DSTATE_DECODE:
+		snprintf(buf, len, "%s in %s: its memory space is not decoded",
+			 f->pf ? "VF" : "device", pm_state_name(c->a));
+		break;
 	case C_BAR_MOVED:
 		snprintf(buf, len, "%s %d moved from %#llx to %#llx", bar, c->bar,
 			 (unsigned long long)c->a, (unsigned long long)c->b);
@@ -553,6 +582,11 @@ static void cond_text(const struct mdma *e, const struct mcond *c,
 	case C_BRIDGE_MSE:
 		snprintf(buf, len, "memory space disabled on upstream bridge %s",
 			 who);
+		break;
+	case C_BRIDGE_DSTATE_DECODE:
+		snprintf(buf, len,
+			 "upstream bridge %s in %s: it forwards no memory requests downstream",
+			 who, pm_state_name(c->a));
 		break;
 	case C_WINDOW:
 		snprintf(buf, len,
@@ -796,8 +830,11 @@ void dma_check_under(struct mfunc *f, const struct mfunc *by)
 bool dma_pre_write(const struct mfunc *f, uint16_t where, int size,
 		   struct dma_pre *pre)
 {
-	if (!f->dma_below && !(f->sec && f->bus->dma_below))
+	/* A D-state change acts after the write whatever engines exist. */
+	pre->pm = pm_csr_written(f, where, size);
+	if (!f->dma_below && !(f->sec && f->bus->dma_below) && !pre->pm)
 		return false;
+	pre->pm_csr = pre->pm ? cfg_get(f, pre->pm + PCI_PM_CTRL, 2) : 0;
 	pre->where = where;
 	pre->size = size;
 	for (int i = 0; i < size; i++)
@@ -871,6 +908,9 @@ static void check_written(struct mfunc *f, const struct dma_pre *pre,
 void dma_post_write(struct mfunc *f, const struct dma_pre *pre)
 {
 	bool moved = pre->bus_nr != f->bus_nr;
+
+	if (pre->pm)
+		pm_written(f, pre->pm, pre->pm_csr);
 
 	/* Only what a write changed can change what engines can do. */
 	if (!moved && cfg_same(f, pre->where, pre->old, pre->size))

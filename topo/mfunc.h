@@ -240,10 +240,26 @@ bool caps_flr_capable(const struct mfunc *f);
 
 /* bridge.c: type-1 header, forwarding decisions, secondary bus reset. */
 void bridge_init(struct mfunc *f, const struct mfunc_desc *d);
+/* bus lies in b's secondary..subordinate range as programmed */
+bool bridge_range_has(const struct mfunc *b, uint8_t bus);
+/* ... and b forwards type-1 cycles for it (it is in D0) */
 bool bridge_forwards(const struct mfunc *b, uint8_t bus);
 uint8_t bridge_secondary(const struct mfunc *b);
 void bridge_written(struct mfunc *b, uint16_t old_bctl);
 void mbus_reset(struct mbus *bus, bool cold);
+
+/* pm.c: D-states, the PowerState field of the PM capability. */
+enum { PM_D0, PM_D1, PM_D2, PM_D3HOT };
+/* Offset of the PM capability in the list as config space has it, or 0. */
+uint8_t pm_cap(const struct mfunc *f);
+/* PowerState (PM_D0 without a PM capability). */
+unsigned int pm_state(const struct mfunc *f);
+const char *pm_state_name(unsigned int state);
+/* The PM capability's offset when a write reaches its PMCSR, else 0. */
+uint8_t pm_csr_written(const struct mfunc *f, uint16_t where, int size);
+/* After such a write, old_csr being PMCSR before it: what the new state
+ * does (an unsupported state discarded, a soft reset, DMA checks). */
+void pm_written(struct mfunc *f, uint8_t pos, uint16_t old_csr);
 
 /* sriov.c: the SR-IOV capability and the VFs it brings to life. */
 int sriov_init(struct mfunc *f, const struct mfunc_desc *d, uint16_t pos,
@@ -279,8 +295,9 @@ struct mfunc *machine_route_peek(struct mhost *h, uint8_t bus, uint8_t devfn);
  * dma.c: DMA engines and the event log, owned by struct machine. The
  * hooks: machine_cfg_write() brackets every write with dma_pre_write()
  * and dma_post_write() (nothing to do unless engines sit at or below the
- * function); resets call dma_reset*() before the state goes, so the event
- * names the cause.
+ * function, or the write reaches PMCSR: the bracket is also where a
+ * D-state change takes effect, pm_written()); resets call dma_reset*()
+ * before the state goes, so the event names the cause.
  */
 struct dma_pre {
 	uint16_t where;
@@ -288,6 +305,8 @@ struct dma_pre {
 	uint8_t old[4];
 	uint8_t bus_nr;			/* captured bus number before */
 	uint8_t sec, sub;		/* a bridge's bus range before */
+	uint8_t pm;			/* PM capability if PMCSR written */
+	uint16_t pm_csr;		/* PMCSR before */
 };
 bool dma_pre_write(const struct mfunc *f, uint16_t where, int size,
 		   struct dma_pre *pre);

@@ -58,6 +58,7 @@ struct tnode {
 	uint32_t box;			/* parse time: 1 + occupancy index */
 	uint8_t devfn;
 	uint8_t kind;			/* enum mfunc_kind (a template's kind) */
+	uint8_t vf_buses;		/* buses past its own its last VF is on */
 };
 
 /* A desc being assembled: value, plus which keys a line or template gave. */
@@ -124,6 +125,13 @@ struct topo {
 
 /* topofile.c: fill h's windows with the defaults above. */
 void topo_host_default_windows(struct thost *h);
+
+/*
+ * topobuses.c: does every host's tree fit in its bus range when the
+ * kernel numbers it depth first? 0, or -1 with *err at the first function
+ * that gets no bus (err->file already set).
+ */
+int topo_check_buses(const struct topo *t, struct topo_error *err);
 
 /* topoattr.c: the attribute vocabulary, shared by parser, builder, writer. */
 #define TK_KIND_BIT(k)	(1u << (k))

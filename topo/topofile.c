@@ -700,6 +700,8 @@ static int do_function(struct parser *p, int32_t indent)
 				    e.d.total_vfs - 1, rid_str((uint32_t)last, rid));
 		if (box_add_vfs(p, bi, &run, col, pwhat, pidx))
 			return -1;
+		/* What the kernel reserves after the PF's bus for them. */
+		t->nodes[node].vf_buses = (uint8_t)(last >> 8);
 	}
 	link_child(p, pwhat, pidx, node);
 	if (pwhat == LV_TMPL)
@@ -1125,6 +1127,8 @@ struct topo *topo_parse_string(const char *name, const char *text,
 		pop_level(&p);
 	if (!rc)
 		rc = check_windows(&p);
+	if (!rc)
+		rc = topo_check_buses(t, err);
 	parser_free(&p);
 	if (rc) {
 		topo_free(t);
