@@ -82,51 +82,89 @@ static int collect(const struct sim_pci_info *info, void *ctx)
 	return 0;
 }
 
-static int depth_of(const struct dev_list *l, size_t i)
+static bool is_parent(const struct sim_pci_info *b,
+		      const struct sim_pci_info *d)
 {
-	int depth = 0;
-
-	while (l->v[i].has_parent) {
-		size_t j;
-
-		for (j = 0; j < i; j++)
-			if (l->v[j].domain == l->v[i].domain &&
-			    l->v[j].bus == l->v[i].parent_bus &&
-			    l->v[j].devfn == l->v[i].parent_devfn)
-				break;
-		if (j == i)
-			break;
-		i = j;
-		depth++;
-	}
-	return depth;
+	return d->has_parent && b->domain == d->domain &&
+	       b->bus == d->parent_bus && b->devfn == d->parent_devfn;
 }
 
+/* Functions without a parent under one "[domain:bus]" line */
+static bool same_tree(const struct sim_pci_info *a,
+		      const struct sim_pci_info *b)
+{
+	return a->domain == b->domain && a->bus == b->bus;
+}
+
+/*
+ * Like lspci -tv, one function a line: "+-" before a function with a
+ * sibling after it, "\-" before the last, "|" down the side of a parent
+ * whose siblings come later. The kernel's walk is depth-first, so the
+ * ancestors of a function are a stack; a function without a parent (on a
+ * root bus, or a VF on a bus iov.c added) starts a tree of its own.
+ */
 void report_tree(FILE *out)
 {
 	struct dev_list l = { 0 };
-	unsigned int domain = ~0u, root = ~0u;
-	size_t i;
+	size_t *up, *stack, depth = 0, root = 0, i;
+	bool *last, *seen;
 
 	sim_pci_visit_devs(collect, &l);
+	up = calloc(l.n + 1, sizeof(*up));		/* parent, or l.n: none */
+	stack = calloc(l.n + 1, sizeof(*stack));
+	last = calloc(l.n + 1, sizeof(*last));
+	seen = calloc(l.n + 1, sizeof(*seen));
+	if (!up || !stack || !last || !seen)
+		goto out;
+	for (i = 0; i < l.n; i++) {
+		while (depth && !is_parent(&l.v[stack[depth - 1]], &l.v[i]))
+			depth--;
+		up[i] = depth ? stack[depth - 1] : l.n;
+		if (l.v[i].is_bridge)
+			stack[depth++] = i;
+	}
+	/* the last child of each parent, and of each tree's root */
+	for (i = l.n; i-- > 0;) {
+		size_t p = up[i];
+
+		if (p < l.n) {
+			last[i] = !seen[p];
+			seen[p] = true;
+		} else {
+			last[i] = !seen[l.n] || !same_tree(&l.v[i], &l.v[root]);
+			seen[l.n] = true;
+			root = i;
+		}
+	}
+	depth = 0;
+	root = l.n;
 	for (i = 0; i < l.n; i++) {
 		const struct sim_pci_info *d = &l.v[i];
-		int depth = depth_of(&l, i);
 
-		if (!depth && (d->domain != domain || d->bus != root)) {
-			domain = d->domain;
-			root = d->bus;
-			fprintf(out, "[%04x:%02x]\n", domain, root);
+		while (depth && stack[depth - 1] != up[i])
+			depth--;
+		if (up[i] == l.n) {
+			if (root == l.n || !same_tree(d, &l.v[root]))
+				fprintf(out, "[%04x:%02x]\n", d->domain, d->bus);
+			root = i;
 		}
-		fprintf(out, "%*s+-%02x:%02x.%x [%04x:%04x]", 2 + 4 * depth, "",
+		fputs("  ", out);
+		for (size_t k = 0; k < depth; k++)
+			fputs(last[stack[k]] ? "    " : "|   ", out);
+		fprintf(out, "%s%02x:%02x.%x [%04x:%04x]", last[i] ? "\\-" : "+-",
 			d->bus, d->devfn >> 3, d->devfn & 7, d->vendor,
 			d->device);
 		if (d->is_bridge)
 			fprintf(out, "-[%02x-%02x]", d->secondary, d->subordinate);
-		fprintf(out, " %s%s%s\n", port_type(d),
-			d->is_virtfn ? " (VF)" : "",
-			d->driver[0] ? "" : "");
+		fprintf(out, " %s%s\n", port_type(d),
+			d->is_virtfn ? " (VF)" : "");
+		stack[depth++] = i;
 	}
+out:
+	free(up);
+	free(stack);
+	free(last);
+	free(seen);
 	free(l.v);
 }
 

@@ -293,21 +293,28 @@ int simtest_compare_devices(const struct sim_result *r, const char *path)
 	return bad;
 }
 
+/*
+ * Both ways: every resource the real kernel had (sysfs "resource": the
+ * lines with a start, an end or flags) must be pcisim's, flags included,
+ * and pcisim must have no resource the real kernel did not.
+ */
 int simtest_compare_resources(const struct sim_result *r, const char *path)
 {
 	char line[1024];
 	int bad = 0;
+	bool *seen = calloc(r->n * SIM_NR_RES + 1, sizeof(*seen));
 	FILE *f = fopen(path, "r");
 
-	if (!f || !fgets(line, sizeof(line), f)) {	/* header */
+	if (!seen || !f || !fgets(line, sizeof(line), f)) {	/* header */
 		fprintf(stderr, "%s: cannot read\n", path);
 		if (f)
 			fclose(f);
+		free(seen);
 		return 1;
 	}
 	while (fgets(line, sizeof(line), f)) {
-		char *p = line, *bdf, *idx, *name, *start, *end;
-		unsigned long long s, e;
+		char *p = line, *bdf, *idx, *name, *start, *end, *flags;
+		unsigned long long s, e, fl;
 		const struct sim_pci_info *d;
 		int i;
 
@@ -317,7 +324,9 @@ int simtest_compare_resources(const struct sim_result *r, const char *path)
 		next_field(&p);		/* kind */
 		start = next_field(&p);
 		end = next_field(&p);
-		if (!end) {
+		next_field(&p);		/* size */
+		flags = next_field(&p);
+		if (!flags) {
 			fprintf(stderr, "%s: short line for %s\n", path, bdf);
 			bad++;
 			continue;
@@ -325,17 +334,36 @@ int simtest_compare_resources(const struct sim_result *r, const char *path)
 		i = atoi(idx);
 		s = strtoull(start, NULL, 16);
 		e = strtoull(end, NULL, 16);
+		fl = strtoull(flags, NULL, 16);
 		d = simtest_find(r, bdf);
 		if (!d || i < 0 || i >= SIM_NR_RES)
 			continue;	/* a missing function is reported above */
-		if (d->res[i].start != s || d->res[i].end != e) {
-			fprintf(stderr, "%s: %s %s is %#llx-%#llx, real kernel %#llx-%#llx\n",
+		seen[(d - r->dev) * SIM_NR_RES + i] = true;
+		if (d->res[i].start != s || d->res[i].end != e ||
+		    d->res[i].flags != fl) {
+			fprintf(stderr, "%s: %s %s is %#llx-%#llx flags %#lx, real kernel %#llx-%#llx flags %#llx\n",
 				path, bdf, name, d->res[i].start, d->res[i].end,
-				s, e);
+				d->res[i].flags, s, e, fl);
 			bad++;
 		}
 	}
 	fclose(f);
+	for (size_t n = 0; n < r->n; n++) {
+		const struct sim_pci_info *d = &r->dev[n];
+
+		for (int i = 0; i < SIM_NR_RES; i++) {
+			const struct sim_res *res = &d->res[i];
+
+			if (seen[n * SIM_NR_RES + i] ||
+			    !(res->start || res->end || res->flags))
+				continue;
+			fprintf(stderr, "%s: %s resource %d is %#llx-%#llx flags %#lx, the real kernel has none\n",
+				path, d->name, i, res->start, res->end,
+				res->flags);
+			bad++;
+		}
+	}
+	free(seen);
 	return bad;
 }
 

@@ -64,6 +64,30 @@ static void test_bad_topology_is_exit_2_with_file_line_col(void **state)
 	unlink(path);
 }
 
+/* The tree as lspci -tv draws it: last children with "\\-", "|" beside */
+static void test_enumerate_draws_the_tree(void **state)
+{
+	static const char *const lines[] = {
+		"[0000:00]\n"
+		"  +-00:00.0 [1b36:0008] conventional PCI\n"
+		"  +-00:01.0 [1b36:000c]-[01-04] PCIe Root Port\n"
+		"  |   \\-01:00.0 [104c:8232]-[02-04] PCIe Switch Upstream Port\n"
+		"  |       +-02:00.0 [104c:8233]-[03-03] PCIe Switch Downstream Port\n"
+		"  |       |   \\-03:00.0 [1b36:0010] PCIe Endpoint\n"
+		"  |       \\-02:01.0 [104c:8233]-[04-04] PCIe Switch Downstream Port\n"
+		"  +-00:02.0 [1b36:000c]-[05-05] PCIe Root Port\n",
+		"  \\-00:04.0 [8086:10d3] PCIe Root Complex Integrated Endpoint\n\n",
+	};
+	char *out;
+
+	(void)state;
+	assert_int_equal(run(&out, PCISIM " enumerate --log /dev/null"), 0);
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		if (!strstr(out, lines[i]))
+			fail_msg("no\n%s\nin:\n%s", lines[i], out);
+	free(out);
+}
+
 static void test_missing_topology_file_is_exit_2(void **state)
 {
 	(void)state;
@@ -406,6 +430,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_topology_is_exit_2_with_file_line_col),
+		cmocka_unit_test(test_enumerate_draws_the_tree),
 		cmocka_unit_test(test_missing_topology_file_is_exit_2),
 		cmocka_unit_test(test_unknown_option_is_exit_2),
 		cmocka_unit_test(test_default_topology_enumerates),

@@ -106,7 +106,7 @@ static void test_gen_feeds_enumerate_directly(void **state)
 	char *out;
 
 	(void)state;
-	assert_int_equal(run(&out, PCISIM " enumerate gen:root-ports=2,endpoints=12 --log /dev/null | grep -c '+-.*PCIe Endpoint'"),
+	assert_int_equal(run(&out, PCISIM " enumerate gen:root-ports=2,endpoints=12 --log /dev/null | grep -cE '[+\\]-.*PCIe Endpoint'"),
 			 0);
 	assert_int_equal(atoi(out), 24);
 	free(out);
