@@ -595,10 +595,15 @@ void mfunc_write(struct mfunc *f, uint16_t where, int size, uint32_t val)
 			wrote = true;
 		}
 	}
-	if (wrote) {
+	/*
+	 * Share the chunk again if it now reads as the power-on image; the
+	 * bytes just written decide it cheaply in most cases. An aligned
+	 * access stays within one chunk.
+	 */
+	if (wrote && !memcmp(&f->chunk[where / MCFG_CHUNK][where % MCFG_CHUNK],
+			     &f->reset[where / MCFG_CHUNK][where % MCFG_CHUNK],
+			     size))
 		cfg_reshare(f, where / MCFG_CHUNK);
-		cfg_reshare(f, (where + size - 1) / MCFG_CHUNK);
-	}
 	if (f->sec && where <= PCI_SUBORDINATE_BUS &&
 	    where + size > PCI_SECONDARY_BUS)
 		machine_route_changed();

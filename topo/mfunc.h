@@ -219,6 +219,7 @@ struct mfunc *mfunc_create_vf(const struct mfunc_desc *d, uint8_t devfn);
  * (proto never attached, its chunks never written).
  */
 struct mfunc *mfunc_clone(const struct mfunc *proto, uint8_t devfn);
+/* A config write, naturally aligned (within one chunk), as machine.c checks. */
 void mfunc_write(struct mfunc *f, uint16_t where, int size, uint32_t val);
 void mfunc_power_on(struct mfunc *f, bool cold);
 int mbars_init(struct mfunc *f, uint16_t base, const struct mbar_desc *bar,
