@@ -1732,15 +1732,18 @@ static void test_three_kexecs_in_a_row_vfs_by_user(void **state)
 /* Mixed, hot-add, reassigning all buses                               */
 /* =================================================================== */
 
-static const char topo_hotadd[] =
-	PORTS
-	"host\n"
-	"  00.0 host-bridge id=1b36:0008\n"
-	"  02.0 rp slot=2\n"
-	"    00.0 endpoint id=1b36:0010 class=010802 bar0=mem64:16K\n"
-	"  03.0 rp slot=3\n"
-	"    00.0 endpoint id=8086:10d3 class=020000 bar0=mem32:128K\n"
-	"  04.0 rp slot=4\n";
+#define HOTADD_FUNCS							\
+	"  00.0 host-bridge id=1b36:0008\n"				\
+	"  02.0 rp slot=2\n"						\
+	"    00.0 endpoint id=1b36:0010 class=010802 bar0=mem64:16K\n"	\
+	"  03.0 rp slot=3\n"						\
+	"    00.0 endpoint id=8086:10d3 class=020000 bar0=mem32:128K\n"	\
+	"  04.0 rp slot=4\n"
+
+static const char topo_hotadd[] = PORTS "host\n" HOTADD_FUNCS;
+
+/* The same machine with x86's host personality: bus numbers found are kept. */
+static const char topo_hotadd_keep[] = PORTS "host keep-buses\n" HOTADD_FUNCS;
 
 /*
  * 02:00.0 runs DMA but is not preserved. Before the kexec, a card goes
@@ -1761,7 +1764,7 @@ static int mixed_hot_add(struct machine *m, struct lu_case *c)
 	return 0;
 }
 
-static void check_hot_add(const char *cmdline)
+static void check_hot_add(const char *topo, const char *cmdline)
 {
 	static const char *const appeared[] = {
 		"FAIL kexec 1: 0000:00:01.0 appeared after kexec",
@@ -1774,7 +1777,8 @@ static void check_hot_add(const char *cmdline)
 	c->preserve = "0000:01:00.0";
 	c->setup = mixed_hot_add;
 	c->cmdline = cmdline;
-	run_case(topo_hotadd, c, lu_run, &r);
+	run_case(topo, c, lu_run, &r);
+	expect_no_log(&r, "Unknown option");
 	/* the runner reports the new functions, and nothing else */
 	assert_int_equal(c->failures[0], 3);
 	expect_fail_lines(&r, appeared);
@@ -1806,17 +1810,91 @@ static void check_hot_add(const char *cmdline)
 	lu_free(c);
 }
 
+/* The default (generic ECAM) host renumbers every bus: inheritance wins. */
 static void test_mixed_and_hot_add(void **state)
 {
 	(void)state;
-	check_hot_add(BASE_CMDLINE " pci=lu_vfs=core");
+	check_hot_add(topo_hotadd, BASE_CMDLINE " pci=lu_vfs=core");
 }
 
-/* The default personality reassigns every bus; pci=assign-busses too. */
+/*
+ * A host that keeps firmware's bus numbers, told to renumber them all
+ * with pci=assign-busses (x86's option): inheritance wins again. That
+ * the option is taken, and renumbers, is what the next two tests show.
+ */
 static void test_mixed_and_hot_add_assign_busses(void **state)
 {
 	(void)state;
-	check_hot_add(BASE_CMDLINE " pci=lu_vfs=core pci=assign-busses");
+	check_hot_add(topo_hotadd_keep,
+		      BASE_CMDLINE " pci=lu_vfs=core pci=assign-busses");
+}
+
+/*
+ * Bus numbers after the hot-add and a kexec with inheritance switched off
+ * (pci=lu_fault=buses), on the keep-buses host: the root ports' secondary
+ * buses in the order 00:01.0 00:02.0 00:03.0 00:04.0.
+ */
+static void check_keep_buses(const char *cmdline, const unsigned int *sec,
+			     const char *moved)
+{
+	static const char *const appeared[] = {
+		"FAIL kexec 1: 0000:00:01.0 appeared after kexec",
+		"FAIL kexec 1: 0000:03:00.0 appeared after kexec",
+		"FAIL kexec 1: 0000:04:00.0 appeared after kexec",
+		NULL };
+	static const char *const bridges[] = {
+		"0000:00:01.0", "0000:00:02.0", "0000:00:03.0", "0000:00:04.0",
+	};
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	c->preserve = "0000:01:00.0";
+	c->setup = mixed_hot_add;
+	c->cmdline = cmdline;
+	run_case(topo_hotadd_keep, c, lu_run, &r);
+	expect_log(&r, "fault injection: buses guarantee switched off");
+	expect_no_log(&r, "Unknown option");
+	for (int i = 0; i < 4; i++)
+		expect_buses(c, &r, bridges[i], 0x00, sec[i], sec[i]);
+	assert_int_equal(c->failures[0], count_fail_lines(&r));
+	if (!moved) {
+		expect_fail_lines(&r, appeared);
+		expect_running(c, &r, "0000:01:00.0");
+	} else {
+		expect_line(&r, moved);
+		expect_line(&r, "FAIL 0000:01:00.0: 0000:01:00.0 is [8086:10d3] after kexec, was [1b36:0010]");
+	}
+	simtest_free(&r);
+	lu_free(c);
+}
+
+/*
+ * Without live update's inheritance, the keep-buses host keeps the
+ * numbers the last kernel left all by itself: only the appearance of the
+ * hot-added functions is reported.
+ */
+static void test_keep_buses_host_keeps_numbers(void **state)
+{
+	static const unsigned int kept[] = { 0x04, 0x01, 0x02, 0x03 };
+
+	(void)state;
+	check_keep_buses(BASE_CMDLINE " pci=lu_vfs=core pci=lu_fault=buses",
+			 kept, NULL);
+}
+
+/*
+ * The same with pci=assign-busses: every bus renumbered in scan order,
+ * the hot-added root port first, and the preserved device moves (as
+ * test_fault_buses_with_hot_add_is_caught on the ECAM host).
+ */
+static void test_assign_busses_renumbers(void **state)
+{
+	static const unsigned int renumbered[] = { 0x01, 0x02, 0x03, 0x04 };
+
+	(void)state;
+	check_keep_buses(BASE_CMDLINE " pci=lu_vfs=core pci=lu_fault=buses pci=assign-busses",
+			 renumbered,
+			 "FAIL 0000:01:00.0: bridge 0000:00:02.0 bus numbers 00/02/02, were 00/01/01");
 }
 
 /* =================================================================== */
@@ -2291,6 +2369,8 @@ int main(void)
 		cmocka_unit_test(test_three_kexecs_in_a_row_vfs_by_user),
 		cmocka_unit_test(test_mixed_and_hot_add),
 		cmocka_unit_test(test_mixed_and_hot_add_assign_busses),
+		cmocka_unit_test(test_keep_buses_host_keeps_numbers),
+		cmocka_unit_test(test_assign_busses_renumbers),
 		cmocka_unit_test(test_preserved_bridge_lost_bus_numbers),
 		cmocka_unit_test(test_preserved_bridge_lost_bus_numbers_same_model),
 		cmocka_unit_test(test_preserved_device_replaced),
