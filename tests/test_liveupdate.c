@@ -1627,6 +1627,72 @@ static void test_no_autoprobe_and_wrong_driver_refused(void **state)
 	lu_free(c);
 }
 
+/* Two I210s, which pcisim-native (a driver that matches by ID) takes. */
+static const char topo_native[] =
+	PORTS
+	"host\n"
+	"  00.0 host-bridge id=1b36:0008\n"
+	"  01.0 rp slot=1\n"
+	"    00.0 endpoint id=8086:1533 class=020000 bar0=mem32:128K\n"
+	"  02.0 rp slot=2\n"
+	"    00.0 endpoint id=8086:1533 class=020000 bar0=mem32:128K\n";
+
+#define NATIVE_01 "pcisim-native 0000:01:00.0: taken over by pcisim-native"
+#define NATIVE_02 "pcisim-native 0000:02:00.0: taken over by pcisim-native"
+
+/*
+ * The native driver binds both I210s on a cold boot by itself, and the
+ * one not preserved again after the kexec; the preserved one stays
+ * unbound until user space names its driver through driver_override.
+ */
+static void test_native_driver_does_not_grab_preserved(void **state)
+{
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.0";
+	run_case(topo_native, c, lu_split, &r);
+	assert_int_equal(c->prepare_err, 0);
+	/* cold boot: both; after the kexec: only 02:00.0 */
+	assert_int_equal(count_log(&r, NATIVE_01), 1);
+	assert_int_equal(count_log(&r, NATIVE_02), 2);
+	assert_string_equal(c->driver_at_boot[0], "");
+	assert_int_equal(c->retrieve_err[0], 0);
+	assert_int_equal(c->finish_err, 0);
+	expect_driver(&r, "0000:01:00.0", "pcisim-vfio");
+	expect_driver(&r, "0000:02:00.0", "pcisim-native");
+	expect_running(c, &r, "0000:01:00.0");
+	expect_unchanged(c, &r, "0000:01:00.0");
+	simtest_free(&r);
+	lu_free(c);
+}
+
+/* Without the hook the native driver takes it, and the runner says so. */
+static void test_fault_probe_is_caught(void **state)
+{
+	static const char *const want[] = {
+		"FAIL 0000:01:00.0: retrieving its file: -16",
+		"FAIL kexec 1: finishing the session: -16",
+		"FAIL 0000:01:00.0: bound to 'pcisim-native' after kexec, was 'pcisim-vfio'",
+		NULL };
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.0";
+	c->cmdline = BASE_CMDLINE " pci=lu_vfs=core pci=lu_fault=probe";
+	run_case(topo_native, c, lu_run, &r);
+	expect_log(&r, "PCI: liveupdate: fault injection: probe guarantee switched off");
+	assert_int_equal(count_log(&r, NATIVE_01), 2);
+	expect_log(&r, "pcisim-native 0000:01:00.0: handed over to pcisim-vfio but bound to pcisim-native");
+	expect_fail_lines(&r, want);
+	assert_int_equal(c->failures[0], count_fail_lines(&r));
+	expect_driver(&r, "0000:01:00.0", "pcisim-native");
+	simtest_free(&r);
+	lu_free(c);
+}
+
 /* =================================================================== */
 /* Two host bridges                                                    */
 /* =================================================================== */
@@ -2364,6 +2430,8 @@ int main(void)
 		cmocka_unit_test(test_two_share_bridges_one_unpreserved),
 		cmocka_unit_test(test_preserve_then_cancel),
 		cmocka_unit_test(test_no_autoprobe_and_wrong_driver_refused),
+		cmocka_unit_test(test_native_driver_does_not_grab_preserved),
+		cmocka_unit_test(test_fault_probe_is_caught),
 		cmocka_unit_test(test_same_bdf_in_two_domains),
 		cmocka_unit_test(test_three_kexecs_in_a_row),
 		cmocka_unit_test(test_three_kexecs_in_a_row_vfs_by_user),

@@ -37,6 +37,9 @@ void pci_liveupdate_scan_done(struct pci_bus *bus);
 /* bus.c pci_bus_add_device(): a device is visible; VFs may come back. */
 void pci_liveupdate_add_device(struct pci_dev *dev);
 
+/* pci-driver.c pci_device_can_probe(): only through driver_override? */
+bool pci_liveupdate_probe_needs_override(struct pci_dev *dev);
+
 /* pci-driver.c pci_device_shutdown() */
 void pci_liveupdate_freeze(struct pci_dev *dev);
 bool pci_liveupdate_is_outgoing(struct pci_dev *dev);
