@@ -59,6 +59,7 @@ struct lu_hw {
 	uint16_t cmd;
 	uint32_t buses;		/* bridges: dword at 0x18 as the hardware has it */
 	int ari_fwd;		/* bridges with a PCIe cap: ARI Forwarding Enable */
+	int acs_ctrl;		/* ACS Control, -1 without an ACS capability */
 	int dma;		/* 0 no engine, 1 running, 2 started but disrupted */
 };
 
@@ -158,6 +159,26 @@ static const struct sim_pci_info *info_find(const struct sim_pci_info *v,
 	return NULL;
 }
 
+/* ACS Control as the hardware has it, -1 without an ACS capability. */
+static int acs_ctrl_of(struct machine *m, const struct sim_pci_info *d)
+{
+	unsigned int pos = 0x100, guard = 0;
+	uint32_t v = 0;
+
+	while (pos && guard++ < 480) {
+		machine_cfg_read(m, d->domain, d->bus, d->devfn, pos, 4, &v);
+		if (!v || v == 0xffffffff)
+			return -1;
+		if ((v & 0xffff) == 0x000d) {
+			machine_cfg_read(m, d->domain, d->bus, d->devfn, pos + 6,
+					 2, &v);
+			return (int)v;
+		}
+		pos = (v >> 20) & 0xffc;
+	}
+	return -1;
+}
+
 /* Offset of the PCIe capability, 0 if none. */
 static unsigned int pcie_cap(struct machine *m, const struct sim_pci_info *d)
 {
@@ -197,6 +218,7 @@ static int collect_hw(const struct sim_pci_info *info, void *ctx)
 	memcpy(h->name, info->name, sizeof(h->name));
 	machine_cfg_read(a->m, info->domain, info->bus, info->devfn, 0x04, 2, &v);
 	h->cmd = (uint16_t)v;
+	h->acs_ctrl = info->cfg_size > 0x100 ? acs_ctrl_of(a->m, info) : -1;
 	machine_cfg_read(a->m, info->domain, info->bus, info->devfn, 0x0e, 1, &v);
 	if ((v & 0x7f) == 1) {
 		machine_cfg_read(a->m, info->domain, info->bus, info->devfn,
@@ -1435,6 +1457,71 @@ static void test_ari_off_stays_off(void **state)
 	lu_free(c);
 }
 
+/*
+ * ACS Control of the root port above the preserved NVMe: the first
+ * kernel sets SV, RR, CR and UF with pci=config_acs (0x001d); the kernel
+ * after the kexec is told to clear them all. Without an IOMMU, 6.12 writes
+ * back what it finds unless the command line says otherwise, so only a
+ * second kernel with its own config_acs would program another value.
+ */
+#define ACS_FIRST	" pci=config_acs=11101@0000:00:01.0"
+#define ACS_SECOND	" pci=config_acs=00000@0000:00:01.0"
+
+static void check_acs(const char *kexec_extra, const char *const *want)
+{
+	char kcmd[256];
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	snprintf(kcmd, sizeof(kcmd), "%s pci=lu_vfs=core%s", BASE_CMDLINE,
+		 kexec_extra);
+	c->preserve = "0000:01:00.0";
+	c->cmdline = BASE_CMDLINE " pci=lu_vfs=core" ACS_FIRST;
+	c->kexec_cmdline = kcmd;
+	run_case(topo_root_port, c, lu_run, &r);
+	expect_log(&r, "pci 0000:00:01.0: Configured ACS to 0x001d");
+	if (strstr(kexec_extra, "config_acs"))
+		expect_log(&r, "Kernel command line: " BASE_CMDLINE " pci=lu_vfs=core" ACS_SECOND);
+	/* the root port that is not above a preserved device: programmed */
+	assert_int_equal(hw(c, &r, "0000:00:02.0")->acs_ctrl, 0);
+	if (!want) {
+		expect_clean_cycles(c, &r);
+		assert_int_equal(hw(c, &r, "0000:00:01.0")->acs_ctrl, 0x1d);
+		expect_running(c, &r, "0000:01:00.0");
+	} else {
+		expect_fail_lines(&r, want);
+		assert_int_equal(c->failures[0], count_fail_lines(&r));
+		assert_int_equal(hw(c, &r, "0000:00:01.0")->acs_ctrl, 0);
+	}
+	simtest_free(&r);
+	lu_free(c);
+}
+
+/* The new kernel adopts 0x001d instead of clearing it. */
+static void test_acs_control_adopted(void **state)
+{
+	(void)state;
+	check_acs(ACS_SECOND, NULL);
+}
+
+/* Without config_acs the new kernel keeps it as well. */
+static void test_acs_control_kept_without_option(void **state)
+{
+	(void)state;
+	check_acs("", NULL);
+}
+
+/* Adoption switched off: cleared, and the runner names the bridge. */
+static void test_fault_acs_is_caught(void **state)
+{
+	static const char *const want[] = {
+		"FAIL 0000:01:00.0: ACS Control of 0000:00:01.0 is 0x0000 after kexec, was 0x001d",
+		NULL };
+
+	(void)state;
+	check_acs(ACS_SECOND " pci=lu_fault=acs", want);
+}
+
 /* =================================================================== */
 /* Shared bridges, unpreserve, cancel                                  */
 /* =================================================================== */
@@ -2426,6 +2513,9 @@ int main(void)
 		cmocka_unit_test(test_ari_forwarding_kept),
 		cmocka_unit_test(test_ari_forwarding_kept_with_noari),
 		cmocka_unit_test(test_ari_off_stays_off),
+		cmocka_unit_test(test_acs_control_adopted),
+		cmocka_unit_test(test_acs_control_kept_without_option),
+		cmocka_unit_test(test_fault_acs_is_caught),
 		cmocka_unit_test(test_two_preserved_share_bridges),
 		cmocka_unit_test(test_two_share_bridges_one_unpreserved),
 		cmocka_unit_test(test_preserve_then_cancel),
