@@ -117,9 +117,14 @@ $(STAMP_EXTRACT): | $(B)/.stamp-deps
 	$(Q)mkdir -p $(B) && touch $@
 endif
 
-$(KOBJ)/.config: $(STAMP_EXTRACT) pci-core/pcisim.config
+# Kconfig opens a file in the object tree before the one in the source
+# tree (scripts/kconfig/lexer.l, zconf_fopen()): the overlay's
+# drivers/pci/Kconfig, with the series' CONFIG_PCI_LIVEUPDATE, is put
+# there, so the pristine tree is configured as the patched one would be.
+$(KOBJ)/.config: $(STAMP_EXTRACT) $(STAMP_OVERLAY) pci-core/pcisim.config
 	@echo "  CONFIG  allnoconfig + pci-core/pcisim.config"
-	$(Q)mkdir -p $(KOBJ)
+	$(Q)mkdir -p $(KOBJ)/drivers/pci
+	$(Q)cp $(OVL)/drivers/pci/Kconfig $(KOBJ)/drivers/pci/Kconfig
 	$(Q)$(MAKE) -s -C $(KSRC) O=$(KOBJ) ARCH=x86_64 \
 		KCONFIG_ALLCONFIG=$(abspath pci-core/pcisim.config) allnoconfig >/dev/null
 	$(Q)pci-core/check-config.sh pci-core/pcisim.config $(KOBJ)/.config
