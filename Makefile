@@ -121,13 +121,18 @@ endif
 # tree (scripts/kconfig/lexer.l, zconf_fopen()): the overlay's
 # drivers/pci/Kconfig, with the series' CONFIG_PCI_LIVEUPDATE, is put
 # there, so the pristine tree is configured as the patched one would be.
-$(KOBJ)/.config: $(STAMP_EXTRACT) $(STAMP_OVERLAY) pci-core/pcisim.config
+# Copied only when it changed, so that editing the series does not
+# reconfigure (and rebuild) the whole kernel world.
+$(KOBJ)/drivers/pci/Kconfig: $(STAMP_OVERLAY)
+	$(Q)mkdir -p $(@D)
+	$(Q)cmp -s $(OVL)/drivers/pci/Kconfig $@ || cp $(OVL)/drivers/pci/Kconfig $@
+
+$(KOBJ)/.config: $(STAMP_EXTRACT) $(KOBJ)/drivers/pci/Kconfig pci-core/pcisim.config
 	@echo "  CONFIG  allnoconfig + pci-core/pcisim.config"
-	$(Q)mkdir -p $(KOBJ)/drivers/pci
-	$(Q)cp $(OVL)/drivers/pci/Kconfig $(KOBJ)/drivers/pci/Kconfig
 	$(Q)$(MAKE) -s -C $(KSRC) O=$(KOBJ) ARCH=x86_64 \
 		KCONFIG_ALLCONFIG=$(abspath pci-core/pcisim.config) allnoconfig >/dev/null
 	$(Q)pci-core/check-config.sh pci-core/pcisim.config $(KOBJ)/.config
+	$(Q)touch $@
 
 $(STAMP_PREPARE): $(KOBJ)/.config
 	@echo "  PREPARE kernel $$($(MAKE) -s -C $(KSRC) kernelversion) (make prepare)"
