@@ -97,6 +97,7 @@ struct lu_case {
 	lu_hook setup;		/* after boot, before anything is preserved */
 	lu_hook before_kexec;	/* lu_split: after preserving, before kexec */
 	lu_hook after_boot;	/* lu_split: in the new kernel, before retrieving */
+	lu_hook after_finish;	/* lu_split: in the new kernel, after finishing */
 	lu_kexec_hook at_kexec;	/* lu_split: between the two halves */
 	int how;		/* for the hooks */
 
@@ -509,6 +510,8 @@ static int lu_split(struct machine *m, void *arg)
 		c->finish_err = sim_lu_finish(SESSION);
 		printf("lu-test: finish: %d\n", c->finish_err);
 	}
+	if (c->after_finish && (ret = c->after_finish(m2, c)))
+		return ret;
 	record_after(m2, c, mark);
 	free(pd);
 	return 0;
@@ -2050,6 +2053,66 @@ static void test_assign_busses_renumbers(void **state)
 			 "FAIL 0000:01:00.0: bridge 0000:00:02.0 bus numbers 00/02/02, were 00/01/01");
 }
 
+/*
+ * In the running new kernel, after the restore: a card goes into the
+ * empty hot-plug slot 00:04.0 and a root port with a card appears at
+ * 00:01.0, and user space rescans the root bus (pci_rescan_bus()).
+ */
+static int hot_add_and_rescan(struct machine *m, struct lu_case *c)
+{
+	int max;
+
+	(void)c;
+	if (!hot_add(m, "0000/04.0", PCI_DEVFN(0, 0), &new_nic) ||
+	    !hot_add(m, NULL, PCI_DEVFN(1, 0), &new_root_port) ||
+	    !hot_add(m, "0000/01.0", PCI_DEVFN(0, 0), &new_nic))
+		return -EIO;
+	max = sim_pci_rescan_bus(0, 0);
+	printf("lu-test: rescan: bus %02x is the last\n", max);
+	return max < 0 ? max : 0;
+}
+
+/*
+ * The new functions get bus numbers above the inherited ones (the new
+ * root port is first in scan order: a kernel numbering from scratch would
+ * give it bus 01, the preserved device's) and resources of their own; the
+ * preserved device keeps its BDF, BARs, driver and DMA throughout.
+ */
+static void test_hot_add_after_kexec(void **state)
+{
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.0";
+	c->after_finish = hot_add_and_rescan;
+	run_case(topo_hotadd, c, lu_split, &r);
+	assert_int_equal(c->prepare_err, 0);
+	assert_int_equal(c->retrieve_err[0], 0);
+	assert_int_equal(c->finish_err, 0);
+	expect_log(&r, "lu-test: rescan: bus 04 is the last");
+	expect_buses(c, &r, "0000:00:02.0", 0x00, 0x01, 0x01);
+	expect_buses(c, &r, "0000:00:03.0", 0x00, 0x02, 0x02);
+	expect_buses(c, &r, "0000:00:04.0", 0x00, 0x03, 0x03);
+	expect_buses(c, &r, "0000:00:01.0", 0x00, 0x04, 0x04);
+	assert_int_equal(dev(&r, "0000:03:00.0")->vendor, 0x8086);
+	assert_int_equal(dev(&r, "0000:04:00.0")->vendor, 0x8086);
+	assert_int_not_equal(dev(&r, "0000:03:00.0")->res[0].start, 0);
+	assert_int_not_equal(dev(&r, "0000:04:00.0")->res[0].start, 0);
+	expect_no_overlap(&r);
+	expect_unchanged(c, &r, "0000:00:02.0");
+	expect_unchanged(c, &r, "0000:01:00.0");
+	expect_running(c, &r, "0000:01:00.0");
+	expect_master(c, &r, "0000:00:02.0");
+	expect_driver(&r, "0000:01:00.0", "pcisim-vfio");
+	assert_int_equal(r.n, c->nb + 3);
+	if (r.warns)
+		show(&r, "%lu kernel WARNING(s)", r.warns);
+	assert_int_equal(c->leaked, 0);
+	simtest_free(&r);
+	lu_free(c);
+}
+
 /* =================================================================== */
 /* The hardware changes under the handover                             */
 /* =================================================================== */
@@ -2529,6 +2592,7 @@ int main(void)
 		cmocka_unit_test(test_mixed_and_hot_add_assign_busses),
 		cmocka_unit_test(test_keep_buses_host_keeps_numbers),
 		cmocka_unit_test(test_assign_busses_renumbers),
+		cmocka_unit_test(test_hot_add_after_kexec),
 		cmocka_unit_test(test_preserved_bridge_lost_bus_numbers),
 		cmocka_unit_test(test_preserved_bridge_lost_bus_numbers_same_model),
 		cmocka_unit_test(test_preserved_device_replaced),

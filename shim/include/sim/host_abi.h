@@ -130,6 +130,13 @@ int sim_pci_host_probe(unsigned int domain, unsigned int bus_start,
 		       unsigned int bus_end, const struct sim_window *win,
 		       int nr_win, unsigned int flags);
 
+/*
+ * What echo 1 > /sys/bus/pci/devices/.../rescan does below one bus: the
+ * kernel's pci_rescan_bus() (scan, assign, add) under the rescan lock.
+ * Returns the highest bus number below it, or -ENODEV.
+ */
+int sim_pci_rescan_bus(unsigned int domain, unsigned int bus);
+
 /* Enable every SR-IOV PF's VFs (NumVFs = TotalVFs), as sysfs would. */
 int sim_pci_enable_all_vfs(void);
 
