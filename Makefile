@@ -117,12 +117,22 @@ $(STAMP_EXTRACT): | $(B)/.stamp-deps
 	$(Q)mkdir -p $(B) && touch $@
 endif
 
-$(KOBJ)/.config: $(STAMP_EXTRACT) pci-core/pcisim.config
+# Kconfig opens a file in the object tree before the one in the source
+# tree (scripts/kconfig/lexer.l, zconf_fopen()): the overlay's
+# drivers/pci/Kconfig, with the series' CONFIG_PCI_LIVEUPDATE, is put
+# there, so the pristine tree is configured as the patched one would be.
+# Copied only when it changed, so that editing the series does not
+# reconfigure (and rebuild) the whole kernel world.
+$(KOBJ)/drivers/pci/Kconfig: $(STAMP_OVERLAY)
+	$(Q)mkdir -p $(@D)
+	$(Q)cmp -s $(OVL)/drivers/pci/Kconfig $@ || cp $(OVL)/drivers/pci/Kconfig $@
+
+$(KOBJ)/.config: $(STAMP_EXTRACT) $(KOBJ)/drivers/pci/Kconfig pci-core/pcisim.config
 	@echo "  CONFIG  allnoconfig + pci-core/pcisim.config"
-	$(Q)mkdir -p $(KOBJ)
 	$(Q)$(MAKE) -s -C $(KSRC) O=$(KOBJ) ARCH=x86_64 \
 		KCONFIG_ALLCONFIG=$(abspath pci-core/pcisim.config) allnoconfig >/dev/null
 	$(Q)pci-core/check-config.sh pci-core/pcisim.config $(KOBJ)/.config
+	$(Q)touch $@
 
 $(STAMP_PREPARE): $(KOBJ)/.config
 	@echo "  PREPARE kernel $$($(MAKE) -s -C $(KSRC) kernelversion) (make prepare)"

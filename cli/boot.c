@@ -119,7 +119,8 @@ static int cli_boot(struct machine *m, const char *cmdline,
 		}
 		mhost_bus_range(h, &start, &end);
 		ret = sim_pci_host_probe(mhost_domain(h), start, end, win,
-					 (int)n);
+					 (int)n, mhost_keep_buses(h) ?
+					 SIM_HOST_KEEP_BUSES : 0);
 		free(win);
 		if (ret) {
 			fprintf(stderr, "pcisim: host bridge %04x failed: %d\n",

@@ -34,6 +34,7 @@ struct devs {
 	struct sim_pci_info *v;
 	size_t n, cap;
 	uint64_t *idx;			/* key << 24 | position, sorted */
+	int32_t *acs;			/* ACS Control read, or -1 (see acs_of) */
 };
 
 static uint64_t dev_key(unsigned int domain, unsigned int bus,
@@ -86,6 +87,7 @@ static void devs_free(struct devs *d)
 {
 	free(d->v);
 	free(d->idx);
+	free(d->acs);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -180,6 +182,46 @@ static bool bus_master_on(struct machine *m, const struct sim_pci_info *d)
 
 	machine_cfg_read(m, d->domain, d->bus, d->devfn, PCI_COMMAND, 2, &cmd);
 	return cmd & PCI_COMMAND_MASTER;
+}
+
+/* ACS Control of d as the hardware has it; -1 without an ACS capability. */
+static int32_t acs_ctrl(struct machine *m, const struct sim_pci_info *d)
+{
+	unsigned int pos = PCI_CFG_SPACE_SIZE, guard = 0;
+	uint32_t v = 0;
+
+	if (d->cfg_size <= PCI_CFG_SPACE_SIZE)
+		return -1;
+	while (pos && guard++ < 480) {
+		if (!machine_cfg_read(m, d->domain, d->bus, d->devfn, pos, 4, &v) ||
+		    !v || v == 0xffffffff)
+			return -1;
+		if (PCI_EXT_CAP_ID(v) == PCI_EXT_CAP_ID_ACS) {
+			machine_cfg_read(m, d->domain, d->bus, d->devfn,
+					 pos + PCI_ACS_CTRL, 2, &v);
+			return (int32_t)v;
+		}
+		pos = PCI_EXT_CAP_NEXT(v);
+	}
+	return -1;
+}
+
+/*
+ * Before the kexec: the ACS Control of every function on the path of each
+ * preserved device, the device and the bridges above it, for check_path().
+ */
+static void record_acs(struct machine *m, struct devs *d,
+		       const struct run_dev *pd, size_t np)
+{
+	d->acs = malloc((d->n ? d->n : 1) * sizeof(*d->acs));
+	if (!d->acs)
+		return;
+	for (size_t i = 0; i < d->n; i++)
+		d->acs[i] = -1;
+	for (size_t j = 0; j < np; j++)
+		for (const struct sim_pci_info *x = find(d, pd[j].bdf); x;
+		     x = parent_of(d, x))
+			d->acs[x - d->v] = acs_ctrl(m, x);
 }
 
 /* User space: SR-IOV PFs get pcisim-pf and all their VFs enabled. */
@@ -378,6 +420,13 @@ static int check_path(struct machine *m, struct run_dev *rd,
 			       x->name);
 			bad++;
 		}
+		/* IOMMU groups, peer-to-peer routing: ACS Control adopted */
+		if (b->acs && b->acs[x - b->v] >= 0 &&
+		    acs_ctrl(m, y) != b->acs[x - b->v]) {
+			printf("FAIL %s: ACS Control of %s is 0x%04x after kexec, was 0x%04x\n",
+			       rd->bdf, x->name, acs_ctrl(m, y), b->acs[x - b->v]);
+			bad++;
+		}
 	}
 	return bad;
 }
@@ -501,6 +550,7 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 	failures += run_preserve(pd, np, &before);
 	devs_free(&before);
 	before = snapshot();	/* with the drivers bound */
+	record_acs(m, &before, pd, np);
 	print_device_list(pd, np, &before);
 
 	mark = machine_nr_events(m);

@@ -10,6 +10,12 @@
  * ioport_resource/iomem_resource, PCI_REASSIGN_ALL_BUS is set unless
  * "probe only", and the kernel's own pci_host_probe() does the rest.
  * Config accesses are the machine's: nothing here decodes an address.
+ *
+ * The other personality (SIM_HOST_KEEP_BUSES, "keep-buses" in a
+ * topology) is that of x86's host bridges (arch/x86/pci/acpi.c,
+ * drivers/acpi/pci_root.c): PCI_REASSIGN_ALL_BUS is left alone, so bus
+ * numbers firmware (or the previous kernel, after a kexec) left are kept
+ * unless the command line has pci=assign-busses (shim/arch.c).
  */
 #include <linux/pci.h>
 #include <linux/ioport.h>
@@ -64,7 +70,7 @@ static unsigned long sim_window_flags(const struct sim_window *w)
 
 int sim_pci_host_probe(unsigned int domain, unsigned int bus_start,
 		       unsigned int bus_end, const struct sim_window *win,
-		       int nr_win)
+		       int nr_win, unsigned int flags)
 {
 	struct pci_host_bridge *bridge;
 	struct pci_sysdata *sd;
@@ -121,7 +127,7 @@ int sim_pci_host_probe(unsigned int domain, unsigned int bus_start,
 		}
 	}
 
-	if (!pci_has_flag(PCI_PROBE_ONLY))
+	if (!(flags & SIM_HOST_KEEP_BUSES) && !pci_has_flag(PCI_PROBE_ONLY))
 		pci_add_flags(PCI_REASSIGN_ALL_BUS);
 
 	bridge->sysdata = sd;

@@ -12,6 +12,7 @@
 # Usage: kbuild-check.sh KSRC OVERLAY SHIM_INCLUDE FRAGMENT OUTDIR
 set -euo pipefail
 ksrc=$1 ovl=$2 shiminc=$3 frag=$4 out=$5
+here=$(cd "$(dirname "$0")" && pwd)
 rm -rf "$out"
 mkdir -p "$out"
 cp -as "$ksrc" "$out/tree"
@@ -21,10 +22,13 @@ cp -as "$ksrc" "$out/tree"
 	cp "$ovl/$f" "$out/tree/$f"
 done
 cp -r "$shiminc/linux/." "$out/tree/include/linux/"
-# what the series would add to drivers/pci/Makefile with its Kconfig symbol
-echo 'obj-$(CONFIG_PCI) += liveupdate.o' >> "$out/tree/drivers/pci/Makefile"
+# drivers/pci/Kconfig and Makefile come from the overlay: patch 0016 adds
+# CONFIG_PCI_LIVEUPDATE and liveupdate.o; the fragment enables it
+grep -q '^obj-$(CONFIG_PCI_LIVEUPDATE)' "$out/tree/drivers/pci/Makefile" || {
+	echo "kbuild-check: drivers/pci/Makefile does not build liveupdate.o"; exit 1; }
 cd "$out/tree"
 make -s O="$out/kb" ARCH=x86_64 KCONFIG_ALLCONFIG="$frag" allnoconfig
+"$here"/check-config.sh "$frag" "$out/kb/.config"
 make -s -j2 O="$out/kb" ARCH=x86_64 prepare >/dev/null
 objs="drivers/pci/liveupdate.o drivers/pci/probe.o drivers/pci/pci-driver.o
       drivers/pci/pci.o drivers/pci/iov.o drivers/pci/bus.o drivers/pci/remove.o
@@ -36,3 +40,16 @@ other=$(grep -E "(warning|error):" "$out/build.log" | grep -vc "drivers/pci/live
 grep -E "(warning|error):" "$out/build.log" || true
 echo "kbuild-check: $(echo $objs | wc -w) objects built with Kbuild, W=1, sparse; $lu_warn warning(s) in lu/, $other in the patched 6.12 files"
 [ "$lu_warn" = 0 ]
+
+# Without CONFIG_PCI_LIVEUPDATE: the patched files build against the
+# static inline stubs of the two headers, and liveupdate.o is not built.
+{ grep -v '^CONFIG_PCI_LIVEUPDATE=' "$frag"; echo 'CONFIG_PCI_LIVEUPDATE=n'; } > "$out/off.config"
+make -s O="$out/kb-off" ARCH=x86_64 KCONFIG_ALLCONFIG="$out/off.config" allnoconfig
+"$here"/check-config.sh "$out/off.config" "$out/kb-off/.config"
+make -s -j2 O="$out/kb-off" ARCH=x86_64 prepare >/dev/null
+offobjs=$(echo $objs | sed 's|drivers/pci/liveupdate.o||')
+make O="$out/kb-off" ARCH=x86_64 W=1 $offobjs > "$out/build-off.log" 2>&1 || {
+	cat "$out/build-off.log"; echo "kbuild-check: the build without CONFIG_PCI_LIVEUPDATE failed"; exit 1; }
+stub_warn=$(grep -E "(warning|error):" "$out/build-off.log" | grep -c "liveupdate\.h" || true)
+echo "kbuild-check: without CONFIG_PCI_LIVEUPDATE: $(echo $offobjs | wc -w) objects built, $stub_warn warning(s) in the stubs"
+[ "$stub_warn" = 0 ]

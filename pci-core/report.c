@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What the host world may ask the PCI core: the devices it found, and the
- * sysfs actions a user would take (sriov_numvfs), done through the same
- * kernel paths the sysfs handlers use.
+ * sysfs actions a user would take (sriov_numvfs, rescan), done through the
+ * same kernel paths the sysfs handlers use.
  */
 #include <linux/pci.h>
 #include <linux/device.h>
@@ -119,6 +119,21 @@ static void sim_bind_pf_stub(struct pci_dev *dev)
 		return;
 	if (device_attach(&dev->dev) <= 0)
 		pci_warn(dev, "could not bind %s\n", stub);
+}
+
+/* pci-sysfs.c dev_rescan_store(), bus_rescan_store(): one bus. */
+int sim_pci_rescan_bus(unsigned int domain, unsigned int busnr)
+{
+	struct pci_bus *bus;
+	unsigned int max = 0;
+
+	pci_lock_rescan_remove();
+	bus = pci_find_bus(domain, busnr);
+	if (bus)
+		max = pci_rescan_bus(bus);
+	pci_unlock_rescan_remove();
+	sim_run_deferred();
+	return bus ? (int)max : -ENODEV;
 }
 
 /* echo $(cat sriov_totalvfs) > sriov_numvfs, for every PF. */

@@ -9,7 +9,10 @@
  * pcibios_assign_all_busses() follows PCI_REASSIGN_ALL_BUS as on arm64,
  * PCIBIOS_MIN_MEM is 0 as on arm64 (x86 would use the e820 gap), and the
  * x86 PCI code (arch/x86/pci) is not built, so the drivers/pci __weak
- * defaults stand in for pcibios_*() as they do on arm64.
+ * defaults stand in for pcibios_*() as they do on arm64. The one
+ * exception is pcibios_setup(): x86's "pci=assign-busses", so that a
+ * host bridge that keeps firmware's bus numbers (x86's personality,
+ * pci-core/host_bridge.c) can be told not to.
  */
 #include <linux/pci.h>
 #include <linux/sched.h>
@@ -49,6 +52,25 @@ struct mem_section mem_section[NR_SECTION_ROOTS][SECTIONS_PER_ROOT];
 unsigned int pcibios_assign_all_busses(void)
 {
 	return pci_has_flag(PCI_REASSIGN_ALL_BUS);
+}
+
+/*
+ * "pci=" options of the architecture, as arch/x86/pci/common.c has them;
+ * only "assign-busses" (renumber every bus, whatever firmware left) is
+ * modelled. This is x86's personality: arm64 has no pcibios_setup(), so
+ * its kernels log "PCI: Unknown option `assign-busses'" (and its generic
+ * ECAM host renumbers every bus anyway). x86 records the option in
+ * pci_probe, which its pcibios_assign_all_busses() reads; here that
+ * function reads PCI_REASSIGN_ALL_BUS, as on arm64, so the option sets
+ * the flag: the same effect on pci_scan_bridge_extend().
+ */
+char *__init pcibios_setup(char *str)
+{
+	if (!strcmp(str, "assign-busses")) {
+		pci_add_flags(PCI_REASSIGN_ALL_BUS);
+		return NULL;
+	}
+	return str;
 }
 
 enum system_states system_state = SYSTEM_BOOTING;

@@ -59,6 +59,7 @@ struct lu_hw {
 	uint16_t cmd;
 	uint32_t buses;		/* bridges: dword at 0x18 as the hardware has it */
 	int ari_fwd;		/* bridges with a PCIe cap: ARI Forwarding Enable */
+	int acs_ctrl;		/* ACS Control, -1 without an ACS capability */
 	int dma;		/* 0 no engine, 1 running, 2 started but disrupted */
 };
 
@@ -96,6 +97,7 @@ struct lu_case {
 	lu_hook setup;		/* after boot, before anything is preserved */
 	lu_hook before_kexec;	/* lu_split: after preserving, before kexec */
 	lu_hook after_boot;	/* lu_split: in the new kernel, before retrieving */
+	lu_hook after_finish;	/* lu_split: in the new kernel, after finishing */
 	lu_kexec_hook at_kexec;	/* lu_split: between the two halves */
 	int how;		/* for the hooks */
 
@@ -158,6 +160,26 @@ static const struct sim_pci_info *info_find(const struct sim_pci_info *v,
 	return NULL;
 }
 
+/* ACS Control as the hardware has it, -1 without an ACS capability. */
+static int acs_ctrl_of(struct machine *m, const struct sim_pci_info *d)
+{
+	unsigned int pos = 0x100, guard = 0;
+	uint32_t v = 0;
+
+	while (pos && guard++ < 480) {
+		machine_cfg_read(m, d->domain, d->bus, d->devfn, pos, 4, &v);
+		if (!v || v == 0xffffffff)
+			return -1;
+		if ((v & 0xffff) == 0x000d) {
+			machine_cfg_read(m, d->domain, d->bus, d->devfn, pos + 6,
+					 2, &v);
+			return (int)v;
+		}
+		pos = (v >> 20) & 0xffc;
+	}
+	return -1;
+}
+
 /* Offset of the PCIe capability, 0 if none. */
 static unsigned int pcie_cap(struct machine *m, const struct sim_pci_info *d)
 {
@@ -197,6 +219,7 @@ static int collect_hw(const struct sim_pci_info *info, void *ctx)
 	memcpy(h->name, info->name, sizeof(h->name));
 	machine_cfg_read(a->m, info->domain, info->bus, info->devfn, 0x04, 2, &v);
 	h->cmd = (uint16_t)v;
+	h->acs_ctrl = info->cfg_size > 0x100 ? acs_ctrl_of(a->m, info) : -1;
 	machine_cfg_read(a->m, info->domain, info->bus, info->devfn, 0x0e, 1, &v);
 	if ((v & 0x7f) == 1) {
 		machine_cfg_read(a->m, info->domain, info->bus, info->devfn,
@@ -487,6 +510,8 @@ static int lu_split(struct machine *m, void *arg)
 		c->finish_err = sim_lu_finish(SESSION);
 		printf("lu-test: finish: %d\n", c->finish_err);
 	}
+	if (c->after_finish && (ret = c->after_finish(m2, c)))
+		return ret;
 	record_after(m2, c, mark);
 	free(pd);
 	return 0;
@@ -1435,6 +1460,71 @@ static void test_ari_off_stays_off(void **state)
 	lu_free(c);
 }
 
+/*
+ * ACS Control of the root port above the preserved NVMe: the first
+ * kernel sets SV, RR, CR and UF with pci=config_acs (0x001d); the kernel
+ * after the kexec is told to clear them all. Without an IOMMU, 6.12 writes
+ * back what it finds unless the command line says otherwise, so only a
+ * second kernel with its own config_acs would program another value.
+ */
+#define ACS_FIRST	" pci=config_acs=11101@0000:00:01.0"
+#define ACS_SECOND	" pci=config_acs=00000@0000:00:01.0"
+
+static void check_acs(const char *kexec_extra, const char *const *want)
+{
+	char kcmd[256];
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	snprintf(kcmd, sizeof(kcmd), "%s pci=lu_vfs=core%s", BASE_CMDLINE,
+		 kexec_extra);
+	c->preserve = "0000:01:00.0";
+	c->cmdline = BASE_CMDLINE " pci=lu_vfs=core" ACS_FIRST;
+	c->kexec_cmdline = kcmd;
+	run_case(topo_root_port, c, lu_run, &r);
+	expect_log(&r, "pci 0000:00:01.0: Configured ACS to 0x001d");
+	if (strstr(kexec_extra, "config_acs"))
+		expect_log(&r, "Kernel command line: " BASE_CMDLINE " pci=lu_vfs=core" ACS_SECOND);
+	/* the root port that is not above a preserved device: programmed */
+	assert_int_equal(hw(c, &r, "0000:00:02.0")->acs_ctrl, 0);
+	if (!want) {
+		expect_clean_cycles(c, &r);
+		assert_int_equal(hw(c, &r, "0000:00:01.0")->acs_ctrl, 0x1d);
+		expect_running(c, &r, "0000:01:00.0");
+	} else {
+		expect_fail_lines(&r, want);
+		assert_int_equal(c->failures[0], count_fail_lines(&r));
+		assert_int_equal(hw(c, &r, "0000:00:01.0")->acs_ctrl, 0);
+	}
+	simtest_free(&r);
+	lu_free(c);
+}
+
+/* The new kernel adopts 0x001d instead of clearing it. */
+static void test_acs_control_adopted(void **state)
+{
+	(void)state;
+	check_acs(ACS_SECOND, NULL);
+}
+
+/* Without config_acs the new kernel keeps it as well. */
+static void test_acs_control_kept_without_option(void **state)
+{
+	(void)state;
+	check_acs("", NULL);
+}
+
+/* Adoption switched off: cleared, and the runner names the bridge. */
+static void test_fault_acs_is_caught(void **state)
+{
+	static const char *const want[] = {
+		"FAIL 0000:01:00.0: ACS Control of 0000:00:01.0 is 0x0000 after kexec, was 0x001d",
+		NULL };
+
+	(void)state;
+	check_acs(ACS_SECOND " pci=lu_fault=acs", want);
+}
+
 /* =================================================================== */
 /* Shared bridges, unpreserve, cancel                                  */
 /* =================================================================== */
@@ -1627,6 +1717,72 @@ static void test_no_autoprobe_and_wrong_driver_refused(void **state)
 	lu_free(c);
 }
 
+/* Two I210s, which pcisim-native (a driver that matches by ID) takes. */
+static const char topo_native[] =
+	PORTS
+	"host\n"
+	"  00.0 host-bridge id=1b36:0008\n"
+	"  01.0 rp slot=1\n"
+	"    00.0 endpoint id=8086:1533 class=020000 bar0=mem32:128K\n"
+	"  02.0 rp slot=2\n"
+	"    00.0 endpoint id=8086:1533 class=020000 bar0=mem32:128K\n";
+
+#define NATIVE_01 "pcisim-native 0000:01:00.0: taken over by pcisim-native"
+#define NATIVE_02 "pcisim-native 0000:02:00.0: taken over by pcisim-native"
+
+/*
+ * The native driver binds both I210s on a cold boot by itself, and the
+ * one not preserved again after the kexec; the preserved one stays
+ * unbound until user space names its driver through driver_override.
+ */
+static void test_native_driver_does_not_grab_preserved(void **state)
+{
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.0";
+	run_case(topo_native, c, lu_split, &r);
+	assert_int_equal(c->prepare_err, 0);
+	/* cold boot: both; after the kexec: only 02:00.0 */
+	assert_int_equal(count_log(&r, NATIVE_01), 1);
+	assert_int_equal(count_log(&r, NATIVE_02), 2);
+	assert_string_equal(c->driver_at_boot[0], "");
+	assert_int_equal(c->retrieve_err[0], 0);
+	assert_int_equal(c->finish_err, 0);
+	expect_driver(&r, "0000:01:00.0", "pcisim-vfio");
+	expect_driver(&r, "0000:02:00.0", "pcisim-native");
+	expect_running(c, &r, "0000:01:00.0");
+	expect_unchanged(c, &r, "0000:01:00.0");
+	simtest_free(&r);
+	lu_free(c);
+}
+
+/* Without the hook the native driver takes it, and the runner says so. */
+static void test_fault_probe_is_caught(void **state)
+{
+	static const char *const want[] = {
+		"FAIL 0000:01:00.0: retrieving its file: -16",
+		"FAIL kexec 1: finishing the session: -16",
+		"FAIL 0000:01:00.0: bound to 'pcisim-native' after kexec, was 'pcisim-vfio'",
+		NULL };
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.0";
+	c->cmdline = BASE_CMDLINE " pci=lu_vfs=core pci=lu_fault=probe";
+	run_case(topo_native, c, lu_run, &r);
+	expect_log(&r, "PCI: liveupdate: fault injection: probe guarantee switched off");
+	assert_int_equal(count_log(&r, NATIVE_01), 2);
+	expect_log(&r, "pcisim-native 0000:01:00.0: handed over to pcisim-vfio but bound to pcisim-native");
+	expect_fail_lines(&r, want);
+	assert_int_equal(c->failures[0], count_fail_lines(&r));
+	expect_driver(&r, "0000:01:00.0", "pcisim-native");
+	simtest_free(&r);
+	lu_free(c);
+}
+
 /* =================================================================== */
 /* Two host bridges                                                    */
 /* =================================================================== */
@@ -1732,15 +1888,18 @@ static void test_three_kexecs_in_a_row_vfs_by_user(void **state)
 /* Mixed, hot-add, reassigning all buses                               */
 /* =================================================================== */
 
-static const char topo_hotadd[] =
-	PORTS
-	"host\n"
-	"  00.0 host-bridge id=1b36:0008\n"
-	"  02.0 rp slot=2\n"
-	"    00.0 endpoint id=1b36:0010 class=010802 bar0=mem64:16K\n"
-	"  03.0 rp slot=3\n"
-	"    00.0 endpoint id=8086:10d3 class=020000 bar0=mem32:128K\n"
-	"  04.0 rp slot=4\n";
+#define HOTADD_FUNCS							\
+	"  00.0 host-bridge id=1b36:0008\n"				\
+	"  02.0 rp slot=2\n"						\
+	"    00.0 endpoint id=1b36:0010 class=010802 bar0=mem64:16K\n"	\
+	"  03.0 rp slot=3\n"						\
+	"    00.0 endpoint id=8086:10d3 class=020000 bar0=mem32:128K\n"	\
+	"  04.0 rp slot=4\n"
+
+static const char topo_hotadd[] = PORTS "host\n" HOTADD_FUNCS;
+
+/* The same machine with x86's host personality: bus numbers found are kept. */
+static const char topo_hotadd_keep[] = PORTS "host keep-buses\n" HOTADD_FUNCS;
 
 /*
  * 02:00.0 runs DMA but is not preserved. Before the kexec, a card goes
@@ -1761,7 +1920,7 @@ static int mixed_hot_add(struct machine *m, struct lu_case *c)
 	return 0;
 }
 
-static void check_hot_add(const char *cmdline)
+static void check_hot_add(const char *topo, const char *cmdline)
 {
 	static const char *const appeared[] = {
 		"FAIL kexec 1: 0000:00:01.0 appeared after kexec",
@@ -1774,7 +1933,8 @@ static void check_hot_add(const char *cmdline)
 	c->preserve = "0000:01:00.0";
 	c->setup = mixed_hot_add;
 	c->cmdline = cmdline;
-	run_case(topo_hotadd, c, lu_run, &r);
+	run_case(topo, c, lu_run, &r);
+	expect_no_log(&r, "Unknown option");
 	/* the runner reports the new functions, and nothing else */
 	assert_int_equal(c->failures[0], 3);
 	expect_fail_lines(&r, appeared);
@@ -1806,17 +1966,151 @@ static void check_hot_add(const char *cmdline)
 	lu_free(c);
 }
 
+/* The default (generic ECAM) host renumbers every bus: inheritance wins. */
 static void test_mixed_and_hot_add(void **state)
 {
 	(void)state;
-	check_hot_add(BASE_CMDLINE " pci=lu_vfs=core");
+	check_hot_add(topo_hotadd, BASE_CMDLINE " pci=lu_vfs=core");
 }
 
-/* The default personality reassigns every bus; pci=assign-busses too. */
+/*
+ * A host that keeps firmware's bus numbers, told to renumber them all
+ * with pci=assign-busses (x86's option): inheritance wins again. That
+ * the option is taken, and renumbers, is what the next two tests show.
+ */
 static void test_mixed_and_hot_add_assign_busses(void **state)
 {
 	(void)state;
-	check_hot_add(BASE_CMDLINE " pci=lu_vfs=core pci=assign-busses");
+	check_hot_add(topo_hotadd_keep,
+		      BASE_CMDLINE " pci=lu_vfs=core pci=assign-busses");
+}
+
+/*
+ * Bus numbers after the hot-add and a kexec with inheritance switched off
+ * (pci=lu_fault=buses), on the keep-buses host: the root ports' secondary
+ * buses in the order 00:01.0 00:02.0 00:03.0 00:04.0.
+ */
+static void check_keep_buses(const char *cmdline, const unsigned int *sec,
+			     const char *moved)
+{
+	static const char *const appeared[] = {
+		"FAIL kexec 1: 0000:00:01.0 appeared after kexec",
+		"FAIL kexec 1: 0000:03:00.0 appeared after kexec",
+		"FAIL kexec 1: 0000:04:00.0 appeared after kexec",
+		NULL };
+	static const char *const bridges[] = {
+		"0000:00:01.0", "0000:00:02.0", "0000:00:03.0", "0000:00:04.0",
+	};
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	c->preserve = "0000:01:00.0";
+	c->setup = mixed_hot_add;
+	c->cmdline = cmdline;
+	run_case(topo_hotadd_keep, c, lu_run, &r);
+	expect_log(&r, "fault injection: buses guarantee switched off");
+	expect_no_log(&r, "Unknown option");
+	for (int i = 0; i < 4; i++)
+		expect_buses(c, &r, bridges[i], 0x00, sec[i], sec[i]);
+	assert_int_equal(c->failures[0], count_fail_lines(&r));
+	if (!moved) {
+		expect_fail_lines(&r, appeared);
+		expect_running(c, &r, "0000:01:00.0");
+	} else {
+		expect_line(&r, moved);
+		expect_line(&r, "FAIL 0000:01:00.0: 0000:01:00.0 is [8086:10d3] after kexec, was [1b36:0010]");
+	}
+	simtest_free(&r);
+	lu_free(c);
+}
+
+/*
+ * Without live update's inheritance, the keep-buses host keeps the
+ * numbers the last kernel left all by itself: only the appearance of the
+ * hot-added functions is reported.
+ */
+static void test_keep_buses_host_keeps_numbers(void **state)
+{
+	static const unsigned int kept[] = { 0x04, 0x01, 0x02, 0x03 };
+
+	(void)state;
+	check_keep_buses(BASE_CMDLINE " pci=lu_vfs=core pci=lu_fault=buses",
+			 kept, NULL);
+}
+
+/*
+ * The same with pci=assign-busses: every bus renumbered in scan order,
+ * the hot-added root port first, and the preserved device moves (as
+ * test_fault_buses_with_hot_add_is_caught on the ECAM host).
+ */
+static void test_assign_busses_renumbers(void **state)
+{
+	static const unsigned int renumbered[] = { 0x01, 0x02, 0x03, 0x04 };
+
+	(void)state;
+	check_keep_buses(BASE_CMDLINE " pci=lu_vfs=core pci=lu_fault=buses pci=assign-busses",
+			 renumbered,
+			 "FAIL 0000:01:00.0: bridge 0000:00:02.0 bus numbers 00/02/02, were 00/01/01");
+}
+
+/*
+ * In the running new kernel, after the restore: a card goes into the
+ * empty hot-plug slot 00:04.0 and a root port with a card appears at
+ * 00:01.0, and user space rescans the root bus (pci_rescan_bus()).
+ */
+static int hot_add_and_rescan(struct machine *m, struct lu_case *c)
+{
+	int max;
+
+	(void)c;
+	if (!hot_add(m, "0000/04.0", PCI_DEVFN(0, 0), &new_nic) ||
+	    !hot_add(m, NULL, PCI_DEVFN(1, 0), &new_root_port) ||
+	    !hot_add(m, "0000/01.0", PCI_DEVFN(0, 0), &new_nic))
+		return -EIO;
+	max = sim_pci_rescan_bus(0, 0);
+	printf("lu-test: rescan: bus %02x is the last\n", max);
+	return max < 0 ? max : 0;
+}
+
+/*
+ * The new functions get bus numbers above the inherited ones (the new
+ * root port is first in scan order: a kernel numbering from scratch would
+ * give it bus 01, the preserved device's) and resources of their own; the
+ * preserved device keeps its BDF, BARs, driver and DMA throughout.
+ */
+static void test_hot_add_after_kexec(void **state)
+{
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.0";
+	c->after_finish = hot_add_and_rescan;
+	run_case(topo_hotadd, c, lu_split, &r);
+	assert_int_equal(c->prepare_err, 0);
+	assert_int_equal(c->retrieve_err[0], 0);
+	assert_int_equal(c->finish_err, 0);
+	expect_log(&r, "lu-test: rescan: bus 04 is the last");
+	expect_buses(c, &r, "0000:00:02.0", 0x00, 0x01, 0x01);
+	expect_buses(c, &r, "0000:00:03.0", 0x00, 0x02, 0x02);
+	expect_buses(c, &r, "0000:00:04.0", 0x00, 0x03, 0x03);
+	expect_buses(c, &r, "0000:00:01.0", 0x00, 0x04, 0x04);
+	assert_int_equal(dev(&r, "0000:03:00.0")->vendor, 0x8086);
+	assert_int_equal(dev(&r, "0000:04:00.0")->vendor, 0x8086);
+	assert_int_not_equal(dev(&r, "0000:03:00.0")->res[0].start, 0);
+	assert_int_not_equal(dev(&r, "0000:04:00.0")->res[0].start, 0);
+	expect_no_overlap(&r);
+	expect_unchanged(c, &r, "0000:00:02.0");
+	expect_unchanged(c, &r, "0000:01:00.0");
+	expect_running(c, &r, "0000:01:00.0");
+	expect_master(c, &r, "0000:00:02.0");
+	expect_driver(&r, "0000:01:00.0", "pcisim-vfio");
+	assert_int_equal(r.n, c->nb + 3);
+	if (r.warns)
+		show(&r, "%lu kernel WARNING(s)", r.warns);
+	assert_int_equal(c->leaked, 0);
+	simtest_free(&r);
+	lu_free(c);
 }
 
 /* =================================================================== */
@@ -2284,15 +2578,23 @@ int main(void)
 		cmocka_unit_test(test_ari_forwarding_kept),
 		cmocka_unit_test(test_ari_forwarding_kept_with_noari),
 		cmocka_unit_test(test_ari_off_stays_off),
+		cmocka_unit_test(test_acs_control_adopted),
+		cmocka_unit_test(test_acs_control_kept_without_option),
+		cmocka_unit_test(test_fault_acs_is_caught),
 		cmocka_unit_test(test_two_preserved_share_bridges),
 		cmocka_unit_test(test_two_share_bridges_one_unpreserved),
 		cmocka_unit_test(test_preserve_then_cancel),
 		cmocka_unit_test(test_no_autoprobe_and_wrong_driver_refused),
+		cmocka_unit_test(test_native_driver_does_not_grab_preserved),
+		cmocka_unit_test(test_fault_probe_is_caught),
 		cmocka_unit_test(test_same_bdf_in_two_domains),
 		cmocka_unit_test(test_three_kexecs_in_a_row),
 		cmocka_unit_test(test_three_kexecs_in_a_row_vfs_by_user),
 		cmocka_unit_test(test_mixed_and_hot_add),
 		cmocka_unit_test(test_mixed_and_hot_add_assign_busses),
+		cmocka_unit_test(test_keep_buses_host_keeps_numbers),
+		cmocka_unit_test(test_assign_busses_renumbers),
+		cmocka_unit_test(test_hot_add_after_kexec),
 		cmocka_unit_test(test_preserved_bridge_lost_bus_numbers),
 		cmocka_unit_test(test_preserved_bridge_lost_bus_numbers_same_model),
 		cmocka_unit_test(test_preserved_device_replaced),

@@ -54,6 +54,7 @@ struct mhost {
 	struct machine *m;
 	uint16_t domain;
 	uint8_t bus_start, bus_end;
+	bool keep_buses;	/* its driver keeps firmware's bus numbers */
 	struct mwin *win;
 	size_t nr_win;
 	struct mbus root;
@@ -608,6 +609,16 @@ struct mhost *machine_host(struct machine *m, size_t i)
 uint16_t mhost_domain(const struct mhost *h)
 {
 	return h->domain;
+}
+
+void mhost_set_keep_buses(struct mhost *h, bool keep)
+{
+	h->keep_buses = keep;
+}
+
+bool mhost_keep_buses(const struct mhost *h)
+{
+	return h->keep_buses;
 }
 
 void mhost_bus_range(const struct mhost *h, uint8_t *start, uint8_t *end)

@@ -159,6 +159,15 @@ bool machine_cfg_write(struct machine *m, uint16_t domain, uint8_t bus,
 size_t machine_nr_hosts(const struct machine *m);
 struct mhost *machine_host(struct machine *m, size_t i);
 uint16_t mhost_domain(const struct mhost *h);
+/*
+ * The host bridge's personality: false (the default), the generic ECAM
+ * host of arm64/riscv device-tree systems, which renumbers every bus;
+ * true, a host bridge whose driver keeps the bus numbers firmware left
+ * (x86's ACPI host bridge): the kernel renumbers only with
+ * pci=assign-busses. The machine itself is the same either way.
+ */
+void mhost_set_keep_buses(struct mhost *h, bool keep);
+bool mhost_keep_buses(const struct mhost *h);
 void mhost_bus_range(const struct mhost *h, uint8_t *start, uint8_t *end);
 size_t mhost_nr_windows(const struct mhost *h);
 void mhost_window(const struct mhost *h, size_t i, enum mwindow_kind *kind,

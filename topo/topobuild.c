@@ -145,6 +145,7 @@ struct machine *topo_build(const struct topo *t, struct topo_error *err)
 				      msg, sizeof(msg));
 		if (!mh)
 			return fail(&b, m, h->line, h->col, msg, 0);
+		mhost_set_keep_buses(mh, h->given & TH_KEEP_BUSES);
 		for (int w = 0; w < TH_NR_WIN; w++) {
 			if (!(h->windows & (1u << w)))
 				continue;

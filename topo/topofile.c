@@ -824,13 +824,17 @@ static bool parse_range(const char *s, size_t n, bool hex, uint64_t *a,
 	       topo_parse_uint(dash + 1, n - (size_t)(dash - s) - 1, b);
 }
 
-/* "host [domain=HHHH] [bus=SS-EE] [io=A-B] [mem=A-B] [mem64=A-B] [pref=A-B]" */
+/*
+ * "host [domain=HHHH] [bus=SS-EE] [io=A-B] [mem=A-B] [mem64=A-B] [pref=A-B]
+ *  [keep-buses]"
+ */
 static int do_host(struct parser *p)
 {
-	/* Window keys map to enum mwindow_kind; -1, -2: domain, bus. */
+	/* Window keys map to enum mwindow_kind; -1, -2, -3: domain, bus, flag. */
 	static const struct { const char *name; int win; } keys[] = {
 		{ "domain", -1 }, { "bus", -2 }, { "io", MW_IO },
 		{ "mem", MW_MEM }, { "mem64", MW_MEM64 }, { "pref", MW_PREF },
+		{ "keep-buses", -3 },
 	};
 	struct topo *t = p->t;
 	struct thost *h;
@@ -863,16 +867,26 @@ static int do_host(struct parser *p)
 		const char *name;
 		int key = -1, w;
 
-		for (int j = 0; j < 6; j++)
+		for (int j = 0; j < 7; j++)
 			if (strlen(keys[j].name) == kl &&
 			    !memcmp(keys[j].name, k->s, kl))
 				key = j;
 		if (key < 0)
 			return fail(p, k->col, "unknown host attribute '%.*s' "
-				    "(domain=, bus=, io=, mem=, mem64=, pref=)",
-				    (int)kl, k->s);
+				    "(domain=, bus=, io=, mem=, mem64=, pref=, "
+				    "keep-buses)", (int)kl, k->s);
 		name = keys[key].name;
 		w = keys[key].win;
+		if (w == -3) {
+			if (eq)
+				return fail(p, k->col + (uint32_t)kl,
+					    "'%s' is a flag and takes no value",
+					    name);
+			if (h->given & TH_KEEP_BUSES)
+				goto dup;
+			h->given |= TH_KEEP_BUSES;
+			continue;
+		}
 		if (!eq)
 			return fail(p, k->col + (uint32_t)kl, "'%s' needs a value",
 				    name);

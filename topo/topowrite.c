@@ -87,6 +87,8 @@ static int write_host(const struct thost *h, FILE *f)
 			    h->win[w][0], h->win[w][1]) < 0)
 			return -1;
 	}
+	if ((h->given & TH_KEEP_BUSES) && fputs(" keep-buses", f) == EOF)
+		return -1;
 	return fputc('\n', f) == EOF ? -1 : 0;
 }
 

@@ -81,6 +81,8 @@ static enum pci_liveupdate_vf_policy pci_lu_vf_policy = PCI_LU_VFS_CORE;
 /* pci=lu_fault=: guarantees switched off on purpose, for testing */
 static bool pci_lu_fault_master;
 static bool pci_lu_fault_buses;
+static bool pci_lu_fault_probe;
+static bool pci_lu_fault_acs;
 
 static int pci_flb_preserve(struct liveupdate_flb_op_args *args);
 static void pci_flb_unpreserve(struct liveupdate_flb_op_args *args);
@@ -110,15 +112,20 @@ void pci_liveupdate_set_vf_policy(const char *str)
 		pr_warn("pci=lu_vfs=%s: expected core or user\n", str);
 }
 
-/* pci=lu_fault=master|buses */
+/* pci=lu_fault=master|buses|probe|acs */
 void pci_liveupdate_set_fault(const char *str)
 {
 	if (!strcmp(str, "master"))
 		pci_lu_fault_master = true;
 	else if (!strcmp(str, "buses"))
 		pci_lu_fault_buses = true;
+	else if (!strcmp(str, "probe"))
+		pci_lu_fault_probe = true;
+	else if (!strcmp(str, "acs"))
+		pci_lu_fault_acs = true;
 	else
-		pr_warn("pci=lu_fault=%s: expected master or buses\n", str);
+		pr_warn("pci=lu_fault=%s: expected master, buses, probe or acs\n",
+			str);
 	pr_warn("fault injection: %s guarantee switched off\n", str);
 }
 
@@ -696,9 +703,19 @@ bool pci_liveupdate_was_preserved(struct pci_dev *dev)
 }
 EXPORT_SYMBOL_GPL(pci_liveupdate_was_preserved);
 
+/*
+ * A preserved device may be probed only through driver_override: which
+ * driver preserved it is for user space to say, and a driver that
+ * matches by ID would take it over (and reset it) otherwise.
+ */
+bool pci_liveupdate_probe_needs_override(struct pci_dev *dev)
+{
+	return pci_liveupdate_was_preserved(dev) && !pci_lu_fault_probe;
+}
+
 int pci_liveupdate_enable_adopted_acs_controls(struct pci_dev *dev)
 {
-	if (!dev->liveupdate.was_incoming || !dev->acs_cap)
+	if (!dev->liveupdate.was_incoming || !dev->acs_cap || pci_lu_fault_acs)
 		return -EINVAL;
 	pci_write_config_word(dev, dev->acs_cap + PCI_ACS_CTRL,
 			      dev->liveupdate.acs_ctrl);

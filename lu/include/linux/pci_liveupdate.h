@@ -17,6 +17,7 @@
 #ifndef _LINUX_PCI_LIVEUPDATE_H
 #define _LINUX_PCI_LIVEUPDATE_H
 
+#include <linux/errno.h>
 #include <linux/types.h>
 
 struct pci_dev;
@@ -39,6 +40,7 @@ enum pci_liveupdate_vf_policy {
 	PCI_LU_VFS_USER,	/* when user space enables SR-IOV again */
 };
 
+#ifdef CONFIG_PCI_LIVEUPDATE
 int pci_liveupdate_register_flb(struct liveupdate_file_handler *fh);
 void pci_liveupdate_unregister_flb(struct liveupdate_file_handler *fh);
 
@@ -48,5 +50,44 @@ void pci_liveupdate_finish(struct pci_dev *dev);
 bool pci_liveupdate_is_incoming(struct pci_dev *dev);
 bool pci_liveupdate_was_preserved(struct pci_dev *dev);
 void pci_liveupdate_print_list(bool outgoing);
+#else
+static inline int
+pci_liveupdate_register_flb(struct liveupdate_file_handler *fh)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline void
+pci_liveupdate_unregister_flb(struct liveupdate_file_handler *fh)
+{
+}
+
+static inline int pci_liveupdate_preserve(struct pci_dev *dev)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline void pci_liveupdate_unpreserve(struct pci_dev *dev)
+{
+}
+
+static inline void pci_liveupdate_finish(struct pci_dev *dev)
+{
+}
+
+static inline bool pci_liveupdate_is_incoming(struct pci_dev *dev)
+{
+	return false;
+}
+
+static inline bool pci_liveupdate_was_preserved(struct pci_dev *dev)
+{
+	return false;
+}
+
+static inline void pci_liveupdate_print_list(bool outgoing)
+{
+}
+#endif /* CONFIG_PCI_LIVEUPDATE */
 
 #endif /* _LINUX_PCI_LIVEUPDATE_H */

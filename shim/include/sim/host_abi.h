@@ -121,12 +121,24 @@ unsigned long sim_mm_pages_in_use(void);
 unsigned long sim_kho_leaked_pages(void);
 
 /*
- * Probe one generic ECAM-style host bridge as pci-host-common does on
- * arm64: windows, root bus, scan, assign everything, add devices.
+ * Probe one host bridge: windows, root bus, scan, assign everything, add
+ * devices. By default as pci-host-common does on arm64 (a generic ECAM
+ * host: every bus renumbered); with SIM_HOST_KEEP_BUSES as a host bridge
+ * whose driver keeps the bus numbers firmware left, as x86's does (only
+ * pci=assign-busses renumbers).
  */
+#define SIM_HOST_KEEP_BUSES	0x1
+
 int sim_pci_host_probe(unsigned int domain, unsigned int bus_start,
 		       unsigned int bus_end, const struct sim_window *win,
-		       int nr_win);
+		       int nr_win, unsigned int flags);
+
+/*
+ * What echo 1 > /sys/bus/pci/devices/.../rescan does below one bus: the
+ * kernel's pci_rescan_bus() (scan, assign, add) under the rescan lock.
+ * Returns the highest bus number below it, or -ENODEV.
+ */
+int sim_pci_rescan_bus(unsigned int domain, unsigned int bus);
 
 /* Enable every SR-IOV PF's VFs (NumVFs = TotalVFs), as sysfs would. */
 int sim_pci_enable_all_vfs(void);
