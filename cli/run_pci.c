@@ -647,6 +647,25 @@ static int count_disruptions(const struct ev_index *ev, const struct devs *b,
 	return n;
 }
 
+/*
+ * Right after finish: every page KHO handed back to its owner (the PCI
+ * device list, LUO's sessions and files) has been freed again.
+ */
+static int check_restored_freed(int kexec_nr)
+{
+	unsigned long not_freed, total;
+	unsigned long long first;
+
+	total = sim_kho_restored_pages(&not_freed, &first);
+	if (not_freed) {
+		printf("FAIL kexec %d: %lu of %lu restored pages not freed after finish (the first at %#llx)\n",
+		       kexec_nr, not_freed, total, first);
+		return 1;
+	}
+	printf("  %lu preserved pages restored, all freed after finish\n", total);
+	return 0;
+}
+
 int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 		  bool vfs_by_user, struct run_dev *pd, size_t np,
 		  int kexec_nr)
@@ -746,6 +765,8 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 			       kexec_nr, l.v[i].name);
 		failures += (int)l.n;
 		lu_list_free(&l);
+		/* (an unfinished session rightly keeps its memory) */
+		failures += check_restored_freed(kexec_nr);
 	}
 	if (enable_vfs)
 		failures += run_enable_vfs() ? 1 : 0;

@@ -82,6 +82,7 @@ static enum pci_liveupdate_vf_policy pci_lu_vf_policy = PCI_LU_VFS_CORE;
 static bool pci_lu_fault_master;
 static bool pci_lu_fault_buses;
 static bool pci_lu_fault_list;
+static bool pci_lu_fault_leak;
 
 static int pci_flb_preserve(struct liveupdate_flb_op_args *args);
 static void pci_flb_unpreserve(struct liveupdate_flb_op_args *args);
@@ -112,8 +113,9 @@ void pci_liveupdate_set_vf_policy(const char *str)
 }
 
 /*
- * pci=lu_fault=master|buses|list; list: the device list leaves out the
- * bridges above preserved devices (the list itself is what is tested).
+ * pci=lu_fault=master|buses|list|leak; list: the device list leaves out
+ * the bridges above preserved devices (the list itself is what is
+ * tested); leak: finish does not free the incoming pci_ser.
  */
 void pci_liveupdate_set_fault(const char *str)
 {
@@ -123,8 +125,11 @@ void pci_liveupdate_set_fault(const char *str)
 		pci_lu_fault_buses = true;
 	else if (!strcmp(str, "list"))
 		pci_lu_fault_list = true;
+	else if (!strcmp(str, "leak"))
+		pci_lu_fault_leak = true;
 	else
-		pr_warn("pci=lu_fault=%s: expected master, buses or list\n", str);
+		pr_warn("pci=lu_fault=%s: expected master, buses, list or leak\n",
+			str);
 	pr_warn("fault injection: %s guarantee switched off\n", str);
 }
 
@@ -488,7 +493,8 @@ static void pci_flb_finish(struct liveupdate_flb_op_args *args)
 		pci_lu_in = NULL;
 	xa_destroy(&in->devices);
 	kho_block_set_destroy(&in->bs);
-	folio_put(virt_to_folio(in->ser));
+	if (!pci_lu_fault_leak)
+		folio_put(virt_to_folio(in->ser));
 	kfree(in);
 }
 

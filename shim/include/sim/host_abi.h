@@ -118,6 +118,14 @@ unsigned long sim_mm_pages_in_use(void);
 unsigned long sim_kho_leaked_pages(void);
 
 /*
+ * Pages this kernel's KHO handed back to their owners (kho_restore_*(),
+ * not counting the handover blob KHO keeps); *not_freed of them the owner
+ * has not freed since, the lowest of those at *first_pa.
+ */
+unsigned long sim_kho_restored_pages(unsigned long *not_freed,
+				     unsigned long long *first_pa);
+
+/*
  * Probe one generic ECAM-style host bridge as pci-host-common does on
  * arm64: windows, root bus, scan, assign everything, add devices.
  */
