@@ -602,14 +602,15 @@ static int cmp_event(const void *a, const void *b)
 	return c ? c : x < y ? -1 : x > y;
 }
 
-static struct ev_index ev_index_of(struct machine *m, size_t mark)
+static struct ev_index ev_index_of(struct machine *m, size_t mark,
+				   bool (*want)(const struct mevent *e))
 {
 	struct ev_index x = { m, NULL, 0 };
 	size_t total = machine_nr_events(m);
 
 	x.v = malloc((total > mark ? total - mark : 1) * sizeof(*x.v));
 	for (size_t i = mark; x.v && i < total; i++)
-		if (disruptive(machine_event(m, i)))
+		if (want(machine_event(m, i)))
 			x.v[x.n++] = i;
 	ev_sort_ctx = &x;
 	if (x.v)
@@ -618,28 +619,99 @@ static struct ev_index ev_index_of(struct machine *m, size_t mark)
 	return x;
 }
 
-static int count_disruptions(const struct ev_index *ev, const struct devs *b,
-			     struct run_dev *rd)
+/* The events of bdf: positions first .. *end (exclusive) in ev. */
+static size_t ev_range(const struct ev_index *ev, const char *bdf, size_t *end)
 {
-	const struct sim_pci_info *x = find(b, rd->bdf);
-	size_t lo = 0, hi = ev->n;
-	int n = 0;
+	size_t lo = 0, hi = ev->n, first;
 
-	if (!x)
-		return 0;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
-		if (strcmp(machine_event(ev->m, ev->v[mid])->bdf, x->name) < 0)
+		if (strcmp(machine_event(ev->m, ev->v[mid])->bdf, bdf) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (; lo < ev->n; lo++) {
-		const struct mevent *e = machine_event(ev->m, ev->v[lo]);
+	first = lo;
+	while (lo < ev->n && !strcmp(machine_event(ev->m, ev->v[lo])->bdf, bdf))
+		lo++;
+	*end = lo;
+	return first;
+}
 
-		if (strcmp(e->bdf, x->name))
-			break;
+static bool bus_master_step(const struct mevent *e)
+{
+	return e->kind == MEV_BUS_MASTER;
+}
+
+/*
+ * The Bus Master history of function x since mark, from the machine's
+ * event log: the value it had at mark (the last one recorded before),
+ * then every value recorded since (when DMA started at or below it, and
+ * after each write of its Command register). With print, prints it and
+ * a FAIL line if it was cleared since mark, and returns the number of
+ * failures; *cleared tells whether it was, in any case.
+ */
+static int bus_master_history(const struct ev_index *bm, size_t mark,
+			      const char *pbdf, const struct sim_pci_info *x,
+			      bool print, bool *cleared)
+{
+	char hist[256] = "";
+	size_t at = 0, end, i = ev_range(bm, x->name, &end);
+	int last = -1, writes = 0;
+	uint64_t when = 0;
+
+	*cleared = false;
+	for (; i < end; i++) {
+		const struct mevent *e = machine_event(bm->m, bm->v[i]);
+
+		if (bm->v[i] < mark) {
+			last = e->value;	/* the value when the cycle began */
+			continue;
+		}
+		writes += e->write;
+		if (e->value == last)
+			continue;
+		if (!e->value && last >= 0 && !*cleared) {
+			*cleared = true;
+			when = e->time_ns;
+		}
+		last = e->value;
+		if (at < sizeof(hist))
+			at += snprintf(hist + at, sizeof(hist) - at, "%s%d",
+				       at ? " -> " : "", e->value);
+	}
+	if (!at && last >= 0)
+		snprintf(hist, sizeof(hist), "%d", last);
+	if (!print)
+		return 0;
+	if (last < 0)
+		printf("    Bus Master history of %s: none (no DMA at or below it)\n",
+		       x->name);
+	else
+		printf("    Bus Master history of %s: %s, %s (%d write%s of Command seen)\n",
+		       x->name, hist, *cleared ? "CLEARED" :
+		       last ? "never cleared" : "never set", writes,
+		       writes == 1 ? "" : "s");
+	if (!*cleared)
+		return 0;
+	printf("FAIL %s: Bus Master Enable of %s was cleared at %" PRIu64 " ns (history: %s)\n",
+	       pbdf, x->name, when, hist);
+	return 1;
+}
+
+static int count_disruptions(const struct ev_index *ev, const struct devs *b,
+			     struct run_dev *rd)
+{
+	const struct sim_pci_info *x = find(b, rd->bdf);
+	size_t end, i;
+	int n = 0;
+
+	if (!x)
+		return 0;
+	for (i = ev_range(ev, x->name, &end); i < end; i++) {
+		const struct mevent *e = machine_event(ev->m, ev->v[i]);
+
 		printf("FAIL %s: %s at %" PRIu64 " ns: %s\n", rd->bdf,
 		       mevent_kind_name(e->kind), e->time_ns, e->what);
 		n++;
@@ -672,8 +744,9 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 {
 	struct devs before, after;
 	struct vf_index bvf, avf;
-	struct ev_index evx;
-	size_t mark;
+	struct ev_index evx, bmx;
+	size_t mark, hmark = machine_nr_events(m);
+	char *shown;
 	uint64_t t0;
 	int failures = 0, r;
 
@@ -774,10 +847,18 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 	after = snapshot();
 	bvf = vf_index_of(&before);
 	avf = vf_index_of(&after);
-	evx = ev_index_of(m, mark);
+	evx = ev_index_of(m, mark, disruptive);
+	bmx = ev_index_of(m, 0, bus_master_step);
+	shown = calloc(before.n ? before.n : 1, 1);
+	if (!shown) {
+		fprintf(stderr, "pcisim run: out of memory\n");
+		exit(EXIT_CHECK_FAILED);
+	}
 
 	for (size_t i = 0; i < np; i++) {
+		const struct sim_pci_info *x = find(&before, pd[i].bdf);
 		const struct sim_pci_info *y = find(&after, pd[i].bdf);
+		bool cleared = false;
 		char drv[32] = "";
 		int bad = 0, dis;
 
@@ -793,10 +874,13 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 			       pd[i].bdf, drv, pd[i].driver);
 			bad++;
 		}
+		if (x)
+			bus_master_history(&bmx, hmark, pd[i].bdf, x, false,
+					   &cleared);
 		printf("  %s: BDF %s -> %s, bus master %s, %d DMA/BAR disruption(s), driver %s",
 		       pd[i].bdf, pd[i].bdf, y ? y->name : "(gone)",
-		       y && bus_master_on(m, y) ? "kept" : "LOST", dis,
-		       drv[0] ? drv : "(none)");
+		       y && bus_master_on(m, y) && !cleared ? "kept" : "LOST",
+		       dis, drv[0] ? drv : "(none)");
 		if (y && y->sriov_total) {
 			const char *first = NULL, *last = NULL;
 
@@ -811,6 +895,13 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 				printf(" %s..%s", first, last);
 		}
 		printf(", blackout %" PRIu64 " us\n", pd[i].blackout_ns / 1000);
+		/* the device, its PF, the bridges above: each function once */
+		for (const struct sim_pci_info *u = x; u; u = parent_of(&before, u)) {
+			if (shown[u - before.v]++)
+				continue;
+			bad += bus_master_history(&bmx, hmark, pd[i].bdf, u, true,
+						  &cleared);
+		}
 		failures += bad;
 	}
 	/* devices that were not preserved: enumerated as before */
@@ -836,5 +927,7 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 	free(bvf.v);
 	free(avf.v);
 	free(evx.v);
+	free(bmx.v);
+	free(shown);
 	return failures;
 }

@@ -1063,6 +1063,9 @@ static void test_endpoint_behind_root_port(void **state)
 	expect_unchanged(c, &r, "0000:01:00.0");
 	expect_running(c, &r, "0000:01:00.0");
 	expect_driver(&r, "0000:01:00.0", "pcisim-vfio");
+	/* the histories of the device and its port: on, never cleared */
+	expect_line(&r, "    Bus Master history of 0000:01:00.0: 1, never cleared (* writes of Command seen)");
+	expect_line(&r, "    Bus Master history of 0000:00:01.0: 1, never cleared (* writes of Command seen)");
 	expect_all_unchanged(c, &r);
 	simtest_free(&r);
 	lu_free(c);
@@ -2333,6 +2336,8 @@ static void test_fault_master_is_caught(void **state)
 		"FAIL 0000:01:00.0: Bus Master Enable is off on 0000:01:00.0",
 		"FAIL 0000:01:00.0: *dma-disrupted at * ns: bus master cleared on the device",
 		"FAIL 0000:01:00.0: *dma-disrupted at * ns: bus master cleared on upstream bridge 0000/01.0",
+		"FAIL 0000:01:00.0: Bus Master Enable of 0000:01:00.0 was cleared at * ns (history: 1 -> 0)",
+		"FAIL 0000:01:00.0: Bus Master Enable of 0000:00:01.0 was cleared at * ns (history: 1 -> 0 -> 1)",
 		NULL };
 	struct lu_case *c = lu_new();
 	struct sim_result r;
@@ -2342,9 +2347,16 @@ static void test_fault_master_is_caught(void **state)
 	c->cmdline = BASE_CMDLINE " pci=lu_vfs=core pci=lu_fault=master";
 	run_case(topo_root_port, c, lu_run, &r);
 	expect_log(&r, "PCI: liveupdate: fault injection: master guarantee switched off");
-	expect_log(&r, "lu-test: kexec 1: 3 failure(s)");
+	expect_log(&r, "lu-test: kexec 1: 5 failure(s)");
 	expect_fail_lines(&r, want);
 	assert_int_equal(hw(c, &r, "0000:01:00.0")->cmd & 0x4, 0);
+	/*
+	 * The history, not the final bit: the port's Bus Master is on again
+	 * (its driver set it in the new kernel), but was cleared at kexec.
+	 */
+	expect_master(c, &r, "0000:00:01.0");
+	expect_line(&r, "    Bus Master history of 0000:01:00.0: 1 -> 0, CLEARED (* writes of Command seen)");
+	expect_line(&r, "    Bus Master history of 0000:00:01.0: 1 -> 0 -> 1, CLEARED (* writes of Command seen)");
 	simtest_free(&r);
 	lu_free(c);
 }
