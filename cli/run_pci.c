@@ -259,7 +259,7 @@ struct pci_state {
 	uint64_t t_kexec;
 };
 
-/* Preserve every device named; print the live-update device list. */
+/* Preserve every device named (binding its driver first). */
 static int run_preserve(struct run_dev *pd, size_t np, struct devs *before)
 {
 	int failures = 0;
@@ -296,38 +296,200 @@ static int run_preserve(struct run_dev *pd, size_t np, struct devs *before)
 	return failures;
 }
 
-static void print_device_list(struct run_dev *pd, size_t np,
-			      const struct devs *d)
+/*
+ * The kernel's live-update device list (sim_lu_visit_list()), with an
+ * index by domain/bus/devfn like struct devs.
+ */
+struct lu_list {
+	struct sim_lu_entry *v;
+	size_t n, cap;
+	uint64_t *idx;			/* key << 24 | position, sorted */
+};
+
+static int collect_lu(const struct sim_lu_entry *e, void *ctx)
 {
-	const char **role = calloc(d->n ? d->n : 1, sizeof(*role));
+	struct lu_list *l = ctx;
 
-	if (!role)
-		return;
-	/* each preserved device, then up its path: the first role stays */
-	for (size_t j = 0; j < np; j++) {
-		const struct sim_pci_info *p = find(d, pd[j].bdf);
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		struct sim_lu_entry *v = realloc(l->v, cap * sizeof(*v));
 
-		if (p)
-			role[p - d->v] = "preserved";
+		if (!v)
+			return -1;
+		l->v = v;
+		l->cap = cap;
 	}
-	for (size_t j = 0; j < np; j++) {
-		const struct sim_pci_info *p = find(d, pd[j].bdf);
+	l->v[l->n++] = *e;
+	return 0;
+}
 
-		for (const struct sim_pci_info *u = p ? parent_of(d, p) : NULL;
-		     u && !role[u - d->v]; u = parent_of(d, u))
-			role[u - d->v] = u->is_bridge ?
-					 "bridge above a preserved device" :
-					 "PF of a preserved VF";
-	}
-	printf("live-update device list (walked down from the host bridges):\n");
-	for (size_t i = 0; i < d->n; i++) {
-		const struct sim_pci_info *x = &d->v[i];
+static struct lu_list lu_list_get(int which)
+{
+	struct lu_list l = { 0 };
 
-		if (role[i])
-			printf("  %s [%04x:%04x] %s\n", x->name, x->vendor,
-			       x->device, role[i]);
+	if (sim_lu_visit_list(which, collect_lu, &l) ||
+	    !(l.idx = malloc((l.n ? l.n : 1) * sizeof(*l.idx)))) {
+		fprintf(stderr, "pcisim run: out of memory\n");
+		exit(EXIT_CHECK_FAILED);
 	}
-	free(role);
+	for (size_t i = 0; i < l.n; i++)
+		l.idx[i] = dev_key(l.v[i].domain, l.v[i].bus, l.v[i].devfn) << 24 | i;
+	qsort(l.idx, l.n, sizeof(*l.idx), cmp_u64);
+	return l;
+}
+
+static void lu_list_free(struct lu_list *l)
+{
+	free(l->v);
+	free(l->idx);
+	memset(l, 0, sizeof(*l));
+}
+
+static const struct sim_lu_entry *lu_find(const struct lu_list *l,
+					  const struct sim_pci_info *x)
+{
+	uint64_t key = dev_key(x->domain, x->bus, x->devfn);
+	size_t lo = 0, hi = l->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		uint64_t k = l->idx[mid] >> 24;
+
+		if (k < key)
+			lo = mid + 1;
+		else if (k > key)
+			hi = mid;
+		else
+			return &l->v[l->idx[mid] & 0xffffff];
+	}
+	return NULL;
+}
+
+static const char *lu_role_name(int role)
+{
+	return role == SIM_LU_ROLE_PRESERVED ? "preserved" :
+	       role == SIM_LU_ROLE_BRIDGE ? "bridge above preserved devices" :
+	       "PF of preserved VFs";
+}
+
+static void print_lu_list(const struct lu_list *l, const char *when)
+{
+	printf("live-update device list %s (the kernel's, walked down from the host bridges):\n",
+	       when);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct sim_lu_entry *e = &l->v[i];
+
+		printf("  %s [%04x:%04x] %s", e->name, e->vendor, e->device,
+		       lu_role_name(e->role));
+		if (e->role != SIM_LU_ROLE_PRESERVED || e->refcount != 1)
+			printf(", %u preserved at or below", e->refcount);
+		printf(", depends on %s", e->has_dep ? e->dep_name : "the host bridge");
+		if (e->sriov)
+			printf(", SR-IOV kept (%u VFs)", e->num_vfs);
+		printf("%s\n", e->found ? "" : ", NOT FOUND after kexec");
+	}
+}
+
+/*
+ * Does the kernel's list agree with what was asked to be preserved? Each
+ * preserved device listed as preserved; every bridge above it (and the PF
+ * of a VF) listed, with the right role, and each listed device depending
+ * on exactly the one above it; every refcount the number of preserved
+ * devices at or below; nothing listed that nothing preserved needs. d is
+ * the kernel's tree the devices were preserved from.
+ */
+static int check_lu_list(struct run_dev *pd, size_t np, const struct devs *d,
+			 const struct lu_list *l, const char *when)
+{
+	uint32_t *want = calloc(d->n ? d->n : 1, sizeof(*want));
+	char *seen = calloc(d->n ? d->n : 1, 1), *kept = calloc(d->n ? d->n : 1, 1);
+	int bad = 0;
+
+	if (!want || !seen || !kept) {
+		fprintf(stderr, "pcisim run: out of memory\n");
+		exit(EXIT_CHECK_FAILED);
+	}
+	for (size_t i = 0; i < np; i++) {
+		const struct sim_pci_info *x = find(d, pd[i].bdf);
+
+		if (x)
+			kept[x - d->v] = 1;
+		for (const struct sim_pci_info *u = x; u; u = parent_of(d, u))
+			want[u - d->v]++;
+	}
+	for (size_t i = 0; i < np; i++) {
+		const struct sim_pci_info *x = find(d, pd[i].bdf);
+
+		for (const struct sim_pci_info *u = x; u && !seen[u - d->v];
+		     u = parent_of(d, u)) {
+			const struct sim_pci_info *up = parent_of(d, u);
+			const struct sim_lu_entry *e = lu_find(l, u);
+			int role = kept[u - d->v] ? SIM_LU_ROLE_PRESERVED :
+				   u->is_bridge ? SIM_LU_ROLE_BRIDGE :
+				   SIM_LU_ROLE_PF;
+
+			seen[u - d->v] = 1;
+			if (!e) {
+				printf("FAIL %s: %s (%s) is missing from the kernel's device list %s\n",
+				       pd[i].bdf, u->name, lu_role_name(role), when);
+				bad++;
+				continue;
+			}
+			if (e->role != role) {
+				printf("FAIL %s: the kernel's device list %s has %s as %s, not %s\n",
+				       pd[i].bdf, when, u->name,
+				       lu_role_name(e->role), lu_role_name(role));
+				bad++;
+			}
+			if (!e->found) {
+				printf("FAIL %s: the kernel's device list %s has %s, but no such device\n",
+				       pd[i].bdf, when, u->name);
+				bad++;
+			}
+			if (e->found &&
+			    (up ? !e->has_dep || strcmp(e->dep_name, up->name) :
+				  e->has_dep)) {
+				printf("FAIL %s: the kernel's device list %s has %s depend on %s, not %s\n",
+				       pd[i].bdf, when, u->name,
+				       e->has_dep ? e->dep_name : "the host bridge",
+				       up ? up->name : "the host bridge");
+				bad++;
+			}
+		}
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		const struct sim_lu_entry *e = &l->v[i];
+		const struct sim_pci_info *x;
+
+		x = find_key(d, dev_key(e->domain, e->bus, e->devfn));
+		if (!x || !want[x - d->v]) {
+			printf("FAIL: the kernel's device list %s has %s, which nothing preserved depends on\n",
+			       when, e->name);
+			bad++;
+		} else if (e->refcount != want[x - d->v]) {
+			printf("FAIL: the kernel's device list %s counts %u preserved devices at or below %s, not %u\n",
+			       when, e->refcount, e->name, want[x - d->v]);
+			bad++;
+		}
+	}
+	free(want);
+	free(seen);
+	free(kept);
+	return bad;
+}
+
+/* Print the kernel's list and check it against what was preserved. */
+static int lu_list_report(struct run_dev *pd, size_t np, const struct devs *d,
+			  int which, const char *when)
+{
+	struct lu_list l = lu_list_get(which);
+	int bad;
+
+	sim_lu_print_list(which);	/* the kernel's own words, into its log */
+	print_lu_list(&l, when);
+	bad = check_lu_list(pd, np, d, &l, when);
+	lu_list_free(&l);
+	return bad;
 }
 
 /*
@@ -489,14 +651,15 @@ static int cmp_event(const void *a, const void *b)
 	return c ? c : x < y ? -1 : x > y;
 }
 
-static struct ev_index ev_index_of(struct machine *m, size_t mark)
+static struct ev_index ev_index_of(struct machine *m, size_t mark,
+				   bool (*want)(const struct mevent *e))
 {
 	struct ev_index x = { m, NULL, 0 };
 	size_t total = machine_nr_events(m);
 
 	x.v = malloc((total > mark ? total - mark : 1) * sizeof(*x.v));
 	for (size_t i = mark; x.v && i < total; i++)
-		if (disruptive(machine_event(m, i)))
+		if (want(machine_event(m, i)))
 			x.v[x.n++] = i;
 	ev_sort_ctx = &x;
 	if (x.v)
@@ -505,33 +668,123 @@ static struct ev_index ev_index_of(struct machine *m, size_t mark)
 	return x;
 }
 
-static int count_disruptions(const struct ev_index *ev, const struct devs *b,
-			     struct run_dev *rd)
+/* The events of bdf: positions first .. *end (exclusive) in ev. */
+static size_t ev_range(const struct ev_index *ev, const char *bdf, size_t *end)
 {
-	const struct sim_pci_info *x = find(b, rd->bdf);
-	size_t lo = 0, hi = ev->n;
-	int n = 0;
+	size_t lo = 0, hi = ev->n, first;
 
-	if (!x)
-		return 0;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
-		if (strcmp(machine_event(ev->m, ev->v[mid])->bdf, x->name) < 0)
+		if (strcmp(machine_event(ev->m, ev->v[mid])->bdf, bdf) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (; lo < ev->n; lo++) {
-		const struct mevent *e = machine_event(ev->m, ev->v[lo]);
+	first = lo;
+	while (lo < ev->n && !strcmp(machine_event(ev->m, ev->v[lo])->bdf, bdf))
+		lo++;
+	*end = lo;
+	return first;
+}
 
-		if (strcmp(e->bdf, x->name))
-			break;
+static bool bus_master_step(const struct mevent *e)
+{
+	return e->kind == MEV_BUS_MASTER;
+}
+
+/*
+ * The Bus Master history of function x since mark, from the machine's
+ * event log: the value it had at mark (the last one recorded before),
+ * then every value recorded since (when DMA started at or below it, and
+ * after each write of its Command register). With print, prints it and
+ * a FAIL line if it was cleared since mark, and returns the number of
+ * failures; *cleared tells whether it was, in any case.
+ */
+static int bus_master_history(const struct ev_index *bm, size_t mark,
+			      const char *pbdf, const struct sim_pci_info *x,
+			      bool print, bool *cleared)
+{
+	char hist[256] = "";
+	size_t at = 0, end, i = ev_range(bm, x->name, &end);
+	int last = -1, writes = 0;
+	uint64_t when = 0;
+
+	*cleared = false;
+	for (; i < end; i++) {
+		const struct mevent *e = machine_event(bm->m, bm->v[i]);
+
+		if (bm->v[i] < mark) {
+			last = e->value;	/* the value when the cycle began */
+			continue;
+		}
+		writes += e->write;
+		if (e->value == last)
+			continue;
+		if (!e->value && last >= 0 && !*cleared) {
+			*cleared = true;
+			when = e->time_ns;
+		}
+		last = e->value;
+		if (at < sizeof(hist))
+			at += snprintf(hist + at, sizeof(hist) - at, "%s%d",
+				       at ? " -> " : "", e->value);
+	}
+	if (!at && last >= 0)
+		snprintf(hist, sizeof(hist), "%d", last);
+	if (!print)
+		return 0;
+	if (last < 0)
+		printf("    Bus Master history of %s: none (no DMA at or below it)\n",
+		       x->name);
+	else
+		printf("    Bus Master history of %s: %s, %s (%d write%s of Command seen)\n",
+		       x->name, hist, *cleared ? "CLEARED" :
+		       last ? "never cleared" : "never set", writes,
+		       writes == 1 ? "" : "s");
+	if (!*cleared)
+		return 0;
+	printf("FAIL %s: Bus Master Enable of %s was cleared at %" PRIu64 " ns (history: %s)\n",
+	       pbdf, x->name, when, hist);
+	return 1;
+}
+
+static int count_disruptions(const struct ev_index *ev, const struct devs *b,
+			     struct run_dev *rd)
+{
+	const struct sim_pci_info *x = find(b, rd->bdf);
+	size_t end, i;
+	int n = 0;
+
+	if (!x)
+		return 0;
+	for (i = ev_range(ev, x->name, &end); i < end; i++) {
+		const struct mevent *e = machine_event(ev->m, ev->v[i]);
+
 		printf("FAIL %s: %s at %" PRIu64 " ns: %s\n", rd->bdf,
 		       mevent_kind_name(e->kind), e->time_ns, e->what);
 		n++;
 	}
 	return n;
+}
+
+/*
+ * Right after finish: every page KHO handed back to its owner (the PCI
+ * device list, LUO's sessions and files) has been freed again.
+ */
+static int check_restored_freed(int kexec_nr)
+{
+	unsigned long not_freed, total;
+	unsigned long long first;
+
+	total = sim_kho_restored_pages(&not_freed, &first);
+	if (not_freed) {
+		printf("FAIL kexec %d: %lu of %lu restored pages not freed after finish (the first at %#llx)\n",
+		       kexec_nr, not_freed, total, first);
+		return 1;
+	}
+	printf("  %lu preserved pages restored, all freed after finish\n", total);
+	return 0;
 }
 
 int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
@@ -540,8 +793,9 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 {
 	struct devs before, after;
 	struct vf_index bvf, avf;
-	struct ev_index evx;
-	size_t mark;
+	struct ev_index evx, bmx;
+	size_t mark, hmark = machine_nr_events(m);
+	char *shown;
 	uint64_t t0;
 	int failures = 0, r;
 
@@ -551,7 +805,8 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 	devs_free(&before);
 	before = snapshot();	/* with the drivers bound */
 	record_acs(m, &before, pd, np);
-	print_device_list(pd, np, &before);
+	failures += lu_list_report(pd, np, &before, SIM_LU_LIST_OUTGOING,
+				   "before kexec");
 
 	mark = machine_nr_events(m);
 	t0 = machine_time_ns(m);
@@ -618,10 +873,23 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 			pd[i].blackout_ns = machine_time_ns(m) - t0;
 		}
 	}
+	/* what the new kernel says it was handed, now that all came back */
+	failures += lu_list_report(pd, np, &before, SIM_LU_LIST_INCOMING,
+				   "after kexec");
 	r = sim_lu_finish(SESSION);
 	if (r) {
 		printf("FAIL kexec %d: finishing the session: %d\n", kexec_nr, r);
 		failures++;
+	} else {
+		struct lu_list l = lu_list_get(SIM_LU_LIST_INCOMING);
+
+		for (size_t i = 0; i < l.n; i++)
+			printf("FAIL kexec %d: %s is still in the kernel's incoming device list after finish\n",
+			       kexec_nr, l.v[i].name);
+		failures += (int)l.n;
+		lu_list_free(&l);
+		/* (an unfinished session rightly keeps its memory) */
+		failures += check_restored_freed(kexec_nr);
 	}
 	if (enable_vfs)
 		failures += run_enable_vfs() ? 1 : 0;
@@ -629,10 +897,18 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 	after = snapshot();
 	bvf = vf_index_of(&before);
 	avf = vf_index_of(&after);
-	evx = ev_index_of(m, mark);
+	evx = ev_index_of(m, mark, disruptive);
+	bmx = ev_index_of(m, 0, bus_master_step);
+	shown = calloc(before.n ? before.n : 1, 1);
+	if (!shown) {
+		fprintf(stderr, "pcisim run: out of memory\n");
+		exit(EXIT_CHECK_FAILED);
+	}
 
 	for (size_t i = 0; i < np; i++) {
+		const struct sim_pci_info *x = find(&before, pd[i].bdf);
 		const struct sim_pci_info *y = find(&after, pd[i].bdf);
+		bool cleared = false;
 		char drv[32] = "";
 		int bad = 0, dis;
 
@@ -648,10 +924,13 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 			       pd[i].bdf, drv, pd[i].driver);
 			bad++;
 		}
+		if (x)
+			bus_master_history(&bmx, hmark, pd[i].bdf, x, false,
+					   &cleared);
 		printf("  %s: BDF %s -> %s, bus master %s, %d DMA/BAR disruption(s), driver %s",
 		       pd[i].bdf, pd[i].bdf, y ? y->name : "(gone)",
-		       y && bus_master_on(m, y) ? "kept" : "LOST", dis,
-		       drv[0] ? drv : "(none)");
+		       y && bus_master_on(m, y) && !cleared ? "kept" : "LOST",
+		       dis, drv[0] ? drv : "(none)");
 		if (y && y->sriov_total) {
 			const char *first = NULL, *last = NULL;
 
@@ -666,6 +945,13 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 				printf(" %s..%s", first, last);
 		}
 		printf(", blackout %" PRIu64 " us\n", pd[i].blackout_ns / 1000);
+		/* the device, its PF, the bridges above: each function once */
+		for (const struct sim_pci_info *u = x; u; u = parent_of(&before, u)) {
+			if (shown[u - before.v]++)
+				continue;
+			bad += bus_master_history(&bmx, hmark, pd[i].bdf, u, true,
+						  &cleared);
+		}
 		failures += bad;
 	}
 	/* devices that were not preserved: enumerated as before */
@@ -691,5 +977,7 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 	free(bvf.v);
 	free(avf.v);
 	free(evx.v);
+	free(bmx.v);
+	free(shown);
 	return failures;
 }

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What the host world may ask the PCI core: the devices it found, and the
- * sysfs actions a user would take (sriov_numvfs, rescan), done through the
- * same kernel paths the sysfs handlers use.
+ * What the host world may ask the PCI core: the devices it found, the
+ * live-update device list, and the sysfs actions a user would take
+ * (sriov_numvfs, rescan), done through the same kernel paths the sysfs
+ * handlers use.
  */
 #include <linux/pci.h>
+#include <linux/pci_liveupdate.h>
+#include <linux/kho/abi/pci.h>
 #include <linux/device.h>
 #include <linux/string.h>
 #include <sim/host_abi.h>
@@ -101,6 +104,58 @@ int sim_pci_visit_devs(sim_pci_visit_t fn, void *ctx)
 			return ret;
 	}
 	return 0;
+}
+
+struct sim_lu_visit {
+	sim_lu_list_visit_t fn;
+	void *ctx;
+};
+
+static int sim_lu_entry_of(const struct pci_liveupdate_entry *e, void *arg)
+{
+	const struct pci_dev_ser *ser = e->ser;
+	struct sim_lu_visit *v = arg;
+	struct sim_lu_entry out;
+
+	memset(&out, 0, sizeof(out));
+	out.domain = ser->domain;
+	out.bus = ser->bdf >> 8;
+	out.devfn = ser->bdf & 0xff;
+	out.vendor = ser->vendor;
+	out.device = ser->device;
+	out.refcount = ser->refcount;
+	out.sriov = !!(ser->flags & PCI_DEV_SER_SRIOV);
+	out.num_vfs = ser->sriov_num_vfs;
+	if (ser->flags & PCI_DEV_SER_PRESERVED)
+		out.role = SIM_LU_ROLE_PRESERVED;
+	else if (ser->flags & PCI_DEV_SER_BRIDGE)
+		out.role = SIM_LU_ROLE_BRIDGE;
+	else
+		out.role = SIM_LU_ROLE_PF;
+	snprintf(out.name, sizeof(out.name), "%04x:%02x:%02x.%d", ser->domain,
+		 out.bus, PCI_SLOT(out.devfn), PCI_FUNC(out.devfn));
+	if (e->dev) {
+		out.found = 1;
+		strscpy(out.name, pci_name(e->dev), sizeof(out.name));
+	}
+	if (e->dep) {
+		out.has_dep = 1;
+		strscpy(out.dep_name, pci_name(e->dep), sizeof(out.dep_name));
+	}
+	return v->fn(&out, v->ctx);
+}
+
+int sim_lu_visit_list(int which, sim_lu_list_visit_t fn, void *ctx)
+{
+	struct sim_lu_visit v = { fn, ctx };
+
+	return pci_liveupdate_walk_list(which == SIM_LU_LIST_OUTGOING,
+					sim_lu_entry_of, &v);
+}
+
+void sim_lu_print_list(int which)
+{
+	pci_liveupdate_print_list(which == SIM_LU_LIST_OUTGOING);
 }
 
 /*

@@ -30,6 +30,7 @@
 #include <linux/err.h>
 #include <linux/log2.h>
 #include <linux/vmalloc.h>
+#include <linux/xarray.h>
 #include <linux/unaligned.h>
 #include <linux/kstrtox.h>
 #include <sim/host_abi.h>
@@ -43,6 +44,14 @@
 #define KHO_STAMP(order)	(KHO_PAGE_MAGIC | (order))
 #define KHO_STAMP_ORDER(p)	((p)->private & 0xff)
 #define KHO_IS_STAMPED(p)	(((p)->private & ~0xffUL) == KHO_PAGE_MAGIC)
+
+/*
+ * Stamp in page->private of the head page of a range handed back to its
+ * owner. Freeing the range (or allocating it anew) clears the struct page,
+ * so a stamp still there means the owner has not freed it.
+ */
+#define KHO_RESTORED_MAGIC	0x4b485200UL	/* "KHR\0" */
+#define KHO_IS_RESTORED(p)	(((p)->private & ~0xffUL) == KHO_RESTORED_MAGIC)
 
 /* Bound on tree nodes the incoming side will follow. */
 #define KHO_MAX_NODES		BIT(20)
@@ -69,7 +78,10 @@ static struct {
 	bool valid;
 	unsigned long nr_ranges;
 	unsigned long nr_pages;
-} kho_in;
+	struct xarray restored;		/* pfn -> order of each range handed back */
+} kho_in = {
+	.restored = XARRAY_INIT(kho_in.restored, 0),
+};
 
 static int __init kho_parse_enable(char *p)
 {
@@ -537,6 +549,17 @@ void kho_populate(phys_addr_t fdt_phys, u64 fdt_len, phys_addr_t scratch_phys,
 	}
 }
 
+/* Restored pages KHO itself keeps (its blob): no owner will free them. */
+static void kho_forget_restored(unsigned long pfn, unsigned long nr)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++) {
+		if (xa_erase(&kho_in.restored, pfn + i))
+			pfn_to_page(pfn + i)->private = 0;
+	}
+}
+
 void kho_memory_init(void)
 {
 	struct kho_walk w = { .reserve = true };
@@ -577,6 +600,8 @@ void kho_memory_init(void)
 		kho_in.valid = false;
 		return;
 	}
+	kho_forget_restored(PHYS_PFN(kho_in.fdt_phys),
+			    PAGE_ALIGN(fdt_totalsize(kho_in.fdt)) >> PAGE_SHIFT);
 	pr_info("found handover: %lu preserved ranges, %lu pages\n",
 		w.ranges, w.pages);
 	return;
@@ -611,6 +636,19 @@ bool kho_is_restorable_phys(phys_addr_t phys)
 	return KHO_IS_STAMPED(page);
 }
 
+/*
+ * Remember a range handed back to its owner, to tell later whether the
+ * owner freed it (design.md section 6: restored and freed after finish).
+ */
+static void kho_note_restored(struct page *page, unsigned int order)
+{
+	page->private = KHO_RESTORED_MAGIC | order;
+	if (xa_err(xa_store(&kho_in.restored, page_to_pfn(page),
+			    xa_mk_value(order), GFP_KERNEL)))
+		pr_warn("cannot track restored range at pfn %#lx\n",
+			page_to_pfn(page));
+}
+
 /* Take the stamped range at pfn of exactly this order; NULL if it is not. */
 static struct page *kho_take(unsigned long pfn, unsigned int order)
 {
@@ -640,6 +678,7 @@ struct folio *kho_restore_folio(phys_addr_t phys)
 	order = KHO_STAMP_ORDER(pfn_to_page(PHYS_PFN(phys)));
 	page = kho_take(PHYS_PFN(phys), order);
 	sim_mm_prep_restored(page, order, order > 0);
+	kho_note_restored(page, order);
 	return page_folio(page);
 }
 
@@ -663,8 +702,10 @@ struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages)
 	}
 	for (done = 0; done < nr_pages;) {
 		unsigned int order = kho_run_order(pfn + done, nr_pages - done);
+		struct page *page = kho_take(pfn + done, order);
 
-		sim_mm_prep_restored(kho_take(pfn + done, order), order, false);
+		sim_mm_prep_restored(page, order, false);
+		kho_note_restored(page, order);
 		done += 1UL << order;
 	}
 	return pfn_to_page(pfn);
@@ -741,4 +782,26 @@ unsigned long sim_kho_unrestored_pages(void)
 unsigned long sim_kho_leaked_pages(void)
 {
 	return sim_kho_unrestored_pages();
+}
+
+unsigned long sim_kho_restored_pages(unsigned long *not_freed,
+				     unsigned long long *first_pa)
+{
+	unsigned long pfn, total = 0;
+	void *entry;
+
+	*not_freed = 0;
+	*first_pa = 0;
+	xa_for_each(&kho_in.restored, pfn, entry) {
+		unsigned int order = xa_to_value(entry);
+		struct page *page = pfn_to_page(pfn);
+
+		total += 1UL << order;
+		if (!KHO_IS_RESTORED(page) || (page->private & 0xff) != order)
+			continue;
+		if (!*not_freed)
+			*first_pa = PFN_PHYS(pfn);
+		*not_freed += 1UL << order;
+	}
+	return total;
 }

@@ -217,6 +217,12 @@ static size_t count(size_t mark, enum mevent_kind kind)
 	return n;
 }
 
+/* Events since mark about engines (not the Bus Master history). */
+static size_t engine_events(size_t mark)
+{
+	return machine_nr_events(m) - mark - count(mark, MEV_BUS_MASTER);
+}
+
 static void expect_last(enum mevent_kind kind, const char *path,
 			const char *bdf, const char *what)
 {
@@ -249,8 +255,65 @@ static void test_dma_keeps_running_while_bus_master_stays_set(void **state)
 	wr(2, 0, PCI_BRIDGE_CONTROL, 2, PCI_BRIDGE_CTL_SERR);
 	set_buses(1, 0, 1, 2, 3);		/* same numbers again */
 	assert_true(mfunc_dma_running(f));
-	assert_int_equal(machine_nr_events(m), mark);
+	assert_int_equal(engine_events(mark), 0);
+	/* only the two Command writes, in the Bus Master history */
+	assert_int_equal(count(mark, MEV_BUS_MASTER), 2);
 	assert_int_equal(machine_nr_dma(m), 1);
+}
+
+/*
+ * The Bus Master history: from DMA start (the value then) for the device
+ * and every bridge above it, then every Command write, changed or not,
+ * with the function's BDF and the bit; functions with no engine below
+ * have none.
+ */
+static void test_bus_master_history_of_device_and_bridges(void **state)
+{
+	static const char *const who[] = { "0000:03:00.0", "0000:02:00.0",
+					    "0000:01:00.0", "0000:00:01.0" };
+	const struct mevent *ev;
+	size_t mark, k = 0;
+
+	(void)state;
+	switch_endpoint();
+	mark = machine_nr_events(m);
+	machine_dma_start(m, 0, 3, 0);
+	/* the history begins: device, then up to the root port, all on */
+	for (size_t i = mark; i < machine_nr_events(m); i++) {
+		ev = machine_event(m, i);
+		if (ev->kind != MEV_BUS_MASTER)
+			continue;
+		assert_true(k < 4);
+		assert_string_equal(ev->bdf, who[k]);
+		assert_int_equal(ev->value, 1);
+		k++;
+	}
+	assert_int_equal(k, 4);
+	mark = machine_nr_events(m);
+	machine_advance_time(m, 100);
+	wr(1, 0, PCI_COMMAND, 2, CMD_ON);		/* unchanged */
+	wr(1, 0, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);	/* cleared */
+	wr(1, 0, PCI_COMMAND, 2, CMD_ON);		/* set again */
+	wr(1, 0, PCI_COMMAND + 1, 1, 0);		/* not the bit's byte */
+	wr(1, 0, PCI_CACHE_LINE_SIZE, 4, 0);		/* nor here */
+	wr(0, DEVFN(2, 0), PCI_COMMAND, 2, 0);		/* nothing below */
+	assert_int_equal(count(mark, MEV_BUS_MASTER), 3);
+	k = 0;
+	for (size_t i = mark; i < machine_nr_events(m); i++) {
+		static const int want[] = { 1, 0, 1 };
+
+		ev = machine_event(m, i);
+		if (ev->kind != MEV_BUS_MASTER)
+			continue;
+		assert_string_equal(ev->bdf, "0000:01:00.0");
+		assert_string_equal(ev->path, "0000/01.0/00.0");
+		assert_int_equal(ev->time_ns, 100);
+		assert_int_equal(ev->value, want[k]);
+		k++;
+	}
+	/* and the clear disrupted the DMA, as before */
+	assert_int_equal(count(mark, MEV_DMA_DISRUPTED), 1);
+	assert_int_equal(count(mark, MEV_DMA_RESUMED), 1);
 }
 
 static void test_clearing_bus_master_records_disruption_with_time(
@@ -308,7 +371,7 @@ static void test_setting_bus_master_again_resumes(void **state)
 	mark = machine_nr_events(m);
 	wr(1, 0, PCI_COMMAND, 2, CMD_ON);	/* the device's still off */
 	assert_false(mfunc_dma_running(f));
-	assert_int_equal(machine_nr_events(m), mark);
+	assert_int_equal(engine_events(mark), 0);
 	machine_advance_time(m, 50);
 	wr(3, 0, PCI_COMMAND, 2, CMD_ON);
 	assert_true(mfunc_dma_running(f));
@@ -658,7 +721,9 @@ static void test_dma_start_needs_a_function_that_answers(void **state)
 	assert_int_equal(machine_nr_events(m), 0);
 	assert_int_equal(machine_dma_start(m, 0, 1, 0), 0);
 	assert_int_equal(machine_dma_start(m, 0, 1, 0), 0);	/* again */
-	assert_int_equal(machine_nr_events(m), 1);
+	assert_int_equal(engine_events(0), 1);
+	/* the device's and its port's Bus Master histories begin */
+	assert_int_equal(count(0, MEV_BUS_MASTER), 2);
 }
 
 static void test_dma_started_on_a_dead_device_is_disrupted(void **state)
@@ -748,7 +813,7 @@ static void test_writes_check_only_engines_below_the_function(void **state)
 	wr(1, 0, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
 	wr(3, 0, PCI_BASE_ADDRESS_0, 4, EP_BAR0 + 0x4000);
 	assert_int_equal(machine_dma_checks(m), checks + 2);
-	assert_int_equal(machine_nr_events(m), 3);
+	assert_int_equal(engine_events(0), 3);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -758,6 +823,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_dma_keeps_running_while_bus_master_stays_set),
 		T(test_clearing_bus_master_records_disruption_with_time),
+		T(test_bus_master_history_of_device_and_bridges),
 		T(test_clearing_bus_master_on_upstream_bridge_names_it),
 		T(test_setting_bus_master_again_resumes),
 		T(test_renumbering_a_bridge_above_records_disruption),

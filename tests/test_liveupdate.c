@@ -121,7 +121,14 @@ struct lu_case {
 	unsigned int ser_version, ser_nr;
 	size_t nser;
 	struct lu_ser ser[MAXSER];
+	/* lu_split: the kernel's device list, at the LIST_* points */
+	size_t nlist[3];
+	struct sim_lu_entry list[3][MAXSER];
 };
+
+#define LIST_OUT	0	/* outgoing, just before kexec */
+#define LIST_IN		1	/* incoming, after retrieving, before finish */
+#define LIST_DONE	2	/* incoming, after finish */
 
 /* Shared with the child, which fills in the "out" part. */
 static struct lu_case *lu_new(void)
@@ -428,6 +435,28 @@ static const char *driver_for(const struct sim_pci_info *x)
 	return x->sriov_total ? "pcisim-pf" : "pcisim-vfio";
 }
 
+struct list_ctx {
+	struct lu_case *c;
+	int at;
+};
+
+static int collect_list(const struct sim_lu_entry *e, void *ctx)
+{
+	struct list_ctx *l = ctx;
+
+	if (l->c->nlist[l->at] < MAXSER)
+		l->c->list[l->at][l->c->nlist[l->at]++] = *e;
+	return 0;
+}
+
+static void record_list(struct lu_case *c, int at, int which)
+{
+	struct list_ctx l = { c, at };
+
+	c->nlist[at] = 0;
+	sim_lu_visit_list(which, collect_list, &l);
+}
+
 /* Preserve, kexec in two halves (c->at_kexec between), retrieve, finish. */
 static int lu_split(struct machine *m, void *arg)
 {
@@ -463,6 +492,7 @@ static int lu_split(struct machine *m, void *arg)
 		return ret;
 	c->nb = 0;
 	sim_pci_visit_devs(collect_before, c);	/* with drivers bound */
+	record_list(c, LIST_OUT, SIM_LU_LIST_OUTGOING);
 
 	mark = machine_nr_events(m);
 	c->prepare_err = sim_kernel_kexec_prepare(&fdt, &len);
@@ -506,10 +536,12 @@ static int lu_split(struct machine *m, void *arg)
 			printf("lu-test: retrieve %s: %d\n", pd[i].bdf, ret);
 		}
 	}
+	record_list(c, LIST_IN, SIM_LU_LIST_INCOMING);
 	if (!c->no_retrieve) {
 		c->finish_err = sim_lu_finish(SESSION);
 		printf("lu-test: finish: %d\n", c->finish_err);
 	}
+	record_list(c, LIST_DONE, SIM_LU_LIST_INCOMING);
 	if (c->after_finish && (ret = c->after_finish(m2, c)))
 		return ret;
 	record_after(m2, c, mark);
@@ -913,6 +945,9 @@ static void expect_clean_cycles(const struct lu_case *c,
 	if (r->warns)
 		show(r, "%lu kernel WARNING(s)", r->warns);
 	assert_int_equal(c->leaked, 0);
+	/* the memory handed back was checked, and there was some */
+	expect_line(r, "  * preserved pages restored, all freed after finish");
+	expect_no_log(r, "  0 preserved pages restored");
 }
 
 static const struct lu_ser *ser_of(const struct lu_case *c,
@@ -938,6 +973,48 @@ static void expect_ser(const struct lu_case *c, const struct sim_result *r,
 		     devfn >> 3, devfn & 7, s->refcount,
 		     s->flags & SER_PRESERVED ? " preserved" : "", refcount,
 		     preserved ? " preserved" : "");
+}
+
+/*
+ * The kernel's device list at point at has bdf in role with refcount,
+ * depending on dep (NULL: on a root bus), and lists dep before it.
+ */
+static void expect_entry(const struct lu_case *c, const struct sim_result *r,
+			 int at, const char *bdf, int role,
+			 unsigned int refcount, const char *dep)
+{
+	const struct sim_lu_entry *v = c->list[at];
+	size_t i, k;
+
+	for (i = 0; i < c->nlist[at] && strcmp(v[i].name, bdf); i++)
+		;
+	if (i == c->nlist[at])
+		show(r, "list %d: %s is not in the kernel's device list", at, bdf);
+	if (v[i].role != role || v[i].refcount != refcount || !v[i].found)
+		show(r, "list %d: %s has role %d, refcount %u, found %d; want role %d, refcount %u",
+		     at, bdf, v[i].role, v[i].refcount, v[i].found, role, refcount);
+	if (!dep) {
+		if (v[i].has_dep)
+			show(r, "list %d: %s depends on %s, want nothing", at, bdf,
+			     v[i].dep_name);
+		return;
+	}
+	if (!v[i].has_dep || strcmp(v[i].dep_name, dep))
+		show(r, "list %d: %s depends on %s, want %s", at, bdf,
+		     v[i].has_dep ? v[i].dep_name : "nothing", dep);
+	for (k = 0; k < i && strcmp(v[k].name, dep); k++)
+		;
+	if (k == i)
+		show(r, "list %d: %s is not listed before %s, which depends on it",
+		     at, dep, bdf);
+}
+
+static void expect_list_len(const struct lu_case *c, const struct sim_result *r,
+			    int at, size_t n)
+{
+	if (c->nlist[at] != n)
+		show(r, "list %d: %zu devices in the kernel's device list, want %zu",
+		     at, c->nlist[at], n);
 }
 
 /*
@@ -1011,6 +1088,9 @@ static void test_endpoint_behind_root_port(void **state)
 	expect_unchanged(c, &r, "0000:01:00.0");
 	expect_running(c, &r, "0000:01:00.0");
 	expect_driver(&r, "0000:01:00.0", "pcisim-vfio");
+	/* the histories of the device and its port: on, never cleared */
+	expect_line(&r, "    Bus Master history of 0000:01:00.0: 1, never cleared (* writes of Command seen)");
+	expect_line(&r, "    Bus Master history of 0000:00:01.0: 1, never cleared (* writes of Command seen)");
 	expect_all_unchanged(c, &r);
 	simtest_free(&r);
 	lu_free(c);
@@ -1313,6 +1393,41 @@ static void test_vf_only_vfs_by_user(void **state)
 }
 
 /*
+ * The kernel's device list for a preserved VF, before the kexec and
+ * after it: its PF and the root port above are listed as what it depends
+ * on (the VF on the PF, the PF on the port), each before what depends on
+ * it; after finish nothing is listed any more.
+ */
+static void test_device_list_of_a_vf(void **state)
+{
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.3";
+	c->enable_vfs = true;
+	run_case(topo_sriov, c, lu_split, &r);
+	assert_int_equal(c->preserve_err[0], 0);
+	assert_int_equal(c->retrieve_err[0], 0);
+	assert_int_equal(c->finish_err, 0);
+	for (int at = LIST_OUT; at <= LIST_IN; at++) {
+		expect_list_len(c, &r, at, 3);
+		expect_entry(c, &r, at, "0000:00:01.0", SIM_LU_ROLE_BRIDGE, 1, NULL);
+		expect_entry(c, &r, at, "0000:01:00.0", SIM_LU_ROLE_PF, 1,
+			     "0000:00:01.0");
+		expect_entry(c, &r, at, "0000:01:00.3", SIM_LU_ROLE_PRESERVED, 1,
+			     "0000:01:00.0");
+		assert_true(c->list[at][1].sriov);
+		assert_int_equal(c->list[at][1].num_vfs, 4);
+	}
+	expect_list_len(c, &r, LIST_DONE, 0);
+	expect_running(c, &r, "0000:01:00.3");
+	assert_int_equal(r.warns, 0);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+/*
  * VFs past devfn ff: 8 VFs from offset 252 are 01:1f.4-01:1f.7 and
  * 02:00.0-02:00.3, so the root port spans buses 01-02 and the next root
  * port gets 03. All of it must come back.
@@ -1585,6 +1700,22 @@ static void test_two_preserved_share_bridges(void **state)
 	assert_int_equal(c->finish_err, 0);
 	expect_running(c, &r, "0000:03:00.0");
 	expect_running(c, &r, "0000:04:00.0");
+	/* the kernel's device list: the shared bridges counted twice */
+	for (int at = LIST_OUT; at <= LIST_IN; at++) {
+		expect_list_len(c, &r, at, 6);
+		expect_entry(c, &r, at, "0000:00:01.0", SIM_LU_ROLE_BRIDGE, 2, NULL);
+		expect_entry(c, &r, at, "0000:01:00.0", SIM_LU_ROLE_BRIDGE, 2,
+			     "0000:00:01.0");
+		expect_entry(c, &r, at, "0000:02:00.0", SIM_LU_ROLE_BRIDGE, 1,
+			     "0000:01:00.0");
+		expect_entry(c, &r, at, "0000:02:01.0", SIM_LU_ROLE_BRIDGE, 1,
+			     "0000:01:00.0");
+		expect_entry(c, &r, at, "0000:03:00.0", SIM_LU_ROLE_PRESERVED, 1,
+			     "0000:02:00.0");
+		expect_entry(c, &r, at, "0000:04:00.0", SIM_LU_ROLE_PRESERVED, 1,
+			     "0000:02:01.0");
+	}
+	expect_list_len(c, &r, LIST_DONE, 0);
 	expect_all_unchanged(c, &r);
 	assert_int_equal(c->leaked, 0);
 	assert_int_equal(r.warns, 0);
@@ -1619,6 +1750,17 @@ static void test_two_share_bridges_one_unpreserved(void **state)
 	expect_log(&r, "PCI: liveupdate: 4 devices were preserved by the previous kernel");
 	expect_log(&r, "pci 0000:03:00.0: preserved by the previous kernel");
 	expect_no_log(&r, "pci 0000:04:00.0: preserved by the previous kernel");
+	/* the kernel's device list: the other branch gone, refcounts 1 */
+	for (int at = LIST_OUT; at <= LIST_IN; at++) {
+		expect_list_len(c, &r, at, 4);
+		expect_entry(c, &r, at, "0000:00:01.0", SIM_LU_ROLE_BRIDGE, 1, NULL);
+		expect_entry(c, &r, at, "0000:01:00.0", SIM_LU_ROLE_BRIDGE, 1,
+			     "0000:00:01.0");
+		expect_entry(c, &r, at, "0000:02:00.0", SIM_LU_ROLE_BRIDGE, 1,
+			     "0000:01:00.0");
+		expect_entry(c, &r, at, "0000:03:00.0", SIM_LU_ROLE_PRESERVED, 1,
+			     "0000:02:00.0");
+	}
 	assert_int_equal(c->retrieve_err[0], 0);
 	assert_int_equal(c->finish_err, 0);
 	expect_running(c, &r, "0000:03:00.0");
@@ -2490,6 +2632,8 @@ static void test_fault_master_is_caught(void **state)
 		"FAIL 0000:01:00.0: Bus Master Enable is off on 0000:01:00.0",
 		"FAIL 0000:01:00.0: *dma-disrupted at * ns: bus master cleared on the device",
 		"FAIL 0000:01:00.0: *dma-disrupted at * ns: bus master cleared on upstream bridge 0000/01.0",
+		"FAIL 0000:01:00.0: Bus Master Enable of 0000:01:00.0 was cleared at * ns (history: 1 -> 0)",
+		"FAIL 0000:01:00.0: Bus Master Enable of 0000:00:01.0 was cleared at * ns (history: 1 -> 0 -> 1)",
 		NULL };
 	struct lu_case *c = lu_new();
 	struct sim_result r;
@@ -2499,9 +2643,76 @@ static void test_fault_master_is_caught(void **state)
 	c->cmdline = BASE_CMDLINE " pci=lu_vfs=core pci=lu_fault=master";
 	run_case(topo_root_port, c, lu_run, &r);
 	expect_log(&r, "PCI: liveupdate: fault injection: master guarantee switched off");
-	expect_log(&r, "lu-test: kexec 1: 3 failure(s)");
+	expect_log(&r, "lu-test: kexec 1: 5 failure(s)");
 	expect_fail_lines(&r, want);
 	assert_int_equal(hw(c, &r, "0000:01:00.0")->cmd & 0x4, 0);
+	/*
+	 * The history, not the final bit: the port's Bus Master is on again
+	 * (its driver set it in the new kernel), but was cleared at kexec.
+	 */
+	expect_master(c, &r, "0000:00:01.0");
+	expect_line(&r, "    Bus Master history of 0000:01:00.0: 1 -> 0, CLEARED (* writes of Command seen)");
+	expect_line(&r, "    Bus Master history of 0000:00:01.0: 1 -> 0 -> 1, CLEARED (* writes of Command seen)");
+	simtest_free(&r);
+	lu_free(c);
+}
+
+/*
+ * The runner checks the kernel's device list, not its own idea of it: a
+ * kernel that leaves the bridges out of the list fails the run, before
+ * the kexec and after it, naming each missing bridge.
+ */
+static void test_fault_list_is_caught(void **state)
+{
+	static const char *const want[] = {
+		"FAIL 0000:03:00.0: 0000:02:00.0 (bridge above preserved devices) is missing from the kernel's device list before kexec",
+		"FAIL 0000:03:00.0: 0000:01:00.0 (bridge above preserved devices) is missing from the kernel's device list before kexec",
+		"FAIL 0000:03:00.0: 0000:00:01.0 (bridge above preserved devices) is missing from the kernel's device list before kexec",
+		"FAIL 0000:04:00.0: 0000:02:01.0 (bridge above preserved devices) is missing from the kernel's device list before kexec",
+		"FAIL 0000:03:00.0: 0000:02:00.0 (bridge above preserved devices) is missing from the kernel's device list after kexec",
+		"FAIL 0000:03:00.0: 0000:01:00.0 (bridge above preserved devices) is missing from the kernel's device list after kexec",
+		"FAIL 0000:03:00.0: 0000:00:01.0 (bridge above preserved devices) is missing from the kernel's device list after kexec",
+		"FAIL 0000:04:00.0: 0000:02:01.0 (bridge above preserved devices) is missing from the kernel's device list after kexec",
+		NULL };
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:03:00.0,0000:04:00.0";
+	c->cmdline = BASE_CMDLINE " pci=lu_vfs=core pci=lu_fault=list";
+	run_case(topo_shared_bridge, c, lu_run, &r);
+	expect_log(&r, "PCI: liveupdate: fault injection: list guarantee switched off");
+	expect_log(&r, "lu-test: kexec 1: 8 failure(s)");
+	expect_fail_lines(&r, want);
+	/* nothing else broke: the devices themselves came through */
+	expect_running(c, &r, "0000:03:00.0");
+	expect_running(c, &r, "0000:04:00.0");
+	simtest_free(&r);
+	lu_free(c);
+}
+
+/*
+ * Restored is not enough: the PCI core that does not free the device
+ * list it was handed at finish fails the run, though every page was
+ * restored (nothing "leaked" in the sense of never restored).
+ */
+static void test_fault_leak_is_caught(void **state)
+{
+	static const char *const want[] = {
+		"FAIL kexec 1: 1 of * restored pages not freed after finish (the first at 0x*)",
+		NULL };
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.0";
+	c->cmdline = BASE_CMDLINE " pci=lu_vfs=core pci=lu_fault=leak";
+	run_case(topo_root_port, c, lu_run, &r);
+	expect_log(&r, "PCI: liveupdate: fault injection: leak guarantee switched off");
+	assert_int_equal(c->failures[0], 1);
+	expect_fail_lines(&r, want);
+	assert_int_equal(c->leaked, 0);
+	expect_running(c, &r, "0000:01:00.0");
 	simtest_free(&r);
 	lu_free(c);
 }
@@ -2534,6 +2745,7 @@ static void test_fault_buses_with_hot_add_is_caught(void **state)
 		"FAIL 0000:01:00.0: retrieving its file: -22",
 		"FAIL kexec 1: finishing the session: -16",
 		"FAIL 0000:01:00.0: 0000:01:00.0 is [8086:10d3] after kexec, was [1b36:0010]",
+		"FAIL 0000:01:00.0: the kernel's device list after kexec has 0000:01:00.0, but no such device",
 		"FAIL 0000:01:00.0: 0000:01:00.0 resource 0 is *, was 0x*",
 		"FAIL 0000:01:00.0: Bus Master Enable is off on 0000:01:00.0",
 		"FAIL 0000:01:00.0: bridge 0000:00:02.0 bus numbers 00/02/02, were 00/01/01",
@@ -2573,6 +2785,7 @@ int main(void)
 		cmocka_unit_test(test_preserved_pref64_window_keeps_decoding),
 		cmocka_unit_test(test_vf_only_vfs_by_core),
 		cmocka_unit_test(test_vf_only_vfs_by_user),
+		cmocka_unit_test(test_device_list_of_a_vf),
 		cmocka_unit_test(test_vfs_on_another_bus_vfs_by_core),
 		cmocka_unit_test(test_vfs_on_another_bus_vfs_by_user),
 		cmocka_unit_test(test_ari_forwarding_kept),
@@ -2605,6 +2818,8 @@ int main(void)
 		cmocka_unit_test(test_corrupt_ser_not_preserved),
 		cmocka_unit_test(test_corrupt_ser_keeps_vfs),
 		cmocka_unit_test(test_fault_master_is_caught),
+		cmocka_unit_test(test_fault_list_is_caught),
+		cmocka_unit_test(test_fault_leak_is_caught),
 		cmocka_unit_test(test_fault_buses_is_caught),
 		cmocka_unit_test(test_fault_buses_with_hot_add_is_caught),
 	};

@@ -30,6 +30,12 @@
  * Each check recomputes the set of broken conditions, each identified by
  * what broke and whose register; a condition not in the previous set
  * records one event, so repeated writes record nothing new.
+ *
+ * Bus Master history. A function with an engine at or below it records
+ * its Bus Master Enable when the first such engine starts, and after
+ * every write of its Command register while one runs (MEV_BUS_MASTER),
+ * changed or not: a checker reads what the bit was all along, not only
+ * what it is at the end.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -242,6 +248,42 @@ static void event_add(struct machine *m, const struct mdma *e,
 	va_end(ap);
 }
 
+static uint16_t command(const struct mfunc *f);
+
+/* The BDF a config cycle reaches f at now (a VF: its engine's). */
+static void fn_bdf(const struct mfunc *f, char *buf, size_t len)
+{
+	if (f->dma) {
+		snprintf(buf, len, "%s", f->dma->bdf);
+		return;
+	}
+	snprintf(buf, len, "%04x:%02x:%02x.%d", mhost_domain(f->host),
+		 f->bus_nr, f->devfn >> 3, f->devfn & 7);
+}
+
+/* One step of f's Bus Master history (struct mevent, MEV_BUS_MASTER). */
+static void bus_master_event(struct mfunc *f, bool write)
+{
+	const char *why = write ? "after a write" : "when DMA started at or below";
+	struct machine *m = fn_machine(f);
+	struct mdmas *d = dmas_get(m);
+	uint16_t cmd = command(f);
+	struct mdma who = { 0 };
+	size_t at;
+
+	if (!d)
+		return;
+	mfunc_path(f, who.path, sizeof(who.path));
+	fn_bdf(f, who.bdf, sizeof(who.bdf));
+	at = d->nr_ev;
+	event_add(m, &who, MEV_BUS_MASTER, "Bus Master Enable %d %s (Command %#06x)",
+		  !!(cmd & PCI_COMMAND_MASTER), why, cmd);
+	if (d->nr_ev > at) {
+		d->ev[at].value = !!(cmd & PCI_COMMAND_MASTER);
+		d->ev[at].write = write;
+	}
+}
+
 size_t machine_nr_events(const struct machine *m)
 {
 	const struct mdmas *d = *machine_mdma((struct machine *)m);
@@ -266,6 +308,7 @@ const char *mevent_kind_name(enum mevent_kind kind)
 		[MEV_BAR_ROUTING_BROKEN] = "bar-routing-broken",
 		[MEV_BAR_ROUTING_RESTORED] = "bar-routing-restored",
 		[MEV_RESET] = "reset",
+		[MEV_BUS_MASTER] = "bus-master",
 	};
 
 	return (unsigned int)kind < sizeof(names) / sizeof(names[0]) ?
@@ -669,19 +712,30 @@ static void evaluate(struct mdma *e, const struct mfunc *by)
 
 /* ---- engines: life and where they hang ---- */
 
-/* Count e at its function, its PF, and every bus and bridge above. */
+/*
+ * Count e at its function, its PF, and every bus and bridge above. A
+ * function that gets its first engine at or below it starts its Bus
+ * Master history with the value it has now.
+ */
+static void fn_count(struct mfunc *f, int delta)
+{
+	f->dma_below += delta;
+	if (delta > 0 && f->dma_below == (uint32_t)delta)
+		bus_master_event(f, false);
+}
+
 static void engine_count(struct mdma *e, int delta)
 {
 	struct mfunc *f = e->f;
 
-	f->dma_below += delta;
+	fn_count(f, delta);
 	if (f->pf)
-		f->pf->dma_below += delta;
+		fn_count(f->pf, delta);
 	for (struct mbus *bus = e->bus; bus;
 	     bus = bus->bridge ? bus->bridge->bus : NULL) {
 		bus->dma_below += delta;
 		if (bus->bridge)
-			bus->bridge->dma_below += delta;
+			fn_count(bus->bridge, delta);
 	}
 }
 
@@ -911,6 +965,11 @@ void dma_post_write(struct mfunc *f, const struct dma_pre *pre)
 
 	if (pre->pm)
 		pm_written(f, pre->pm, pre->pm_csr);
+
+	/* every write of the Command register, changed or not: its history */
+	if (f->dma_below && pre->where <= PCI_COMMAND &&
+	    pre->where + pre->size > PCI_COMMAND)
+		bus_master_event(f, true);
 
 	/* Only what a write changed can change what engines can do. */
 	if (!moved && cfg_same(f, pre->where, pre->old, pre->size))

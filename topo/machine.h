@@ -327,13 +327,25 @@ enum mevent_kind {
 	MEV_BAR_ROUTING_BROKEN,
 	MEV_BAR_ROUTING_RESTORED,
 	MEV_RESET,			/* the engine's function was reset */
+	MEV_BUS_MASTER,			/* Bus Master Enable seen (value) */
 };
 
+/*
+ * MEV_BUS_MASTER: the Bus Master Enable of a function that has a DMA
+ * engine at or below it (its own, a VF's, one behind a bridge): once when
+ * the first engine appears there (the value then), and after every config
+ * write that covers its Command register while one does, changed or not.
+ * The sequence of values is the function's Bus Master history.
+ */
 struct mevent {
 	uint64_t time_ns;		/* machine_time_ns() when it happened */
 	char path[MACHINE_PATH_MAX];	/* physical path of the function */
-	char bdf[16];			/* its BDF when DMA started, 0000:01:00.0 */
+	char bdf[16];			/* its BDF when DMA started, 0000:01:00.0;
+					 * MEV_BUS_MASTER: the function's now */
 	enum mevent_kind kind;
+	int value;			/* MEV_BUS_MASTER: the bit, 0 or 1 */
+	int write;			/* MEV_BUS_MASTER: 1 after a config write,
+					 * 0 the value when watching began */
 	char what[160];			/* the condition and whose register */
 };
 

@@ -83,6 +83,8 @@ static bool pci_lu_fault_master;
 static bool pci_lu_fault_buses;
 static bool pci_lu_fault_probe;
 static bool pci_lu_fault_acs;
+static bool pci_lu_fault_list;
+static bool pci_lu_fault_leak;
 
 static int pci_flb_preserve(struct liveupdate_flb_op_args *args);
 static void pci_flb_unpreserve(struct liveupdate_flb_op_args *args);
@@ -112,7 +114,11 @@ void pci_liveupdate_set_vf_policy(const char *str)
 		pr_warn("pci=lu_vfs=%s: expected core or user\n", str);
 }
 
-/* pci=lu_fault=master|buses|probe|acs */
+/*
+ * pci=lu_fault=master|buses|probe|acs|list|leak; list: the device list
+ * leaves out the bridges above preserved devices (the list itself is what
+ * is tested); leak: finish does not free the incoming pci_ser.
+ */
 void pci_liveupdate_set_fault(const char *str)
 {
 	if (!strcmp(str, "master"))
@@ -123,8 +129,12 @@ void pci_liveupdate_set_fault(const char *str)
 		pci_lu_fault_probe = true;
 	else if (!strcmp(str, "acs"))
 		pci_lu_fault_acs = true;
+	else if (!strcmp(str, "list"))
+		pci_lu_fault_list = true;
+	else if (!strcmp(str, "leak"))
+		pci_lu_fault_leak = true;
 	else
-		pr_warn("pci=lu_fault=%s: expected master, buses, probe or acs\n",
+		pr_warn("pci=lu_fault=%s: expected master, buses, probe, acs, list or leak\n",
 			str);
 	pr_warn("fault injection: %s guarantee switched off\n", str);
 }
@@ -489,7 +499,8 @@ static void pci_flb_finish(struct liveupdate_flb_op_args *args)
 		pci_lu_in = NULL;
 	xa_destroy(&in->devices);
 	kho_block_set_destroy(&in->bs);
-	folio_put(virt_to_folio(in->ser));
+	if (!pci_lu_fault_leak)
+		folio_put(virt_to_folio(in->ser));
 	kfree(in);
 }
 
@@ -862,43 +873,139 @@ void pci_liveupdate_scan_done(struct pci_bus *bus)
 
 /* ---- the live-update device list ---- */
 
-static void pci_lu_print_bus(struct pci_bus *bus, bool outgoing)
+struct pci_lu_walk {
+	bool outgoing;
+	pci_liveupdate_list_fn fn;
+	void *arg;
+};
+
+/* What dev depends on: a VF's PF, else the bridge above (pci_lu_path()). */
+static struct pci_dev *pci_lu_dep(struct pci_dev *dev)
 {
+#ifdef CONFIG_PCI_IOV
+	if (dev->is_virtfn)
+		return dev->physfn;
+#endif
+	return dev->bus->self;
+}
+
+static int pci_lu_walk_bus(struct pci_lu_walk *w, struct pci_bus *bus)
+{
+	struct pci_bus *child;
 	struct pci_dev *dev;
+	int ret;
 
 	list_for_each_entry(dev, &bus->devices, bus_list) {
-		struct pci_dev_ser *ser = outgoing ? dev->liveupdate.outgoing :
+		struct pci_dev_ser *ser = w->outgoing ? dev->liveupdate.outgoing :
 					  dev->liveupdate.incoming;
 
-		if (ser) {
-			const char *role = ser->flags & PCI_DEV_SER_PRESERVED ?
-					   "preserved" :
-					   dev->subordinate ? "bridge above preserved devices" :
-					   "PF of preserved VFs";
+		if (ser && ser->refcount &&
+		    !(pci_lu_fault_list && !(ser->flags & PCI_DEV_SER_PRESERVED) &&
+		      dev->subordinate)) {
+			struct pci_liveupdate_entry e = {
+				.dev = dev,
+				.dep = pci_lu_dep(dev),
+				.ser = ser,
+			};
 
-			pci_info(dev, "liveupdate list: %s, %u preserved at or below%s\n",
-				 role, ser->refcount,
-				 ser->flags & PCI_DEV_SER_SRIOV ? ", SR-IOV state kept" : "");
+			ret = w->fn(&e, w->arg);
+			if (ret)
+				return ret;
 		}
-		if (dev->subordinate)
-			pci_lu_print_bus(dev->subordinate, outgoing);
+		if (dev->subordinate) {
+			ret = pci_lu_walk_bus(w, dev->subordinate);
+			if (ret)
+				return ret;
+		}
 	}
+	/* the buses iov.c adds for VFs beyond their PF's bus have no bridge */
+	list_for_each_entry(child, &bus->children, node) {
+		if (child->self)
+			continue;
+		ret = pci_lu_walk_bus(w, child);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/**
+ * pci_liveupdate_walk_list - the live-update device list, device by device
+ * @outgoing: the list for the next kexec, else the one handed to us
+ * @fn: called for each device; a non-zero return stops the walk
+ * @arg: passed to @fn
+ *
+ * Walks down from the host bridges over the devices that are actually
+ * preserved (their pci_dev_ser), so a device comes after everything it
+ * depends on: the bridges above it and, for a VF, its PF. Each entry
+ * names the device it directly depends on (NULL on a root bus); its
+ * refcount is the number of preserved devices at or below it. Incoming
+ * entries that no device claimed at enumeration come last, with @dev
+ * NULL. Devices already finished are no longer listed.
+ *
+ * Return: 0, or what @fn returned to stop the walk.
+ */
+int pci_liveupdate_walk_list(bool outgoing, pci_liveupdate_list_fn fn,
+			     void *arg)
+{
+	struct pci_lu_walk w = { outgoing, fn, arg };
+	struct pci_dev_ser *ser;
+	struct pci_bus *bus;
+	unsigned long key;
+	int ret;
+
+	guard(rwsem_read)(&pci_lu_rwsem);
+	list_for_each_entry(bus, &pci_root_buses, node) {
+		ret = pci_lu_walk_bus(&w, bus);
+		if (ret)
+			return ret;
+	}
+	if (outgoing || !pci_lu_in)
+		return 0;
+	xa_for_each(&pci_lu_in->devices, key, ser) {
+		struct pci_liveupdate_entry e = { .ser = ser };
+
+		if (!ser->refcount ||
+		    xa_get_mark(&pci_lu_in->devices, key, XA_MARK_0))
+			continue;
+		ret = fn(&e, arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(pci_liveupdate_walk_list);
+
+static int pci_lu_print_entry(const struct pci_liveupdate_entry *e, void *arg)
+{
+	const struct pci_dev_ser *ser = e->ser;
+	const char *role;
+
+	if (!e->dev) {
+		pr_info("liveupdate list: %04x:%02x:%02x.%d [%04x:%04x] handed over, not found\n",
+			ser->domain, ser->bdf >> 8, PCI_SLOT(ser->bdf),
+			PCI_FUNC(ser->bdf), ser->vendor, ser->device);
+		return 0;
+	}
+	role = ser->flags & PCI_DEV_SER_PRESERVED ? "preserved" :
+	       e->dev->subordinate ? "bridge above preserved devices" :
+	       "PF of preserved VFs";
+	pci_info(e->dev, "liveupdate list: %s, %u preserved at or below, depends on %s%s\n",
+		 role, ser->refcount, e->dep ? pci_name(e->dep) : "the host bridge",
+		 ser->flags & PCI_DEV_SER_SRIOV ? ", SR-IOV state kept" : "");
+	return 0;
 }
 
 /**
  * pci_liveupdate_print_list - log every device live update keeps
  * @outgoing: the list for the next kexec, else the one handed to us
  *
- * Walks down from the host bridges, so a device is listed after the
- * bridges it depends on; a VF's PF is listed with it.
+ * One line per device of pci_liveupdate_walk_list(), in its order.
  */
 void pci_liveupdate_print_list(bool outgoing)
 {
-	struct pci_bus *bus;
-
-	guard(rwsem_read)(&pci_lu_rwsem);
-	list_for_each_entry(bus, &pci_root_buses, node)
-		pci_lu_print_bus(bus, outgoing);
+	pr_info("%s device list:\n", outgoing ? "outgoing" : "incoming");
+	pci_liveupdate_walk_list(outgoing, pci_lu_print_entry, NULL);
 }
 
 /**

@@ -40,6 +40,23 @@ enum pci_liveupdate_vf_policy {
 	PCI_LU_VFS_USER,	/* when user space enables SR-IOV again */
 };
 
+/**
+ * struct pci_liveupdate_entry - a device of the live-update device list
+ * @dev: the device; NULL for an incoming entry no device claimed
+ * @dep: what @dev directly depends on: a VF's PF, else the bridge above
+ *	(NULL on a root bus); listed before @dev
+ * @ser: its state as handed over (refcount: preserved devices at or below
+ *	it; flags: PCI_DEV_SER_* of <linux/kho/abi/pci.h>)
+ */
+struct pci_liveupdate_entry {
+	struct pci_dev *dev;
+	struct pci_dev *dep;
+	const struct pci_dev_ser *ser;
+};
+
+typedef int (*pci_liveupdate_list_fn)(const struct pci_liveupdate_entry *e,
+				      void *arg);
+
 #ifdef CONFIG_PCI_LIVEUPDATE
 int pci_liveupdate_register_flb(struct liveupdate_file_handler *fh);
 void pci_liveupdate_unregister_flb(struct liveupdate_file_handler *fh);
@@ -49,6 +66,8 @@ void pci_liveupdate_unpreserve(struct pci_dev *dev);
 void pci_liveupdate_finish(struct pci_dev *dev);
 bool pci_liveupdate_is_incoming(struct pci_dev *dev);
 bool pci_liveupdate_was_preserved(struct pci_dev *dev);
+int pci_liveupdate_walk_list(bool outgoing, pci_liveupdate_list_fn fn,
+			     void *arg);
 void pci_liveupdate_print_list(bool outgoing);
 #else
 static inline int
@@ -83,6 +102,13 @@ static inline bool pci_liveupdate_is_incoming(struct pci_dev *dev)
 static inline bool pci_liveupdate_was_preserved(struct pci_dev *dev)
 {
 	return false;
+}
+
+static inline int pci_liveupdate_walk_list(bool outgoing,
+					   pci_liveupdate_list_fn fn,
+					   void *arg)
+{
+	return 0;
 }
 
 static inline void pci_liveupdate_print_list(bool outgoing)

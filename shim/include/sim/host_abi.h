@@ -121,6 +121,14 @@ unsigned long sim_mm_pages_in_use(void);
 unsigned long sim_kho_leaked_pages(void);
 
 /*
+ * Pages this kernel's KHO handed back to their owners (kho_restore_*(),
+ * not counting the handover blob KHO keeps); *not_freed of them the owner
+ * has not freed since, the lowest of those at *first_pa.
+ */
+unsigned long sim_kho_restored_pages(unsigned long *not_freed,
+				     unsigned long long *first_pa);
+
+/*
  * Probe one host bridge: windows, root bus, scan, assign everything, add
  * devices. By default as pci-host-common does on arm64 (a generic ECAM
  * host: every bus renumbered); with SIM_HOST_KEEP_BUSES as a host bridge
@@ -173,6 +181,38 @@ struct sim_pci_info {
 /* Call fn for every pci_dev in bus order; stops when fn returns non-zero. */
 typedef int (*sim_pci_visit_t)(const struct sim_pci_info *info, void *ctx);
 int sim_pci_visit_devs(sim_pci_visit_t fn, void *ctx);
+
+/*
+ * The kernel's live-update device list (pci_liveupdate_walk_list()): the
+ * devices actually preserved, walked down from the host bridges, so each
+ * comes after what it depends on. Outgoing: what the next kexec hands
+ * over; incoming: what the previous kernel handed over and is not
+ * finished yet.
+ */
+#define SIM_LU_ROLE_PRESERVED	0	/* a driver preserved it */
+#define SIM_LU_ROLE_BRIDGE	1	/* a bridge above preserved devices */
+#define SIM_LU_ROLE_PF		2	/* the PF of preserved VFs */
+
+struct sim_lu_entry {
+	unsigned int domain, bus, devfn;
+	unsigned int vendor, device;
+	char name[32];			/* its BDF, 0000:01:00.0 */
+	int role;			/* SIM_LU_ROLE_* */
+	unsigned int refcount;		/* preserved devices at or below it */
+	int found;			/* 0: handed over, no such device now */
+	int has_dep;			/* dep_name: what it depends on */
+	char dep_name[32];		/* a VF's PF, else the bridge above */
+	int sriov;			/* SR-IOV state kept ... */
+	unsigned int num_vfs;		/* ... with this many VFs */
+};
+
+#define SIM_LU_LIST_OUTGOING	0
+#define SIM_LU_LIST_INCOMING	1
+typedef int (*sim_lu_list_visit_t)(const struct sim_lu_entry *e, void *ctx);
+/* fn for each entry, in the kernel's order; stops when fn returns non-zero. */
+int sim_lu_visit_list(int which, sim_lu_list_visit_t fn, void *ctx);
+/* The same list into the kernel log (pci_liveupdate_print_list()). */
+void sim_lu_print_list(int which);
 
 /* WARN()/BUG() trap: 1 = WARN handled, 2 = BUG, 0 = not a bug site. */
 int sim_report_ud2(unsigned long ip);
