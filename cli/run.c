@@ -380,6 +380,13 @@ int cmd_run(int argc, char **argv)
 		return EXIT_CHECK_FAILED;
 	}
 	before = snapshot();
+	if (run_check_preservable(pd, np)) {
+		free(before.name);
+		free(pd);
+		if (logf)
+			fclose(logf);
+		return EXIT_BAD_INPUT;
+	}
 	printf("boot: %zu functions enumerated, %lu pages in use\n", before.n,
 	       sim_mm_pages_in_use());
 	if (fraction)

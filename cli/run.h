@@ -23,6 +23,9 @@ int run_parse_preserve(const char *list, struct run_dev **out, size_t *n);
 /* User space: bind SR-IOV PFs to pcisim-pf and enable all their VFs. */
 int run_enable_vfs(void);
 
+/* Bridges named to preserve, each reported on stderr (bad input). */
+int run_check_preservable(const struct run_dev *pd, size_t np);
+
 /* Preserve, kexec, retrieve, finish, check; returns failures. */
 int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 		  bool vfs_by_user, struct run_dev *pd, size_t np,

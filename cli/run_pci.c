@@ -259,6 +259,31 @@ struct pci_state {
 	uint64_t t_kexec;
 };
 
+/*
+ * A bridge (or a host bridge function, class 06) is not something user
+ * space preserves: bridges are kept because of the devices below them,
+ * and vfio-pci refuses them. Naming one is bad input: say so, count it.
+ */
+int run_check_preservable(const struct run_dev *pd, size_t np)
+{
+	struct devs d = snapshot();
+	int bad = 0;
+
+	for (size_t i = 0; i < np; i++) {
+		const struct sim_pci_info *x = find(&d, pd[i].bdf);
+
+		if (!x || !(x->is_bridge || x->hdr_type == 1 ||
+			    x->class_code >> 16 == 0x06))
+			continue;
+		fprintf(stderr,
+			"pcisim: --preserve %s: a bridge (class %06x): bridges are kept because of the devices below them, not preserved by name\n",
+			pd[i].bdf, x->class_code);
+		bad++;
+	}
+	devs_free(&d);
+	return bad;
+}
+
 /* Preserve every device named (binding its driver first). */
 static int run_preserve(struct run_dev *pd, size_t np, struct devs *before)
 {

@@ -427,6 +427,22 @@ static void test_run_bad_preserve_is_exit_2(void **state)
 	assert_int_equal(run(NULL, PCISIM " run --preserve 3:0.0"), 2);
 }
 
+/* Bridges are kept for what is below them; naming one is bad input. */
+static void test_run_preserve_a_bridge_is_exit_2(void **state)
+{
+	static const char *const bdfs[] = { "0000:00:01.0", "0000:00:00.0" };
+	char *out;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bdfs) / sizeof(bdfs[0]); i++) {
+		assert_int_equal(run(&out, PCISIM " run --preserve %s --log /dev/null",
+				     bdfs[i]), 2);
+		if (!strstr(out, bdfs[i]) || !strstr(out, "a bridge (class 06"))
+			fail_msg("no message naming %s: %s", bdfs[i], out);
+		free(out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -443,6 +459,7 @@ int main(void)
 		cmocka_unit_test(test_run_three_kexecs_exits_0),
 		cmocka_unit_test(test_run_live_update_of_default_topology),
 		cmocka_unit_test(test_run_bad_preserve_is_exit_2),
+		cmocka_unit_test(test_run_preserve_a_bridge_is_exit_2),
 		cmocka_unit_test(test_run_pf_without_vfs_keeps_decoding),
 		cmocka_unit_test(test_run_preserves_topology_marks),
 		cmocka_unit_test(test_run_marks_from_templates),
