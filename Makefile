@@ -197,7 +197,9 @@ $(B)/kernel-world.o: $(B)/kernel-pass1.o $(B)/stubs.o
 	$(Q)$(LD) -r --defsym=const_pcpu_hot=pcpu_hot --defsym=jiffies=jiffies_64 \
 		-o $@.tmp $^
 	$(Q)$(OBJCOPY) -w --keep-global-symbol='sim_*' $@.tmp $@ && rm -f $@.tmp
-	@echo "  STUBS   $$(wc -l < $(B)/stubs.txt) kernel symbols abort if called (build/stubs.txt)"
+	@n=$$(wc -l < $(B)/stubs.txt); \
+	echo "  STUBS   $$n kernel symbols abort if called ($(B)/stubs.txt)$$([ $$n = 0 ] || echo :)"; \
+	tr '\n' ' ' < $(B)/stubs.txt | fmt -w 68 | sed 's/^/          /'
 
 # ---- Host world ------------------------------------------------------------
 $(B)/h/%.o: %.c | $(B)/.stamp-deps
