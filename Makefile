@@ -62,6 +62,24 @@ KFLAGS_FILE   := $(B)/kflags.txt
 KFLAGS     = $(file < $(KFLAGS_FILE))
 SHIM_INC   = -I$(OVL)/drivers/pci -I$(KSRC)/drivers/pci -I$(KSRC)/drivers/base
 
+# Every file a patch changes, as PATCH:FILE.
+PATCH_TARGETS := $(shell awk '/^\+\+\+ b\//{ print FILENAME ":" substr($$2, 3) }' $(PATCHES) /dev/null)
+
+# Incremental builds. A kernel-world object depends on the files its .d
+# file names (the tree's or the overlay's copies), on make-overlay.sh and
+# on $(KWORLD_SIG), not on the Makefile: that file holds the text of the
+# commands that compile the kernel world and of the variables they use,
+# and the overlay's layout (the patches, the files each changes, lu/'s
+# files); make rewrites it, as it reads this file, only when that text
+# changed. So editing the Makefile elsewhere, one lu/ file or a patch's
+# hunks recompiles only the objects that read an overlay file whose
+# content changed; adding or removing a patch or an lu/ file, changing the
+# files a patch touches or the compile commands, recompiles them all.
+KWORLD_SIG := $(B)/kworld-sig.txt
+kworld_sig = CC=$(CC) EXTRA_KCFLAGS=$(EXTRA_KCFLAGS) KSRC=$(KSRC) KOBJ=$(KOBJ) OVL=$(OVL) \
+	kflags=$(value kflags_cmd) k=$(value kcc_k) ks=$(value kcc_ks) \
+	shim_inc=$(SHIM_INC) fdt=$(KEXTRA_FDT) patches=$(PATCHES) $(PATCH_TARGETS) lu=$(LU_TREE)
+
 .PHONY: all run check help clean distclean deps verify-kernel stubs-check checkpatch kbuild-check
 all: $(B)/pcisim
 
@@ -137,41 +155,65 @@ $(STAMP_PREPARE): $(KOBJ)/.config
 
 # Overlay include directories go ahead of the pristine ones; shim/include
 # (kernel APIs 6.12 lacks: KHO, LUO) comes after everything the tree has.
-$(KFLAGS_FILE): $(STAMP_PREPARE) pci-core/kflags.sh Makefile
-	$(Q)pci-core/kflags.sh $(KSRC) $(KOBJ) $(KOBJ)/drivers/pci/.access.o.cmd | \
-		sed -e 's| -I$(KSRC)/include | -I$(OVL)/include -I$(KSRC)/include |' \
-		    -e 's| -I$(KSRC)/arch/x86/include | -I$(OVL)/arch/x86/include -I$(KSRC)/arch/x86/include |' > $@.tmp
-	$(Q)echo " -I$(abspath shim/include) -include $(abspath shim/prelude.h)" >> $@.tmp && tr -d '\n' < $@.tmp > $@ && rm $@.tmp
+kflags_cmd = pci-core/kflags.sh $(KSRC) $(KOBJ) $(KOBJ)/drivers/pci/.access.o.cmd | \
+	sed -e 's| -I$(KSRC)/include | -I$(OVL)/include -I$(KSRC)/include |' \
+	    -e 's| -I$(KSRC)/arch/x86/include | -I$(OVL)/arch/x86/include -I$(KSRC)/arch/x86/include |' > $@.tmp && \
+	echo " -I$(abspath shim/include) -include $(abspath shim/prelude.h)" >> $@.tmp && \
+	tr -d '\n' < $@.tmp > $@ && rm $@.tmp
+$(KFLAGS_FILE): $(STAMP_PREPARE) pci-core/kflags.sh $(KWORLD_SIG)
+	$(Q)$(kflags_cmd)
 
-$(STAMP_OVERLAY): $(STAMP_EXTRACT) $(PATCHES) $(LU_TREE) pci-core/make-overlay.sh
+# make-overlay.sh rewrites only the overlay files whose content changed.
+$(STAMP_OVERLAY): $(STAMP_EXTRACT) $(PATCHES) $(LU_TREE) pci-core/make-overlay.sh $(KWORLD_SIG)
 	@echo "  OVERLAY $(words $(PATCHES)) patches, $(words $(LU_TREE)) lu/ files"
 	$(Q)pci-core/make-overlay.sh $(KSRC) $(OVL) lu $(PATCHES)
 	$(Q)touch $@
+
+# An overlay file is made by $(STAMP_OVERLAY), out of the lu/ file or the
+# patches it comes from: the objects that read it (their .d files name it)
+# see its time after the overlay is brought up to date, and one whose
+# content did not change keeps its time. One that is gone counts as new.
+$(foreach t,$(PATCH_TARGETS),$(eval $(OVL)/$(lastword $(subst :, ,$(t))): $(firstword $(subst :, ,$(t)))))
+$(foreach f,$(LU_TREE),$(eval $(OVL)/$(f:lu/%=%): $(f)))
+$(OVL)/%: | $(STAMP_OVERLAY) ;
 
 # ---- Kernel world ----------------------------------------------------------
 kname = $(subst -,_,$(notdir $(basename $(1))))
 
 # Per-file flags the kernel's own Makefiles add (lib/Makefile: libfdt).
-$(B)/k/lib/fdt.o $(B)/k/lib/fdt_%.o: KEXTRA = -I$(KSRC)/scripts/dtc/libfdt
+KEXTRA_FDT = -I$(KSRC)/scripts/dtc/libfdt
+$(B)/k/lib/fdt.o $(B)/k/lib/fdt_%.o: KEXTRA = $(KEXTRA_FDT)
 
-# A file the overlay holds (patched, or added by lu/) is compiled from there.
-ksrc_of = $(if $(wildcard $(OVL)/$(1)),$(OVL),$(KSRC))
+# A file the overlay holds (patched, or added by lu/) is compiled from
+# there ($$d: the overlay or the tree; asked at run time, when the overlay
+# is up to date).
+kcc_k = $(CC) $(KFLAGS) $(EXTRA_KCFLAGS) $(KEXTRA) -I$$d/$(dir $*) -I$(KSRC)/$(dir $*) \
+	-DKBUILD_MODFILE='"$*"' \
+	-DKBUILD_BASENAME='"$(call kname,$*)"' -DKBUILD_MODNAME='"$(call kname,$*)"' \
+	-D__KBUILD_MODNAME=kmod_$(call kname,$*) -MMD -MF $(@:.o=.d) -c $$d/$*.c -o $@
+kcc_ks = $(CC) $(KFLAGS) $(EXTRA_KCFLAGS) $(SHIM_INC) -DKBUILD_MODFILE='"$*"' \
+	-DKBUILD_BASENAME='"$(call kname,$*)"' -DKBUILD_MODNAME='"$(call kname,$*)"' \
+	-D__KBUILD_MODNAME=kmod_$(call kname,$*) -MMD -MF $(@:.o=.d) -c $< -o $@
 
-$(B)/k/%.o: $(KFLAGS_FILE) $(STAMP_OVERLAY)
-	@echo "  KCC     $*.c$(if $(wildcard $(OVL)/$*.c), (overlay))"
+# (After everything $(KWORLD_SIG) holds is defined.)
+sq = $(subst ','\'',$(1))
+ifneq ($(filter-out help clean distclean,$(or $(MAKECMDGOALS),all)),)
+$(shell mkdir -p $(B) && t='$(call sq,$(kworld_sig))' && \
+	{ [ "$$t" = "$$(cat $(KWORLD_SIG) 2>/dev/null)" ] || printf '%s\n' "$$t" > $(KWORLD_SIG); })
+endif
+$(KWORLD_SIG):
+	$(Q)mkdir -p $(@D) && printf '%s\n' '$(call sq,$(kworld_sig))' > $@
+
+$(B)/k/%.o: $(KFLAGS_FILE) $(KWORLD_SIG) pci-core/make-overlay.sh | $(STAMP_OVERLAY)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(KFLAGS) $(EXTRA_KCFLAGS) $(KEXTRA) -I$(call ksrc_of,$*.c)/$(dir $*) -I$(KSRC)/$(dir $*) \
-		-DKBUILD_MODFILE='"$*"' \
-		-DKBUILD_BASENAME='"$(call kname,$*)"' -DKBUILD_MODNAME='"$(call kname,$*)"' \
-		-D__KBUILD_MODNAME=kmod_$(call kname,$*) -MMD -MF $(@:.o=.d) \
-		-c $(call ksrc_of,$*.c)/$*.c -o $@
+	$(Q)d=$(OVL); [ -f $$d/$*.c ] || d=$(KSRC); \
+	echo "  KCC     $*.c$$([ $$d = $(KSRC) ] || echo ' (overlay)')"; \
+	$(kcc_k)
 
-$(B)/ks/%.o: %.c $(KFLAGS_FILE) $(STAMP_OVERLAY)
+$(B)/ks/%.o: %.c $(KFLAGS_FILE) $(KWORLD_SIG) pci-core/make-overlay.sh | $(STAMP_OVERLAY)
 	@echo "  KCC     $<"
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(KFLAGS) $(EXTRA_KCFLAGS) $(SHIM_INC) -DKBUILD_MODFILE='"$*"' \
-		-DKBUILD_BASENAME='"$(call kname,$*)"' -DKBUILD_MODNAME='"$(call kname,$*)"' \
-		-D__KBUILD_MODNAME=kmod_$(call kname,$*) -MMD -MF $(@:.o=.d) -c $< -o $@
+	$(Q)$(kcc_ks)
 
 # Calls pci_host_probe() makes into other files go through phase marks
 # first (pci-core/phases.c: benchmarks time scan, assign and add apart).
