@@ -62,6 +62,24 @@ KFLAGS_FILE   := $(B)/kflags.txt
 KFLAGS     = $(file < $(KFLAGS_FILE))
 SHIM_INC   = -I$(OVL)/drivers/pci -I$(KSRC)/drivers/pci -I$(KSRC)/drivers/base
 
+# Every file a patch changes, as PATCH:FILE.
+PATCH_TARGETS := $(shell awk '/^\+\+\+ b\//{ print FILENAME ":" substr($$2, 3) }' $(PATCHES) /dev/null)
+
+# Incremental builds. A kernel-world object depends on the files its .d
+# file names (the tree's or the overlay's copies), on make-overlay.sh and
+# on $(KWORLD_SIG), not on the Makefile: that file holds the text of the
+# commands that compile the kernel world and of the variables they use,
+# and the overlay's layout (the patches, the files each changes, lu/'s
+# files); make rewrites it, as it reads this file, only when that text
+# changed. So editing the Makefile elsewhere, one lu/ file or a patch's
+# hunks recompiles only the objects that read an overlay file whose
+# content changed; adding or removing a patch or an lu/ file, changing the
+# files a patch touches or the compile commands, recompiles them all.
+KWORLD_SIG := $(B)/kworld-sig.txt
+kworld_sig = CC=$(CC) EXTRA_KCFLAGS=$(EXTRA_KCFLAGS) KSRC=$(KSRC) KOBJ=$(KOBJ) OVL=$(OVL) \
+	kflags=$(value kflags_cmd) k=$(value kcc_k) ks=$(value kcc_ks) \
+	shim_inc=$(SHIM_INC) fdt=$(KEXTRA_FDT) patches=$(PATCHES) $(PATCH_TARGETS) lu=$(LU_TREE)
+
 .PHONY: all run check help clean distclean deps verify-kernel stubs-check checkpatch kbuild-check
 all: $(B)/pcisim
 
@@ -70,13 +88,16 @@ help:
 	@echo '  all (default)   build build/pcisim'
 	@echo '  run             live update of the built-in default topology (see PRESERVE=, KEXEC=)'
 	@echo '  check           build and run every test (CMocka, TAP output)'
-	@echo '  verify-kernel   prove the compiled kernel files are byte-for-byte the tarball'"'"'s'
+	@echo '  verify-kernel   prove each kernel file the compiler read is the tarball'"'"'s, or it + lu/patches'
 	@echo '  stubs-check     fail if the abort-on-call stub list differs from pci-core/stubs.txt'
 	@echo '  checkpatch      scripts/checkpatch.pl --strict over the kernel-side code'
 	@echo '  kbuild-check    build lu/ and the patched files with Kbuild, W=1 and sparse'
+	@echo '  oracle          the real 6.12 (arm64) under QEMU on oracle/topologies/: captures to'
+	@echo '                  tests/oracle/, compared with pcisim; downloads once (ORACLE_ONLY=)'
 	@echo '  bench           the live update at 1k-1M functions; writes bench/RESULTS.md (BENCH_SIZES=)'
 	@echo '  bench-profile   callgrind and perf profiles, kernel code vs pcisim'"'"'s own (bench/shares.py)'
 	@echo '  fuzz            every fuzz harness under AFL++ (FUZZ_SECONDS=N), fuzz/README.md'
+	@echo '  fuzz-smoke      each harness 10 s (CI); new crashes fail it with FUZZ_STRICT=1'
 	@echo '  coverage        gcov build: make check and the fuzz corpora, lcov report'
 	@echo '  check SANITIZE=1  everything built with ASan and UBSan (build-san/), tested'
 	@echo '  clean           remove objects, keep the configured kernel tree'
@@ -144,42 +165,66 @@ $(STAMP_PREPARE): $(KOBJ)/.config
 
 # Overlay include directories go ahead of the pristine ones; shim/include
 # (kernel APIs 6.12 lacks: KHO, LUO) comes after everything the tree has.
-$(KFLAGS_FILE): $(STAMP_PREPARE) pci-core/kflags.sh Makefile
-	$(Q)pci-core/kflags.sh $(KSRC) $(KOBJ) $(KOBJ)/drivers/pci/.access.o.cmd | \
-		sed -e 's| -I$(KSRC)/include | -I$(OVL)/include -I$(KSRC)/include |' \
-		    -e 's| -I$(KSRC)/arch/x86/include | -I$(OVL)/arch/x86/include -I$(KSRC)/arch/x86/include |' > $@.tmp
-	$(Q)echo " -I$(abspath shim/include) -include $(abspath shim/prelude.h)" >> $@.tmp && tr -d '\n' < $@.tmp > $@ && rm $@.tmp
+kflags_cmd = pci-core/kflags.sh $(KSRC) $(KOBJ) $(KOBJ)/drivers/pci/.access.o.cmd | \
+	sed -e 's| -I$(KSRC)/include | -I$(OVL)/include -I$(KSRC)/include |' \
+	    -e 's| -I$(KSRC)/arch/x86/include | -I$(OVL)/arch/x86/include -I$(KSRC)/arch/x86/include |' > $@.tmp && \
+	echo " -I$(abspath shim/include) -include $(abspath shim/prelude.h)" >> $@.tmp && \
+	tr -d '\n' < $@.tmp > $@ && rm $@.tmp
+$(KFLAGS_FILE): $(STAMP_PREPARE) pci-core/kflags.sh $(KWORLD_SIG)
+	$(Q)$(kflags_cmd)
 
-$(STAMP_OVERLAY): $(STAMP_EXTRACT) $(PATCHES) $(LU_TREE) pci-core/make-overlay.sh
+# make-overlay.sh rewrites only the overlay files whose content changed.
+$(STAMP_OVERLAY): $(STAMP_EXTRACT) $(PATCHES) $(LU_TREE) pci-core/make-overlay.sh $(KWORLD_SIG)
 	@echo "  OVERLAY $(words $(PATCHES)) patches, $(words $(LU_TREE)) lu/ files"
 	$(Q)pci-core/make-overlay.sh $(KSRC) $(OVL) lu $(PATCHES)
 	$(Q)touch $@
+
+# An overlay file is made by $(STAMP_OVERLAY), out of the lu/ file or the
+# patches it comes from: the objects that read it (their .d files name it)
+# see its time after the overlay is brought up to date, and one whose
+# content did not change keeps its time. One that is gone counts as new.
+$(foreach t,$(PATCH_TARGETS),$(eval $(OVL)/$(lastword $(subst :, ,$(t))): $(firstword $(subst :, ,$(t)))))
+$(foreach f,$(LU_TREE),$(eval $(OVL)/$(f:lu/%=%): $(f)))
+$(OVL)/%: | $(STAMP_OVERLAY) ;
 
 # ---- Kernel world ----------------------------------------------------------
 kname = $(subst -,_,$(notdir $(basename $(1))))
 
 # Per-file flags the kernel's own Makefiles add (lib/Makefile: libfdt).
-$(B)/k/lib/fdt.o $(B)/k/lib/fdt_%.o: KEXTRA = -I$(KSRC)/scripts/dtc/libfdt
+KEXTRA_FDT = -I$(KSRC)/scripts/dtc/libfdt
+$(B)/k/lib/fdt.o $(B)/k/lib/fdt_%.o: KEXTRA = $(KEXTRA_FDT)
 
-# A file the overlay holds (patched, or added by lu/) is compiled from there;
-# __FILE__ (BUG and WARN sites) says drivers/pci/..., as for the tree.
-ksrc_of = $(if $(wildcard $(OVL)/$(1)),$(OVL),$(KSRC))
+# A file the overlay holds (patched, or added by lu/) is compiled from
+# there ($$d: the overlay or the tree; asked at run time, when the overlay
+# is up to date); __FILE__ (BUG and WARN sites) says drivers/pci/..., as
+# for the tree.
+kcc_k = $(CC) $(KFLAGS) $(EXTRA_KCFLAGS) $(KEXTRA) -I$$d/$(dir $*) -I$(KSRC)/$(dir $*) \
+	-fmacro-prefix-map=$(OVL)/= -DKBUILD_MODFILE='"$*"' \
+	-DKBUILD_BASENAME='"$(call kname,$*)"' -DKBUILD_MODNAME='"$(call kname,$*)"' \
+	-D__KBUILD_MODNAME=kmod_$(call kname,$*) -MMD -MF $(@:.o=.d) -c $$d/$*.c -o $@
+kcc_ks = $(CC) $(KFLAGS) $(EXTRA_KCFLAGS) $(SHIM_INC) -DKBUILD_MODFILE='"$*"' \
+	-DKBUILD_BASENAME='"$(call kname,$*)"' -DKBUILD_MODNAME='"$(call kname,$*)"' \
+	-D__KBUILD_MODNAME=kmod_$(call kname,$*) -MMD -MF $(@:.o=.d) -c $< -o $@
 
-$(B)/k/%.o: $(KFLAGS_FILE) $(STAMP_OVERLAY)
-	@echo "  KCC     $*.c$(if $(wildcard $(OVL)/$*.c), (overlay))"
+# (After everything $(KWORLD_SIG) holds is defined.)
+sq = $(subst ','\'',$(1))
+ifneq ($(filter-out help clean distclean,$(or $(MAKECMDGOALS),all)),)
+$(shell mkdir -p $(B) && t='$(call sq,$(kworld_sig))' && \
+	{ [ "$$t" = "$$(cat $(KWORLD_SIG) 2>/dev/null)" ] || printf '%s\n' "$$t" > $(KWORLD_SIG); })
+endif
+$(KWORLD_SIG):
+	$(Q)mkdir -p $(@D) && printf '%s\n' '$(call sq,$(kworld_sig))' > $@
+
+$(B)/k/%.o: $(KFLAGS_FILE) $(KWORLD_SIG) pci-core/make-overlay.sh | $(STAMP_OVERLAY)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(KFLAGS) $(EXTRA_KCFLAGS) $(KEXTRA) -I$(call ksrc_of,$*.c)/$(dir $*) -I$(KSRC)/$(dir $*) \
-		-fmacro-prefix-map=$(OVL)/= -DKBUILD_MODFILE='"$*"' \
-		-DKBUILD_BASENAME='"$(call kname,$*)"' -DKBUILD_MODNAME='"$(call kname,$*)"' \
-		-D__KBUILD_MODNAME=kmod_$(call kname,$*) -MMD -MF $(@:.o=.d) \
-		-c $(call ksrc_of,$*.c)/$*.c -o $@
+	$(Q)d=$(OVL); [ -f $$d/$*.c ] || d=$(KSRC); \
+	echo "  KCC     $*.c$$([ $$d = $(KSRC) ] || echo ' (overlay)')"; \
+	$(kcc_k)
 
-$(B)/ks/%.o: %.c $(KFLAGS_FILE) $(STAMP_OVERLAY)
+$(B)/ks/%.o: %.c $(KFLAGS_FILE) $(KWORLD_SIG) pci-core/make-overlay.sh | $(STAMP_OVERLAY)
 	@echo "  KCC     $<"
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(KFLAGS) $(EXTRA_KCFLAGS) $(SHIM_INC) -DKBUILD_MODFILE='"$*"' \
-		-DKBUILD_BASENAME='"$(call kname,$*)"' -DKBUILD_MODNAME='"$(call kname,$*)"' \
-		-D__KBUILD_MODNAME=kmod_$(call kname,$*) -MMD -MF $(@:.o=.d) -c $< -o $@
+	$(Q)$(kcc_ks)
 
 # Calls pci_host_probe() makes into other files go through phase marks
 # first (pci-core/phases.c: benchmarks time scan, assign and add apart).
@@ -208,7 +253,9 @@ $(B)/kernel-world.o: $(B)/kernel-pass1.o $(B)/stubs.o
 	$(Q)$(LD) -r --defsym=const_pcpu_hot=pcpu_hot --defsym=jiffies=jiffies_64 \
 		-o $@.tmp $^
 	$(Q)$(OBJCOPY) -w --keep-global-symbol='sim_*' $@.tmp $@ && rm -f $@.tmp
-	@echo "  STUBS   $$(wc -l < $(B)/stubs.txt) kernel symbols abort if called (build/stubs.txt)"
+	@n=$$(wc -l < $(B)/stubs.txt); \
+	echo "  STUBS   $$n kernel symbols abort if called ($(B)/stubs.txt)$$([ $$n = 0 ] || echo :)"; \
+	tr '\n' ' ' < $(B)/stubs.txt | fmt -w 68 | sed 's/^/          /'
 
 # ---- Host world ------------------------------------------------------------
 $(B)/h/%.o: %.c | $(B)/.stamp-deps
@@ -248,16 +295,15 @@ $(B)/tests/%: tests/%.c tests/simtest.c tests/simtest.h $(HOST_LIB_OBJS) $(B)/h/
 
 # The checks below leave a stamp per input, so make check re-proves only
 # what changed (a kernel file, the series, a source file) since last time.
-$(B)/.verified-kernel: $(STAMP_EXTRACT) pci-core/kernel-files.txt tests/verify-kernel.sh
-	$(Q)tests/verify-kernel.sh $(KTARBALL) $(KSRC) $(KFILES) > $@.log || { cat $@.log; exit 1; }
+# verify-kernel checks the files the compiler read (the objects' .d files:
+# the tree's or the overlay's copy) against the tarball and lu/patches.
+$(B)/.verified-kernel: $(KOBJS) $(SHIM_OBJS) $(PATCHES) $(LU_TREE) tests/verify-kernel.sh
+	$(Q)tests/verify-kernel.sh $(KTARBALL) $(KSRC) $(OVL) lu $(B) $(KFILES) $(LU_KFILES) \
+		-- $(PATCHES) > $@.log || { cat $@.log; exit 1; }
 	$(Q)tail -1 $@.log && touch $@
 
-$(B)/.verified-overlay: $(STAMP_OVERLAY) tests/verify-overlay.sh
-	$(Q)tests/verify-overlay.sh $(KSRC) $(OVL) lu $(PATCHES) > $@.log || { cat $@.log; exit 1; }
-	$(Q)tail -1 $@.log && touch $@
-
-verify-kernel: $(B)/.verified-kernel $(B)/.verified-overlay
-	$(Q)cat $(B)/.verified-kernel.log $(B)/.verified-overlay.log
+verify-kernel: $(B)/.verified-kernel
+	$(Q)cat $(B)/.verified-kernel.log
 
 stubs-check: $(B)/stubs.txt
 	$(Q)diff -u pci-core/stubs.txt $(B)/stubs.txt || { \
@@ -293,7 +339,7 @@ kbuild-check: $(STAMP_OVERLAY)
 		$(abspath pci-core/pcisim.config) $(ABS_B)/kbuild-check
 
 check: $(B)/pcisim $(TEST_BINS)
-	$(Q)$(MAKE) -s $(B)/.verified-kernel $(B)/.verified-overlay stubs-check checkpatch
+	$(Q)$(MAKE) -s $(B)/.verified-kernel stubs-check checkpatch
 	$(Q)tests/run-tests.sh $(TEST_BINS)
 
 # Fuzzing, coverage and sanitizers (#6), benchmarks (#7): their own files.

@@ -96,6 +96,8 @@ static void child(const struct sim_run *run, int fd, const char *logpath)
 		_exit(EXIT_CHECK_FAILED);
 	if (run->selftest_bug)
 		sim_selftest_bug();
+	if (run->selftest_stub)
+		sim_selftest_stub();
 	if (run->scenario) {
 		int ret = run->scenario(m, run->arg);
 

@@ -33,6 +33,7 @@ struct sim_run {
 	bool enable_vfs;	/* enable every PF's VFs after boot */
 	bool selftest_warn;	/* issue one WARN() from kernel code */
 	bool selftest_bug;	/* hit one BUG() in kernel code */
+	bool selftest_stub;	/* call one abort-on-call stub */
 	/*
 	 * Runs in the child after boot (and VF enabling); may kexec with
 	 * cli_kexec(). Non-zero return fails the run (status 1); the

@@ -72,6 +72,32 @@ static void test_bug_stops_the_run_naming_file_and_line(void **state)
 	simtest_free(&r);
 }
 
+/*
+ * A call of a kernel symbol pcisim does not implement ends the run with
+ * status 3 and a message naming the symbol: sim_selftest_stub() calls
+ * iounmap(), which the build made an abort-on-call stub.
+ */
+static void test_unimplemented_symbol_stops_the_run_naming_it(void **state)
+{
+	struct sim_run run = { .topo_path = "tests/topo/T1_single_endpoint.topo",
+			       .selftest_stub = true };
+	const char *const *s;
+	struct sim_result r;
+
+	(void)state;
+	for (s = sim_stub_names; *s && strcmp(*s, "iounmap"); s++)
+		;
+	if (!*s)
+		fail_msg("iounmap is no longer an abort-on-call stub (build/stubs.txt): "
+			 "make sim_selftest_stub() call one that is");
+	assert_int_equal(simtest_run(&run, &r), 0);
+	if (r.status != 3)
+		fail_msg("exit status %d, not 3; log:\n%s", r.status, r.log);
+	if (!strstr(r.log, "pcisim: kernel stopped: unimplemented kernel symbol: iounmap\n"))
+		fail_msg("no message naming iounmap in:\n%s", r.log);
+	simtest_free(&r);
+}
+
 static void test_default_topology_no_warnings(void **state)
 {
 	struct sim_run run = { 0 };
@@ -272,6 +298,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_warn_is_trapped_reported_and_survived),
 		cmocka_unit_test(test_bug_stops_the_run_naming_file_and_line),
+		cmocka_unit_test(test_unimplemented_symbol_stops_the_run_naming_it),
 		cmocka_unit_test(test_default_topology_no_warnings),
 		cmocka_unit_test(test_unknown_pci_option_reaches_pci_setup),
 		cmocka_unit_test(test_hpmemsize_resizes_hotplug_window),

@@ -222,6 +222,11 @@ unsigned long sim_warn_count(void);
 int sim_selftest_warn(void);
 /* Hits one BUG() in kernel code: the run stops with exit status 3. */
 void sim_selftest_bug(void);
+/*
+ * Calls one kernel symbol pcisim does not implement (iounmap(), one of
+ * sim_stub_names): the run stops with exit status 3, naming it.
+ */
+void sim_selftest_stub(void);
 
 /*
  * KHO self-test (shim/kho_selftest.c): preserve patterned memory of every
@@ -385,7 +390,10 @@ int sim_lu_dev_state(unsigned int domain, unsigned int bus,
  */
 unsigned long sim_lu_callback_log(char *buf, unsigned long len);
 
-/* Names of kernel symbols that were called but are not implemented. */
+/*
+ * Kernel symbols pcisim does not implement, NULL-terminated: each is an
+ * abort-on-call stub (build/stubs.txt).
+ */
 extern const char *const sim_stub_names[];
 
 #endif /* SIM_HOST_ABI_H */
