@@ -146,27 +146,36 @@ static void load_known(void)
 
 /*
  * The source line at "path:line" of a WARN or BUG site, trimmed: path is
- * absolute (an overlay file) or relative to the kernel tree ($FUZZ_KSRC,
- * default build/linux-source-6.12).
+ * absolute, or relative to the kernel tree the object was compiled from:
+ * this build's overlay (FUZZ_OVERLAY: the patched files and lu/'s) if it
+ * holds the file, else the tree ($FUZZ_KSRC, default
+ * build/linux-source-6.12).
  */
 static bool site_code(const char *site, size_t len, char *code, size_t size)
 {
-	char path[1024], line[1024];
+	char path[4096], line[1024];
 	const char *colon = memrchr(site, ':', len);
 	const char *ksrc = getenv("FUZZ_KSRC");
 	long want, n = 0;
 	FILE *f;
 
-	if (!colon || (size_t)(colon - site) >= sizeof(path) - 64)
+	if (!colon || (size_t)(colon - site) >= sizeof(path) / 2)
 		return false;
 	want = strtol(colon + 1, NULL, 10);
-	if (site[0] == '/')
+	if (site[0] == '/') {
 		snprintf(path, sizeof(path), "%.*s", (int)(colon - site), site);
-	else
-		snprintf(path, sizeof(path), "%s/%.*s",
-			 ksrc ? ksrc : "build/linux-source-6.12",
+		f = fopen(path, "r");
+	} else {
+		snprintf(path, sizeof(path), "%s/%.*s", FUZZ_OVERLAY,
 			 (int)(colon - site), site);
-	f = fopen(path, "r");
+		f = fopen(path, "r");
+		if (!f) {
+			snprintf(path, sizeof(path), "%s/%.*s",
+				 ksrc ? ksrc : "build/linux-source-6.12",
+				 (int)(colon - site), site);
+			f = fopen(path, "r");
+		}
+	}
 	if (!f)
 		return false;
 	while (fgets(line, sizeof(line), f) && ++n < want)
