@@ -116,6 +116,8 @@ struct lu_case {
 	struct lu_ev ev[MAXEV];
 	/* the handover's pci_ser (lu_split; the last kexec) */
 	bool ser_found;
+	uint64_t fdt_pa;	/* the KHO root blob */
+	uint64_t luo_pa;	/* the LUO root, struct luo_ser */
 	uint64_t flb_pa;	/* its luo_flb_ser entry */
 	uint64_t ser_pa;
 	unsigned int ser_version, ser_nr;
@@ -350,8 +352,12 @@ static void *ram_at(struct machine *m, uint64_t pa, uint64_t len)
 	return ram + (pa - base);
 }
 
-/* Physical address of the luo_flb_ser entry of the "pci" FLB, or 0. */
-static uint64_t find_pci_flb(struct machine *m, uint64_t fdt_pa)
+/*
+ * Physical address of the luo_flb_ser entry of the "pci" FLB, or 0; *luo_pa
+ * the LUO root's, if found.
+ */
+static uint64_t find_pci_flb(struct machine *m, uint64_t fdt_pa,
+			     uint64_t *luo_pa)
 {
 	const void *fdt = ram_at(m, fdt_pa, 64);
 	const fdt64_t *p;
@@ -369,6 +375,7 @@ static uint64_t find_pci_flb(struct machine *m, uint64_t fdt_pa)
 	luo = fdt64_to_cpu(*p);
 	if (!ram_at(m, luo, 192))
 		return 0;
+	*luo_pa = luo;
 	flbs = *(uint64_t *)ram_at(m, luo + LUO_SER_FLBS_OFFSET, 8);
 	hdr = ram_at(m, flbs, 4096);
 	if (!hdr)
@@ -386,10 +393,13 @@ static uint64_t find_pci_flb(struct machine *m, uint64_t fdt_pa)
 static void read_handover(struct machine *m, struct lu_case *c,
 			  uint64_t fdt_pa)
 {
-	uint64_t flb = find_pci_flb(m, fdt_pa), blk;
+	uint64_t flb, blk;
 	struct ser_root *root;
 	int guard = 0;
 
+	c->fdt_pa = fdt_pa;
+	c->luo_pa = 0;
+	flb = find_pci_flb(m, fdt_pa, &c->luo_pa);
 	c->ser_found = false;
 	c->nser = 0;
 	if (!flb)
@@ -2485,7 +2495,15 @@ enum ser_corruption {
 	SER_COUNT,		/* header disagrees with the list */
 	SER_LIST_UNPRESERVED,	/* list pointer to a page not handed over */
 	SER_FLB_UNPRESERVED,	/* the FLB points to a page not handed over */
+	/* refused before the PCI core sees its list (FINDINGS.md F1, F6) */
+	HO_KHO_COMPATIBLE,	/* the KHO root blob is "kho-v9" */
+	HO_LUO_COMPATIBLE,	/* the LUO root is "luo-v999" */
+	HO_LUO_FLBS_INACTIVE,	/* the LUO root does not mark its FLBs active */
+	HO_FLB_ARRAY,		/* LUO's FLB array says it is 2 pages long */
 };
+
+#define LUO_SER_ACTIVE_OFFSET	48	/* features.active */
+#define LUO_FEATURE_FLBS	0x4
 
 /* A page of RAM nobody preserved (poisoned at kexec). */
 static uint64_t unpreserved_page(struct machine *m)
@@ -2518,6 +2536,28 @@ static struct machine *corrupt_ser(struct machine *m, struct lu_case *c)
 		*(uint64_t *)ram_at(m, c->flb_pa + FLB_NAME_LEN, 8) =
 			unpreserved_page(m);
 		break;
+	case HO_KHO_COMPATIBLE: {
+		void *fdt = ram_at(m, c->fdt_pa, 4096);
+		int len;
+		char *compat = (char *)fdt_getprop(fdt, 0, "compatible", &len);
+
+		if (!compat || len != 7)
+			return NULL;
+		compat[5] = '9';
+		break;
+	}
+	case HO_LUO_COMPATIBLE:
+		memcpy(ram_at(m, c->luo_pa, 9), "luo-v999", 9);
+		break;
+	case HO_LUO_FLBS_INACTIVE:
+		*(uint64_t *)ram_at(m, c->luo_pa + LUO_SER_ACTIVE_OFFSET, 8) &=
+			~(uint64_t)LUO_FEATURE_FLBS;
+		break;
+	case HO_FLB_ARRAY:
+		/* the pgcnt of the array's header */
+		*(uint64_t *)ram_at(m, *(uint64_t *)ram_at(m, c->luo_pa +
+							   LUO_SER_FLBS_OFFSET, 8), 8) = 2;
+		break;
 	}
 	return m;
 }
@@ -2536,8 +2576,11 @@ static const char topo_corrupt[] =
  * number, BAR and window as the hardware has them, so what was preserved
  * keeps running although nobody can take it back.
  */
-static void check_corrupt(enum ser_corruption how, const char *msg)
+static void check_refused(enum ser_corruption how, const char *msg,
+			  const char *why)
 {
+	static const char *const vfs[] = { "0000:02:00.1", "0000:02:00.2",
+					   "0000:02:00.3", "0000:02:00.4", NULL };
 	struct lu_case *c = lu_new();
 	struct sim_result r;
 
@@ -2549,7 +2592,7 @@ static void check_corrupt(enum ser_corruption how, const char *msg)
 	assert_int_equal(c->prepare_err, 0);
 	assert_int_equal(c->ser_nr, 5);
 	expect_log(&r, msg);
-	expect_log(&r, "PCI: liveupdate: cannot retrieve what the previous kernel preserved");
+	expect_log(&r, why);
 	expect_no_log(&r, ": preserved by the previous kernel");
 	expect_buses(c, &r, "0000:00:01.0", 0x00, 0x01, 0x01);
 	expect_buses(c, &r, "0000:00:02.0", 0x00, 0x02, 0x02);
@@ -2561,11 +2604,21 @@ static void check_corrupt(enum ser_corruption how, const char *msg)
 	expect_unchanged(c, &r, "0000:00:02.0");
 	expect_unchanged(c, &r, "0000:01:00.0");
 	expect_unchanged(c, &r, "0000:02:00.0");
+	/* SR-IOV too: the PF keeps its VFs, the preserved one running */
+	expect_vfs(&r, "0000:02:00.0", vfs);
+	expect_running(c, &r, "0000:02:00.2");
+	expect_unchanged(c, &r, "0000:02:00.2");
 	/* no driver may take them: retrieving is refused */
 	expect_driver(&r, "0000:01:00.0", "");
 	assert_int_not_equal(c->retrieve_err[0], 0);
 	simtest_free(&r);
 	lu_free(c);
+}
+
+static void check_corrupt(enum ser_corruption how, const char *msg)
+{
+	check_refused(how, msg,
+		      "PCI: liveupdate: cannot retrieve what the previous kernel preserved");
 }
 
 static void test_corrupt_ser_version(void **state)
@@ -2620,6 +2673,33 @@ static void test_corrupt_ser_keeps_vfs(void **state)
 	expect_running(c, &r, "0000:02:00.2");
 	simtest_free(&r);
 	lu_free(c);
+}
+
+/*
+ * Refused before the PCI core sees its list, by KHO or LUO (FINDINGS.md
+ * F1): the kexec carried a handover, so devices may still be running.
+ * The kernel says why and keeps everything as the hardware has it, as
+ * for a list it cannot read.
+ */
+static void test_kho_refused_keeps_hardware(void **state)
+{
+	(void)state;
+	check_refused(HO_KHO_COMPATIBLE, "KHO: handover blob is not \"kho-v2\"; ignoring it",
+		      "PCI: liveupdate: the handover from the previous kernel was refused (by KHO): keeping every bus number, BAR and window as the hardware has them");
+}
+
+static void test_luo_root_refused_keeps_hardware(void **state)
+{
+	(void)state;
+	check_refused(HO_LUO_COMPATIBLE, "luo: incoming state refused: compatible \"luo-v999\"",
+		      "PCI: liveupdate: the handover from the previous kernel was refused (by LUO)");
+}
+
+static void test_luo_flb_array_refused_keeps_hardware(void **state)
+{
+	(void)state;
+	check_refused(HO_FLB_ARRAY, "luo: incoming FLBs refused: 2 pages",
+		      "PCI: liveupdate: the handover from the previous kernel was refused (by LUO)");
 }
 
 /* =================================================================== */
@@ -2817,6 +2897,9 @@ int main(void)
 		cmocka_unit_test(test_corrupt_ser_list_pointer),
 		cmocka_unit_test(test_corrupt_ser_not_preserved),
 		cmocka_unit_test(test_corrupt_ser_keeps_vfs),
+		cmocka_unit_test(test_kho_refused_keeps_hardware),
+		cmocka_unit_test(test_luo_root_refused_keeps_hardware),
+		cmocka_unit_test(test_luo_flb_array_refused_keeps_hardware),
 		cmocka_unit_test(test_fault_master_is_caught),
 		cmocka_unit_test(test_fault_list_is_caught),
 		cmocka_unit_test(test_fault_leak_is_caught),

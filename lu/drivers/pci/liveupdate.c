@@ -27,9 +27,13 @@
  *
  * A handover this kernel cannot read (wrong version, corrupt list) is
  * refused with a message, and the kernel then keeps everything as the
- * hardware has it (inherits all bus numbers and claims every resource),
- * so the devices that were preserved keep running even though they can
- * no longer be identified.
+ * hardware has it (inherits all bus numbers, claims every resource and
+ * keeps every VF the hardware has enabled: "safe mode"), so the devices
+ * that were preserved keep running even though they can no longer be
+ * identified. The same holds when KHO or LUO refused the handover before
+ * the PCI core could see its list (the kexec carried one, so devices may
+ * have been preserved); only a kernel that was handed nothing, or a
+ * handover without PCI state, enumerates as usual.
  *
  * Locking: pci_lu_rwsem protects the outgoing and incoming state and the
  * liveupdate fields of every pci_dev.
@@ -523,6 +527,18 @@ static struct pci_lu_incoming *pci_lu_incoming(void)
 	case -EOPNOTSUPP:
 	case -ENODATA:
 	case -ENOENT:
+		/* nothing was preserved, or nothing of PCI */
+		break;
+	case -EBADMSG:
+		/*
+		 * A handover was offered and refused before its device list
+		 * could be read: devices may have been preserved and still
+		 * be running, and nothing tells which.
+		 */
+		pr_err("the handover from the previous kernel was refused (%s): keeping every bus number, BAR and window as the hardware has them\n",
+		       kho_handover_refused() ? "by KHO" : "by LUO");
+		pci_lu_had_incoming = true;
+		pci_lu_safe_mode = true;
 		break;
 	default:
 		/* upstream panics; the devices are kept as they run instead */
