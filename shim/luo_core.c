@@ -82,6 +82,28 @@ static bool __init luo_root_compatible(const struct luo_ser *root)
 }
 
 /*
+ * Where the root points, it must say it does: a pointer to sessions or
+ * FLBs without its feature active would otherwise be dropped unread.
+ */
+static bool __init luo_root_consistent(const struct luo_ser *root)
+{
+	u64 active = root->features.active;
+
+	if ((root->sessions || root->nr_sessions) &&
+	    !(active & LUO_FEATURE_SESSIONS)) {
+		pr_err("incoming state refused: it has sessions but does not mark them active (features %#llx)\n",
+		       active);
+		return false;
+	}
+	if (root->flbs && !(active & LUO_FEATURE_FLBS)) {
+		pr_err("incoming state refused: it has FLBs but does not mark them active (features %#llx)\n",
+		       active);
+		return false;
+	}
+	return true;
+}
+
+/*
  * A handover that was offered but is refused, here or by KHO, is not the
  * same as none: what it preserved may still be running, and the users of
  * the incoming state are told so (liveupdate_flb_get_incoming()).
@@ -123,7 +145,7 @@ static void __init luo_setup_incoming(void)
 	 * A root we cannot read stays preserved and unread: what it points
 	 * to may be laid out differently, so nothing of it is touched.
 	 */
-	if (!luo_root_compatible(root)) {
+	if (!luo_root_compatible(root) || !luo_root_consistent(root)) {
 		luo_refuse_incoming();
 		return;
 	}

@@ -2702,6 +2702,18 @@ static void test_luo_flb_array_refused_keeps_hardware(void **state)
 		      "PCI: liveupdate: the handover from the previous kernel was refused (by LUO)");
 }
 
+/*
+ * F6: a LUO root that points to FLBs without marking them active is
+ * refused, not silently read as "no FLBs" (which left the PCI core
+ * believing nothing was preserved).
+ */
+static void test_luo_flbs_not_active_refused(void **state)
+{
+	(void)state;
+	check_refused(HO_LUO_FLBS_INACTIVE, "luo: incoming state refused: it has FLBs but does not mark them active (features 0x3)",
+		      "PCI: liveupdate: the handover from the previous kernel was refused (by LUO)");
+}
+
 /* =================================================================== */
 /* The checks themselves: guarantees switched off on purpose           */
 /* =================================================================== */
@@ -2900,6 +2912,7 @@ int main(void)
 		cmocka_unit_test(test_kho_refused_keeps_hardware),
 		cmocka_unit_test(test_luo_root_refused_keeps_hardware),
 		cmocka_unit_test(test_luo_flb_array_refused_keeps_hardware),
+		cmocka_unit_test(test_luo_flbs_not_active_refused),
 		cmocka_unit_test(test_fault_master_is_caught),
 		cmocka_unit_test(test_fault_list_is_caught),
 		cmocka_unit_test(test_fault_leak_is_caught),
