@@ -2714,6 +2714,145 @@ static void test_luo_flbs_not_active_refused(void **state)
 		      "PCI: liveupdate: the handover from the previous kernel was refused (by LUO)");
 }
 
+/* ---- a device list that is not closed upwards (FINDINGS.md F3, F7) ---- */
+
+enum list_corruption {
+	LIST_BRIDGE_ELSEWHERE,	/* the PF's root port entry names domain 1 */
+	LIST_PF_VFE_OFF,	/* the PF's entry has VF Enable off */
+	LIST_PF_ONE_VF,		/* the PF's entry keeps 1 VF: not VF 1 */
+};
+
+/* The entry of bus:devfn in the handed-over device list, in RAM. */
+static struct ser_dev *ser_entry(struct machine *m, struct lu_case *c,
+				 unsigned int bus, unsigned int devfn)
+{
+	struct ser_root *root = ram_at(m, c->ser_pa, sizeof(*root));
+	uint64_t blk = root ? root->devices : 0;
+
+	for (int guard = 0; blk && guard++ < 64;) {
+		struct ser_block_hdr *h = ram_at(m, blk, 4096);
+
+		if (!h)
+			return NULL;
+		for (uint64_t i = 0; i < h->count; i++) {
+			struct ser_dev *d = ram_at(m, blk + sizeof(*h) +
+						   i * sizeof(*d), sizeof(*d));
+
+			if (d && d->refcount && d->bdf == (bus << 8 | devfn))
+				return d;
+		}
+		blk = h->next;
+	}
+	return NULL;
+}
+
+static struct machine *corrupt_list(struct machine *m, struct lu_case *c)
+{
+	struct ser_dev *d;
+
+	if (!c->ser_found)
+		return NULL;
+	switch (c->how) {
+	case LIST_BRIDGE_ELSEWHERE:
+		d = ser_entry(m, c, 0x00, PCI_DEVFN(2, 0));
+		if (!d)
+			return NULL;
+		d->domain = 1;
+		break;
+	case LIST_PF_VFE_OFF:
+		d = ser_entry(m, c, 0x02, PCI_DEVFN(0, 0));
+		if (!d)
+			return NULL;
+		d->sriov_ctrl &= ~1;
+		break;
+	case LIST_PF_ONE_VF:
+		d = ser_entry(m, c, 0x02, PCI_DEVFN(0, 0));
+		if (!d)
+			return NULL;
+		d->sriov_num_vfs = 1;
+		break;
+	}
+	return m;
+}
+
+/*
+ * The refused devices are named and kept as the hardware has them: the
+ * PF keeps its BARs, its VF BARs and all 4 VFs, the preserved VF keeps
+ * its DMA, nothing warns; the NVMe next to them is taken back as usual.
+ */
+static void check_list_refused(enum list_corruption how,
+			       const char *const *msgs)
+{
+	static const char *const vfs[] = { "0000:02:00.1", "0000:02:00.2",
+					   "0000:02:00.3", "0000:02:00.4", NULL };
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	c->preserve = "0000:01:00.0,0000:02:00.0,0000:02:00.2";
+	c->enable_vfs = true;
+	c->at_kexec = corrupt_list;
+	c->how = how;
+	run_case(topo_corrupt, c, lu_split, &r);
+	assert_int_equal(c->prepare_err, 0);
+	assert_int_equal(c->boot_err, 0);
+	for (; *msgs; msgs++)
+		expect_log(&r, *msgs);
+	expect_no_log(&r, "can't update enabled VF BAR");
+	if (r.warns)
+		show(&r, "%lu kernel WARNING(s)", r.warns);
+	expect_buses(c, &r, "0000:00:01.0", 0x00, 0x01, 0x01);
+	expect_buses(c, &r, "0000:00:02.0", 0x00, 0x02, 0x02);
+	expect_unchanged(c, &r, "0000:00:02.0");
+	expect_unchanged(c, &r, "0000:02:00.0");
+	expect_unchanged(c, &r, "0000:02:00.2");
+	expect_master(c, &r, "0000:00:02.0");
+	expect_running(c, &r, "0000:02:00.0");
+	expect_running(c, &r, "0000:02:00.2");
+	expect_vfs(&r, "0000:02:00.0", vfs);
+	expect_no_log(&r, "pci 0000:02:00.2: preserved by the previous kernel");
+	assert_int_not_equal(c->retrieve_err[2], 0);
+	/* the rest of the list is taken back */
+	expect_unchanged(c, &r, "0000:01:00.0");
+	expect_running(c, &r, "0000:01:00.0");
+	assert_int_equal(c->retrieve_err[0], 0);
+	expect_driver(&r, "0000:01:00.0", "pcisim-vfio");
+	simtest_free(&r);
+	lu_free(c);
+}
+
+static void test_list_pf_without_its_bridge(void **state)
+{
+	static const char *const msgs[] = {
+		"pci 0000:02:00.0: preserved, but the bridge above it 0000:00:02.0 is not: not treated as preserved, kept as the hardware has it",
+		"pci 0000:02:00.2: preserved, but its PF 0000:02:00.0 is not: not treated as preserved, kept as the hardware has it",
+		NULL };
+
+	(void)state;
+	check_list_refused(LIST_BRIDGE_ELSEWHERE, msgs);
+}
+
+static void test_list_vf_of_pf_with_vf_enable_off(void **state)
+{
+	static const char *const msgs[] = {
+		"pci 0000:02:00.0: preserved with SR-IOV Control 0x0008 and 4 VFs, but the hardware runs 4 VFs: kept as the hardware has them",
+		"pci 0000:02:00.2: preserved as VF 1 of 0000:02:00.0, whose entry has SR-IOV Control 0x0008 and 4 VFs: not treated as preserved, kept as the hardware has it",
+		NULL };
+
+	(void)state;
+	check_list_refused(LIST_PF_VFE_OFF, msgs);
+}
+
+static void test_list_vf_of_pf_with_too_few_vfs(void **state)
+{
+	static const char *const msgs[] = {
+		"pci 0000:02:00.0: preserved with SR-IOV Control 0x0009 and 1 VFs, but the hardware runs 4 VFs: kept as the hardware has them",
+		"pci 0000:02:00.2: preserved as VF 1 of 0000:02:00.0, whose entry has SR-IOV Control 0x0009 and 1 VFs: not treated as preserved, kept as the hardware has it",
+		NULL };
+
+	(void)state;
+	check_list_refused(LIST_PF_ONE_VF, msgs);
+}
+
 /* =================================================================== */
 /* The checks themselves: guarantees switched off on purpose           */
 /* =================================================================== */
@@ -2913,6 +3052,9 @@ int main(void)
 		cmocka_unit_test(test_luo_root_refused_keeps_hardware),
 		cmocka_unit_test(test_luo_flb_array_refused_keeps_hardware),
 		cmocka_unit_test(test_luo_flbs_not_active_refused),
+		cmocka_unit_test(test_list_pf_without_its_bridge),
+		cmocka_unit_test(test_list_vf_of_pf_with_vf_enable_off),
+		cmocka_unit_test(test_list_vf_of_pf_with_too_few_vfs),
 		cmocka_unit_test(test_fault_master_is_caught),
 		cmocka_unit_test(test_fault_list_is_caught),
 		cmocka_unit_test(test_fault_leak_is_caught),
