@@ -72,9 +72,14 @@ static struct {
 	.subtrees = LIST_HEAD_INIT(kho_out.subtrees),
 };
 
+/*
+ * @offered:	the kexec that booted us carried a handover (kho_populate())
+ * @valid:	and it was accepted: is_kho_boot()
+ */
 static struct {
 	phys_addr_t fdt_phys;
 	void *fdt;
+	bool offered;
 	bool valid;
 	unsigned long nr_ranges;
 	unsigned long nr_pages;
@@ -97,6 +102,16 @@ bool kho_is_enabled(void)
 bool is_kho_boot(void)
 {
 	return kho_in.valid;
+}
+
+/*
+ * Booted by a kexec that carried a KHO handover, which this kernel
+ * refused: what the previous kernel preserved is lost to this kernel, but
+ * devices it kept running may still be running.
+ */
+bool kho_handover_refused(void)
+{
+	return kho_in.offered && !kho_in.valid;
 }
 
 /* ---- the preserved-memory radix tree ---- */
@@ -531,6 +546,7 @@ static void kho_walk(struct kho_walk *w, phys_addr_t node_pa, int level,
 void kho_populate(phys_addr_t fdt_phys, u64 fdt_len, phys_addr_t scratch_phys,
 		  u64 scratch_len)
 {
+	kho_in.offered = true;
 	kho_in.fdt_phys = fdt_phys;
 	if (!fdt_len || !kho_readable(fdt_phys, fdt_len)) {
 		pr_err("handover blob at %pa (%llu bytes) is not RAM that was handed over; ignoring it\n",

@@ -13,9 +13,12 @@
  * and the feature header of upstream's newer ABI, not an FDT. A root this
  * kernel cannot read is refused with a message and the kernel boots with
  * no incoming LUO state, where upstream panics: a simulator wants to see
- * the boot go on. liveupdate_reboot() may run before the kexec does (the
- * self-test corrupts the handover that way); the kexec's own call then
- * finds the work done, as upstream's proposed early session freeze would.
+ * the boot go on. Such a refusal (or KHO's) is remembered, and
+ * liveupdate_flb_get_incoming() then says -EBADMSG rather than "nothing
+ * was handed over", so that the PCI core keeps the hardware as it is.
+ * liveupdate_reboot() may run before the kexec does (the self-test
+ * corrupts the handover that way); the kexec's own call then finds the
+ * work done, as upstream's proposed early session freeze would.
  */
 #define pr_fmt(fmt) "luo: " fmt
 
@@ -78,23 +81,63 @@ static bool __init luo_root_compatible(const struct luo_ser *root)
 	return true;
 }
 
+/*
+ * Where the root points, it must say it does: a pointer to sessions or
+ * FLBs without its feature active would otherwise be dropped unread.
+ */
+static bool __init luo_root_consistent(const struct luo_ser *root)
+{
+	u64 active = root->features.active;
+
+	if ((root->sessions || root->nr_sessions) &&
+	    !(active & LUO_FEATURE_SESSIONS)) {
+		pr_err("incoming state refused: it has sessions but does not mark them active (features %#llx)\n",
+		       active);
+		return false;
+	}
+	if (root->flbs && !(active & LUO_FEATURE_FLBS)) {
+		pr_err("incoming state refused: it has FLBs but does not mark them active (features %#llx)\n",
+		       active);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * A handover that was offered but is refused, here or by KHO, is not the
+ * same as none: what it preserved may still be running, and the users of
+ * the incoming state are told so (liveupdate_flb_get_incoming()).
+ */
+static void __init luo_refuse_incoming(void)
+{
+	luo_global.in.refused = true;
+}
+
 static void __init luo_setup_incoming(void)
 {
 	struct luo_ser *root;
 	phys_addr_t pa;
 	int err;
 
-	if (!is_kho_boot())
+	if (!is_kho_boot()) {
+		if (kho_handover_refused()) {
+			pr_err("incoming state lost: the KHO handover was refused\n");
+			luo_refuse_incoming();
+		}
 		return;
+	}
 	err = kho_retrieve_subtree(LUO_KHO_ENTRY_NAME, &pa);
 	if (err) {
-		if (err != -ENOENT)
+		if (err != -ENOENT) {
 			pr_err("cannot find the incoming state: %d\n", err);
+			luo_refuse_incoming();
+		}
 		return;
 	}
 	if (!kho_is_restorable_phys(pa)) {
 		pr_err("incoming state refused: root at %pa is not preserved memory\n",
 		       &pa);
+		luo_refuse_incoming();
 		return;
 	}
 	root = phys_to_virt(pa);
@@ -102,16 +145,19 @@ static void __init luo_setup_incoming(void)
 	 * A root we cannot read stays preserved and unread: what it points
 	 * to may be laid out differently, so nothing of it is touched.
 	 */
-	if (!luo_root_compatible(root))
+	if (!luo_root_compatible(root) || !luo_root_consistent(root)) {
+		luo_refuse_incoming();
 		return;
+	}
 
 	luo_global.in.liveupdate_num = root->liveupdate_num;
 	if (root->features.active & LUO_FEATURE_SESSIONS) {
 		luo_global.in.sessions = root->sessions;
 		luo_global.in.nr_sessions = root->nr_sessions;
 	}
-	if (root->features.active & LUO_FEATURE_FLBS)
-		luo_flb_setup_incoming(root->flbs);
+	if (root->features.active & LUO_FEATURE_FLBS &&
+	    luo_flb_setup_incoming(root->flbs))
+		luo_refuse_incoming();
 	luo_global.in.valid = true;
 	pr_info("incoming state of live update %llu: %llu sessions\n",
 		luo_global.in.liveupdate_num, luo_global.in.nr_sessions);

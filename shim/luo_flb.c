@@ -250,32 +250,34 @@ static bool __init luo_flb_array_valid(const struct luo_flb_header_ser *hdr)
 	return true;
 }
 
-void __init luo_flb_setup_incoming(u64 flbs_pa)
+/* The FLB array the root points to; an error when it is refused. */
+int __init luo_flb_setup_incoming(u64 flbs_pa)
 {
 	struct luo_flb_header_ser *hdr;
 
 	if (!flbs_pa)
-		return;
+		return 0;
 	if (!kho_is_restorable_phys(flbs_pa)) {
 		pr_err("incoming FLBs refused: %#llx is not preserved memory\n",
 		       flbs_pa);
-		return;
+		return -EINVAL;
 	}
 	hdr = phys_to_virt(flbs_pa);
 	if (!luo_flb_array_valid(hdr))
-		return;
+		return -EINVAL;
 	if (hdr->count) {
 		luo_flb_global.in = kmemdup(hdr + 1,
 					    hdr->count * sizeof(struct luo_flb_ser),
 					    GFP_KERNEL);
 		if (!luo_flb_global.in) {
 			pr_err("incoming FLBs lost: no memory\n");
-			return;
+			return -ENOMEM;
 		}
 	}
 	luo_flb_global.nr_in = hdr->count;
 	luo_flb_global.in_active = true;
 	kho_restore_free(hdr);
+	return 0;
 }
 
 /*
@@ -297,7 +299,7 @@ static int luo_flb_retrieve_one(struct liveupdate_flb *flb,
 	if (in->retrieve_status < 0)
 		return in->retrieve_status;
 	if (!luo_flb_global.in_active)
-		return -ENODATA;
+		return luo_incoming()->refused ? -EBADMSG : -ENODATA;
 	for (i = 0; i < luo_flb_global.nr_in; i++) {
 		if (!strcmp(luo_flb_global.in[i].name, flb->compatible)) {
 			ser = &luo_flb_global.in[i];
@@ -392,7 +394,7 @@ void luo_flb_file_finish(struct liveupdate_file_handler *fh)
 		in = &luo_flb_get_private(flb)->incoming;
 		guard(mutex)(&in->lock);
 		err = luo_flb_retrieve_one(flb, in);
-		if (err == -ENOENT || err == -ENODATA)
+		if (err == -ENOENT || err == -ENODATA || err == -EBADMSG)
 			continue;
 		luo_flb_put_incoming_locked(flb, in);
 	}

@@ -50,6 +50,7 @@ extern struct rw_semaphore luo_register_rwsem;
 /* luo_core.c: what the previous kernel handed over, once validated. */
 struct luo_incoming {
 	bool valid;
+	bool refused;		/* offered, but refused (here or by KHO) */
 	u64 liveupdate_num;
 	u64 sessions;
 	u64 nr_sessions;
@@ -87,7 +88,7 @@ int luo_flb_file_preserve(struct liveupdate_file_handler *fh);
 void luo_flb_file_unpreserve(struct liveupdate_file_handler *fh);
 void luo_flb_file_finish(struct liveupdate_file_handler *fh);
 int luo_flb_setup_outgoing(struct luo_ser *root);
-void luo_flb_setup_incoming(u64 flbs_pa);
+int luo_flb_setup_incoming(u64 flbs_pa);
 void luo_flb_serialize(void);
 
 #endif /* _SIM_LUO_INTERNAL_H */

@@ -116,6 +116,8 @@ struct lu_case {
 	struct lu_ev ev[MAXEV];
 	/* the handover's pci_ser (lu_split; the last kexec) */
 	bool ser_found;
+	uint64_t fdt_pa;	/* the KHO root blob */
+	uint64_t luo_pa;	/* the LUO root, struct luo_ser */
 	uint64_t flb_pa;	/* its luo_flb_ser entry */
 	uint64_t ser_pa;
 	unsigned int ser_version, ser_nr;
@@ -350,8 +352,12 @@ static void *ram_at(struct machine *m, uint64_t pa, uint64_t len)
 	return ram + (pa - base);
 }
 
-/* Physical address of the luo_flb_ser entry of the "pci" FLB, or 0. */
-static uint64_t find_pci_flb(struct machine *m, uint64_t fdt_pa)
+/*
+ * Physical address of the luo_flb_ser entry of the "pci" FLB, or 0; *luo_pa
+ * the LUO root's, if found.
+ */
+static uint64_t find_pci_flb(struct machine *m, uint64_t fdt_pa,
+			     uint64_t *luo_pa)
 {
 	const void *fdt = ram_at(m, fdt_pa, 64);
 	const fdt64_t *p;
@@ -369,6 +375,7 @@ static uint64_t find_pci_flb(struct machine *m, uint64_t fdt_pa)
 	luo = fdt64_to_cpu(*p);
 	if (!ram_at(m, luo, 192))
 		return 0;
+	*luo_pa = luo;
 	flbs = *(uint64_t *)ram_at(m, luo + LUO_SER_FLBS_OFFSET, 8);
 	hdr = ram_at(m, flbs, 4096);
 	if (!hdr)
@@ -386,10 +393,13 @@ static uint64_t find_pci_flb(struct machine *m, uint64_t fdt_pa)
 static void read_handover(struct machine *m, struct lu_case *c,
 			  uint64_t fdt_pa)
 {
-	uint64_t flb = find_pci_flb(m, fdt_pa), blk;
+	uint64_t flb, blk;
 	struct ser_root *root;
 	int guard = 0;
 
+	c->fdt_pa = fdt_pa;
+	c->luo_pa = 0;
+	flb = find_pci_flb(m, fdt_pa, &c->luo_pa);
 	c->ser_found = false;
 	c->nser = 0;
 	if (!flb)
@@ -2485,7 +2495,15 @@ enum ser_corruption {
 	SER_COUNT,		/* header disagrees with the list */
 	SER_LIST_UNPRESERVED,	/* list pointer to a page not handed over */
 	SER_FLB_UNPRESERVED,	/* the FLB points to a page not handed over */
+	/* refused before the PCI core sees its list (FINDINGS.md F1, F6) */
+	HO_KHO_COMPATIBLE,	/* the KHO root blob is "kho-v9" */
+	HO_LUO_COMPATIBLE,	/* the LUO root is "luo-v999" */
+	HO_LUO_FLBS_INACTIVE,	/* the LUO root does not mark its FLBs active */
+	HO_FLB_ARRAY,		/* LUO's FLB array says it is 2 pages long */
 };
+
+#define LUO_SER_ACTIVE_OFFSET	48	/* features.active */
+#define LUO_FEATURE_FLBS	0x4
 
 /* A page of RAM nobody preserved (poisoned at kexec). */
 static uint64_t unpreserved_page(struct machine *m)
@@ -2518,6 +2536,28 @@ static struct machine *corrupt_ser(struct machine *m, struct lu_case *c)
 		*(uint64_t *)ram_at(m, c->flb_pa + FLB_NAME_LEN, 8) =
 			unpreserved_page(m);
 		break;
+	case HO_KHO_COMPATIBLE: {
+		void *fdt = ram_at(m, c->fdt_pa, 4096);
+		int len;
+		char *compat = (char *)fdt_getprop(fdt, 0, "compatible", &len);
+
+		if (!compat || len != 7)
+			return NULL;
+		compat[5] = '9';
+		break;
+	}
+	case HO_LUO_COMPATIBLE:
+		memcpy(ram_at(m, c->luo_pa, 9), "luo-v999", 9);
+		break;
+	case HO_LUO_FLBS_INACTIVE:
+		*(uint64_t *)ram_at(m, c->luo_pa + LUO_SER_ACTIVE_OFFSET, 8) &=
+			~(uint64_t)LUO_FEATURE_FLBS;
+		break;
+	case HO_FLB_ARRAY:
+		/* the pgcnt of the array's header */
+		*(uint64_t *)ram_at(m, *(uint64_t *)ram_at(m, c->luo_pa +
+							   LUO_SER_FLBS_OFFSET, 8), 8) = 2;
+		break;
 	}
 	return m;
 }
@@ -2536,8 +2576,11 @@ static const char topo_corrupt[] =
  * number, BAR and window as the hardware has them, so what was preserved
  * keeps running although nobody can take it back.
  */
-static void check_corrupt(enum ser_corruption how, const char *msg)
+static void check_refused(enum ser_corruption how, const char *msg,
+			  const char *why)
 {
+	static const char *const vfs[] = { "0000:02:00.1", "0000:02:00.2",
+					   "0000:02:00.3", "0000:02:00.4", NULL };
 	struct lu_case *c = lu_new();
 	struct sim_result r;
 
@@ -2549,7 +2592,7 @@ static void check_corrupt(enum ser_corruption how, const char *msg)
 	assert_int_equal(c->prepare_err, 0);
 	assert_int_equal(c->ser_nr, 5);
 	expect_log(&r, msg);
-	expect_log(&r, "PCI: liveupdate: cannot retrieve what the previous kernel preserved");
+	expect_log(&r, why);
 	expect_no_log(&r, ": preserved by the previous kernel");
 	expect_buses(c, &r, "0000:00:01.0", 0x00, 0x01, 0x01);
 	expect_buses(c, &r, "0000:00:02.0", 0x00, 0x02, 0x02);
@@ -2561,11 +2604,21 @@ static void check_corrupt(enum ser_corruption how, const char *msg)
 	expect_unchanged(c, &r, "0000:00:02.0");
 	expect_unchanged(c, &r, "0000:01:00.0");
 	expect_unchanged(c, &r, "0000:02:00.0");
+	/* SR-IOV too: the PF keeps its VFs, the preserved one running */
+	expect_vfs(&r, "0000:02:00.0", vfs);
+	expect_running(c, &r, "0000:02:00.2");
+	expect_unchanged(c, &r, "0000:02:00.2");
 	/* no driver may take them: retrieving is refused */
 	expect_driver(&r, "0000:01:00.0", "");
 	assert_int_not_equal(c->retrieve_err[0], 0);
 	simtest_free(&r);
 	lu_free(c);
+}
+
+static void check_corrupt(enum ser_corruption how, const char *msg)
+{
+	check_refused(how, msg,
+		      "PCI: liveupdate: cannot retrieve what the previous kernel preserved");
 }
 
 static void test_corrupt_ser_version(void **state)
@@ -2620,6 +2673,184 @@ static void test_corrupt_ser_keeps_vfs(void **state)
 	expect_running(c, &r, "0000:02:00.2");
 	simtest_free(&r);
 	lu_free(c);
+}
+
+/*
+ * Refused before the PCI core sees its list, by KHO or LUO (FINDINGS.md
+ * F1): the kexec carried a handover, so devices may still be running.
+ * The kernel says why and keeps everything as the hardware has it, as
+ * for a list it cannot read.
+ */
+static void test_kho_refused_keeps_hardware(void **state)
+{
+	(void)state;
+	check_refused(HO_KHO_COMPATIBLE, "KHO: handover blob is not \"kho-v2\"; ignoring it",
+		      "PCI: liveupdate: the handover from the previous kernel was refused (by KHO): keeping every bus number, BAR and window as the hardware has them");
+}
+
+static void test_luo_root_refused_keeps_hardware(void **state)
+{
+	(void)state;
+	check_refused(HO_LUO_COMPATIBLE, "luo: incoming state refused: compatible \"luo-v999\"",
+		      "PCI: liveupdate: the handover from the previous kernel was refused (by LUO)");
+}
+
+static void test_luo_flb_array_refused_keeps_hardware(void **state)
+{
+	(void)state;
+	check_refused(HO_FLB_ARRAY, "luo: incoming FLBs refused: 2 pages",
+		      "PCI: liveupdate: the handover from the previous kernel was refused (by LUO)");
+}
+
+/*
+ * F6: a LUO root that points to FLBs without marking them active is
+ * refused, not silently read as "no FLBs" (which left the PCI core
+ * believing nothing was preserved).
+ */
+static void test_luo_flbs_not_active_refused(void **state)
+{
+	(void)state;
+	check_refused(HO_LUO_FLBS_INACTIVE, "luo: incoming state refused: it has FLBs but does not mark them active (features 0x3)",
+		      "PCI: liveupdate: the handover from the previous kernel was refused (by LUO)");
+}
+
+/* ---- a device list that is not closed upwards (FINDINGS.md F3, F7) ---- */
+
+enum list_corruption {
+	LIST_BRIDGE_ELSEWHERE,	/* the PF's root port entry names domain 1 */
+	LIST_PF_VFE_OFF,	/* the PF's entry has VF Enable off */
+	LIST_PF_ONE_VF,		/* the PF's entry keeps 1 VF: not VF 1 */
+};
+
+/* The entry of bus:devfn in the handed-over device list, in RAM. */
+static struct ser_dev *ser_entry(struct machine *m, struct lu_case *c,
+				 unsigned int bus, unsigned int devfn)
+{
+	struct ser_root *root = ram_at(m, c->ser_pa, sizeof(*root));
+	uint64_t blk = root ? root->devices : 0;
+
+	for (int guard = 0; blk && guard++ < 64;) {
+		struct ser_block_hdr *h = ram_at(m, blk, 4096);
+
+		if (!h)
+			return NULL;
+		for (uint64_t i = 0; i < h->count; i++) {
+			struct ser_dev *d = ram_at(m, blk + sizeof(*h) +
+						   i * sizeof(*d), sizeof(*d));
+
+			if (d && d->refcount && d->bdf == (bus << 8 | devfn))
+				return d;
+		}
+		blk = h->next;
+	}
+	return NULL;
+}
+
+static struct machine *corrupt_list(struct machine *m, struct lu_case *c)
+{
+	struct ser_dev *d;
+
+	if (!c->ser_found)
+		return NULL;
+	switch (c->how) {
+	case LIST_BRIDGE_ELSEWHERE:
+		d = ser_entry(m, c, 0x00, PCI_DEVFN(2, 0));
+		if (!d)
+			return NULL;
+		d->domain = 1;
+		break;
+	case LIST_PF_VFE_OFF:
+		d = ser_entry(m, c, 0x02, PCI_DEVFN(0, 0));
+		if (!d)
+			return NULL;
+		d->sriov_ctrl &= ~1;
+		break;
+	case LIST_PF_ONE_VF:
+		d = ser_entry(m, c, 0x02, PCI_DEVFN(0, 0));
+		if (!d)
+			return NULL;
+		d->sriov_num_vfs = 1;
+		break;
+	}
+	return m;
+}
+
+/*
+ * The refused devices are named and kept as the hardware has them: the
+ * PF keeps its BARs, its VF BARs and all 4 VFs, the preserved VF keeps
+ * its DMA, nothing warns; the NVMe next to them is taken back as usual.
+ */
+static void check_list_refused(enum list_corruption how,
+			       const char *const *msgs)
+{
+	static const char *const vfs[] = { "0000:02:00.1", "0000:02:00.2",
+					   "0000:02:00.3", "0000:02:00.4", NULL };
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	c->preserve = "0000:01:00.0,0000:02:00.0,0000:02:00.2";
+	c->enable_vfs = true;
+	c->at_kexec = corrupt_list;
+	c->how = how;
+	run_case(topo_corrupt, c, lu_split, &r);
+	assert_int_equal(c->prepare_err, 0);
+	assert_int_equal(c->boot_err, 0);
+	for (; *msgs; msgs++)
+		expect_log(&r, *msgs);
+	expect_no_log(&r, "can't update enabled VF BAR");
+	if (r.warns)
+		show(&r, "%lu kernel WARNING(s)", r.warns);
+	expect_buses(c, &r, "0000:00:01.0", 0x00, 0x01, 0x01);
+	expect_buses(c, &r, "0000:00:02.0", 0x00, 0x02, 0x02);
+	expect_unchanged(c, &r, "0000:00:02.0");
+	expect_unchanged(c, &r, "0000:02:00.0");
+	expect_unchanged(c, &r, "0000:02:00.2");
+	expect_master(c, &r, "0000:00:02.0");
+	expect_running(c, &r, "0000:02:00.0");
+	expect_running(c, &r, "0000:02:00.2");
+	expect_vfs(&r, "0000:02:00.0", vfs);
+	expect_no_log(&r, "pci 0000:02:00.2: preserved by the previous kernel");
+	assert_int_not_equal(c->retrieve_err[2], 0);
+	/* the rest of the list is taken back */
+	expect_unchanged(c, &r, "0000:01:00.0");
+	expect_running(c, &r, "0000:01:00.0");
+	assert_int_equal(c->retrieve_err[0], 0);
+	expect_driver(&r, "0000:01:00.0", "pcisim-vfio");
+	simtest_free(&r);
+	lu_free(c);
+}
+
+static void test_list_pf_without_its_bridge(void **state)
+{
+	static const char *const msgs[] = {
+		"pci 0000:02:00.0: preserved, but the bridge above it 0000:00:02.0 is not: not treated as preserved, kept as the hardware has it",
+		"pci 0000:02:00.2: preserved, but its PF 0000:02:00.0 is not: not treated as preserved, kept as the hardware has it",
+		NULL };
+
+	(void)state;
+	check_list_refused(LIST_BRIDGE_ELSEWHERE, msgs);
+}
+
+static void test_list_vf_of_pf_with_vf_enable_off(void **state)
+{
+	static const char *const msgs[] = {
+		"pci 0000:02:00.0: preserved with SR-IOV Control 0x0008 and 4 VFs, but the hardware runs 4 VFs: kept as the hardware has them",
+		"pci 0000:02:00.2: preserved as VF 1 of 0000:02:00.0, whose entry has SR-IOV Control 0x0008 and 4 VFs: not treated as preserved, kept as the hardware has it",
+		NULL };
+
+	(void)state;
+	check_list_refused(LIST_PF_VFE_OFF, msgs);
+}
+
+static void test_list_vf_of_pf_with_too_few_vfs(void **state)
+{
+	static const char *const msgs[] = {
+		"pci 0000:02:00.0: preserved with SR-IOV Control 0x0009 and 1 VFs, but the hardware runs 4 VFs: kept as the hardware has them",
+		"pci 0000:02:00.2: preserved as VF 1 of 0000:02:00.0, whose entry has SR-IOV Control 0x0009 and 1 VFs: not treated as preserved, kept as the hardware has it",
+		NULL };
+
+	(void)state;
+	check_list_refused(LIST_PF_ONE_VF, msgs);
 }
 
 /* =================================================================== */
@@ -2817,6 +3048,13 @@ int main(void)
 		cmocka_unit_test(test_corrupt_ser_list_pointer),
 		cmocka_unit_test(test_corrupt_ser_not_preserved),
 		cmocka_unit_test(test_corrupt_ser_keeps_vfs),
+		cmocka_unit_test(test_kho_refused_keeps_hardware),
+		cmocka_unit_test(test_luo_root_refused_keeps_hardware),
+		cmocka_unit_test(test_luo_flb_array_refused_keeps_hardware),
+		cmocka_unit_test(test_luo_flbs_not_active_refused),
+		cmocka_unit_test(test_list_pf_without_its_bridge),
+		cmocka_unit_test(test_list_vf_of_pf_with_vf_enable_off),
+		cmocka_unit_test(test_list_vf_of_pf_with_too_few_vfs),
 		cmocka_unit_test(test_fault_master_is_caught),
 		cmocka_unit_test(test_fault_list_is_caught),
 		cmocka_unit_test(test_fault_leak_is_caught),

@@ -27,9 +27,13 @@
  *
  * A handover this kernel cannot read (wrong version, corrupt list) is
  * refused with a message, and the kernel then keeps everything as the
- * hardware has it (inherits all bus numbers and claims every resource),
- * so the devices that were preserved keep running even though they can
- * no longer be identified.
+ * hardware has it (inherits all bus numbers, claims every resource and
+ * keeps every VF the hardware has enabled: "safe mode"), so the devices
+ * that were preserved keep running even though they can no longer be
+ * identified. The same holds when KHO or LUO refused the handover before
+ * the PCI core could see its list (the kexec carried one, so devices may
+ * have been preserved); only a kernel that was handed nothing, or a
+ * handover without PCI state, enumerates as usual.
  *
  * Locking: pci_lu_rwsem protects the outgoing and incoming state and the
  * liveupdate fields of every pci_dev.
@@ -174,6 +178,16 @@ static int pci_lu_path(struct pci_dev *dev, struct pci_dev **path)
 		path[n++] = up;
 	}
 	return n;
+}
+
+/* What dev depends on: a VF's PF, else the bridge above (pci_lu_path()). */
+static struct pci_dev *pci_lu_dep(struct pci_dev *dev)
+{
+#ifdef CONFIG_PCI_IOV
+	if (dev->is_virtfn)
+		return dev->physfn;
+#endif
+	return dev->bus->self;
 }
 
 /* ---- the outgoing list ---- */
@@ -523,6 +537,18 @@ static struct pci_lu_incoming *pci_lu_incoming(void)
 	case -EOPNOTSUPP:
 	case -ENODATA:
 	case -ENOENT:
+		/* nothing was preserved, or nothing of PCI */
+		break;
+	case -EBADMSG:
+		/*
+		 * A handover was offered and refused before its device list
+		 * could be read: devices may have been preserved and still
+		 * be running, and nothing tells which.
+		 */
+		pr_err("the handover from the previous kernel was refused (%s): keeping every bus number, BAR and window as the hardware has them\n",
+		       kho_handover_refused() ? "by KHO" : "by LUO");
+		pci_lu_had_incoming = true;
+		pci_lu_safe_mode = true;
 		break;
 	default:
 		/* upstream panics; the devices are kept as they run instead */
@@ -532,6 +558,40 @@ static struct pci_lu_incoming *pci_lu_incoming(void)
 		pci_lu_safe_mode = true;
 	}
 	return pci_lu_in;
+}
+
+/*
+ * The previous kernel lists a device together with everything it depends
+ * on: the bridges above it and, for a VF, its PF, whose entry keeps at
+ * least that many VFs enabled. A list that is not closed that way is not
+ * one it wrote; the device is refused, and kept as the hardware has it.
+ */
+static bool pci_lu_list_closed(struct pci_dev *dev)
+{
+	struct pci_dev *dep = pci_lu_dep(dev);
+	struct pci_dev_ser *pser;
+
+	if (!dep)
+		return true;
+	pser = dep->liveupdate.incoming;
+	if (!pser) {
+		pci_err(dev, "preserved, but %s %s is not: not treated as preserved, kept as the hardware has it\n",
+			dev->is_virtfn ? "its PF" : "the bridge above it",
+			pci_name(dep));
+		return false;
+	}
+#ifdef CONFIG_PCI_IOV
+	if (dev->is_virtfn &&
+	    (!(pser->flags & PCI_DEV_SER_SRIOV) ||
+	     !(pser->sriov_ctrl & PCI_SRIOV_CTRL_VFE) ||
+	     pci_iov_vf_id(dev) >= pser->sriov_num_vfs)) {
+		pci_err(dev, "preserved as VF %d of %s, whose entry has SR-IOV Control %#06x and %u VFs: not treated as preserved, kept as the hardware has it\n",
+			pci_iov_vf_id(dev), pci_name(dep), pser->sriov_ctrl,
+			pser->flags & PCI_DEV_SER_SRIOV ? pser->sriov_num_vfs : 0);
+		return false;
+	}
+#endif
+	return true;
 }
 
 void pci_liveupdate_setup_device(struct pci_dev *dev)
@@ -549,6 +609,11 @@ void pci_liveupdate_setup_device(struct pci_dev *dev)
 	if (ser->vendor != dev->vendor || ser->device != dev->device) {
 		pci_err(dev, "preserved as [%04x:%04x] but is now [%04x:%04x]: not treated as preserved\n",
 			ser->vendor, ser->device, dev->vendor, dev->device);
+		return;
+	}
+	if (!pci_lu_list_closed(dev)) {
+		/* running, maybe: nothing of it is moved, sized or reset */
+		dev->liveupdate.refused = true;
 		return;
 	}
 	dev->liveupdate.incoming = ser;
@@ -672,6 +737,30 @@ static void pci_lu_claim_bus(struct pci_bus *bus)
 	}
 }
 
+/*
+ * A device the list names but that was refused may be running all the
+ * same: claim what it and everything above it decode, as the hardware
+ * has it, from the root bus down.
+ */
+static void pci_lu_claim_refused(struct pci_bus *bus)
+{
+	struct pci_dev *path[PCI_LU_MAX_PATH];
+	struct pci_bus *child;
+	struct pci_dev *dev;
+	int n;
+
+	list_for_each_entry(dev, &bus->devices, bus_list) {
+		if (!dev->liveupdate.refused)
+			continue;
+		n = pci_lu_path(dev, path);
+		while (n-- > 0)
+			if (!path[n]->liveupdate.incoming)
+				pci_lu_claim_dev(path[n]);
+	}
+	list_for_each_entry(child, &bus->children, node)
+		pci_lu_claim_refused(child);
+}
+
 void pci_liveupdate_claim_resources(struct pci_bus *bus)
 {
 	guard(rwsem_read)(&pci_lu_rwsem);
@@ -679,8 +768,10 @@ void pci_liveupdate_claim_resources(struct pci_bus *bus)
 		pci_bus_claim_resources(bus);
 		return;
 	}
-	if (pci_lu_in)
+	if (pci_lu_in) {
 		pci_lu_claim_bus(bus);
+		pci_lu_claim_refused(bus);
+	}
 }
 
 void pci_liveupdate_add_device(struct pci_dev *dev)
@@ -745,27 +836,46 @@ int pci_liveupdate_adopt_ari(struct pci_dev *dev)
 	return 0;
 }
 
+/* Does the hardware have VFs enabled on dev, and how many? */
+static bool pci_lu_hw_vfs(struct pci_dev *dev, u16 *num_vfs)
+{
+	int pos = pci_find_ext_capability(dev, PCI_EXT_CAP_ID_SRIOV);
+	u16 ctrl = 0;
+
+	*num_vfs = 0;
+	if (!pos)
+		return false;
+	pci_read_config_word(dev, pos + PCI_SRIOV_CTRL, &ctrl);
+	pci_read_config_word(dev, pos + PCI_SRIOV_NUM_VF, num_vfs);
+	return (ctrl & PCI_SRIOV_CTRL_VFE) && *num_vfs;
+}
+
 bool pci_liveupdate_sriov_adopt(struct pci_dev *dev, u16 *num_vfs)
 {
 	struct pci_dev_ser *ser;
+	u16 hw_vfs;
 
-	guard(rwsem_read)(&pci_lu_rwsem);
-	if (pci_lu_safe_mode) {
-		/* nothing can be identified: keep any VFs the hardware runs */
-		int pos = pci_find_ext_capability(dev, PCI_EXT_CAP_ID_SRIOV);
-		u16 ctrl = 0;
-
-		if (!pos)
-			return false;
-		pci_read_config_word(dev, pos + PCI_SRIOV_CTRL, &ctrl);
-		pci_read_config_word(dev, pos + PCI_SRIOV_NUM_VF, num_vfs);
-		return (ctrl & PCI_SRIOV_CTRL_VFE) && *num_vfs;
-	}
+	guard(rwsem_write)(&pci_lu_rwsem);
+	/* nothing can be identified, or this one was refused: keep any VFs */
+	if (pci_lu_safe_mode || dev->liveupdate.refused)
+		return pci_lu_hw_vfs(dev, num_vfs);
 	ser = dev->liveupdate.incoming;
-	if (!ser || !(ser->flags & PCI_DEV_SER_SRIOV) || !ser->sriov_num_vfs ||
-	    !(ser->sriov_ctrl & PCI_SRIOV_CTRL_VFE))
+	if (!ser)
 		return false;
-	*num_vfs = ser->sriov_num_vfs;
+	/* VFs that are not running cannot be taken over */
+	if (!pci_lu_hw_vfs(dev, &hw_vfs))
+		return false;
+	*num_vfs = hw_vfs;
+	if (ser->flags & PCI_DEV_SER_SRIOV &&
+	    ser->sriov_ctrl & PCI_SRIOV_CTRL_VFE && ser->sriov_num_vfs == hw_vfs)
+		return true;
+	/* the entry is not what the hardware runs: never stop running VFs */
+	if (!dev->liveupdate.vfs_from_hw)
+		pci_err(dev, "preserved with SR-IOV Control %#06x and %u VFs, but the hardware runs %u VFs: kept as the hardware has them\n",
+			ser->sriov_ctrl,
+			ser->flags & PCI_DEV_SER_SRIOV ? ser->sriov_num_vfs : 0,
+			hw_vfs);
+	dev->liveupdate.vfs_from_hw = true;
 	return true;
 }
 
@@ -878,16 +988,6 @@ struct pci_lu_walk {
 	pci_liveupdate_list_fn fn;
 	void *arg;
 };
-
-/* What dev depends on: a VF's PF, else the bridge above (pci_lu_path()). */
-static struct pci_dev *pci_lu_dep(struct pci_dev *dev)
-{
-#ifdef CONFIG_PCI_IOV
-	if (dev->is_virtfn)
-		return dev->physfn;
-#endif
-	return dev->bus->self;
-}
 
 static int pci_lu_walk_bus(struct pci_lu_walk *w, struct pci_bus *bus)
 {

@@ -31,6 +31,8 @@ struct pci_liveupdate {
 	struct pci_dev_ser *incoming;	/* entry handed over to us */
 	u16 acs_ctrl;			/* ACS Control the last kernel left */
 	bool was_incoming;		/* incoming at enumeration, ever */
+	bool refused;			/* listed, but refused: kept as is */
+	bool vfs_from_hw;		/* its VFs are adopted as the hardware has them */
 	bool frozen;			/* shut down for kexec */
 };
 

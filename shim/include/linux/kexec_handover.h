@@ -18,6 +18,14 @@ struct kho_vmalloc;
 
 bool kho_is_enabled(void);
 bool is_kho_boot(void);
+/*
+ * pcisim: the kexec that booted this kernel carried a KHO handover and it
+ * was refused (logged): is_kho_boot() is false, yet the previous kernel
+ * may have kept devices running. Upstream has no such state (it panics
+ * or boots without the handover); users that must not disturb preserved
+ * hardware ask for it.
+ */
+bool kho_handover_refused(void);
 
 int kho_preserve_folio(struct folio *folio);
 void kho_unpreserve_folio(struct folio *folio);

@@ -191,8 +191,10 @@ void liveupdate_unregister_flb(struct liveupdate_file_handler *fh,
 /*
  * -EOPNOTSUPP live update disabled, -ENODATA no incoming FLB data at all
  * (or the object already finished), -ENOENT no incoming FLB with this
- * compatible; another error is what retrieve() failed with (remembered).
- * Each successful get needs a put.
+ * compatible, -EBADMSG the previous kernel handed over live update state
+ * but this kernel refused it (KHO or LUO logged why), so whether it held
+ * this FLB is unknown; another error is what retrieve() failed with
+ * (remembered). Each successful get needs a put.
  */
 int liveupdate_flb_get_incoming(struct liveupdate_flb *flb, void **objp);
 void liveupdate_flb_put_incoming(struct liveupdate_flb *flb);
