@@ -122,6 +122,7 @@ struct lu_case {
 	uint64_t ser_pa;
 	unsigned int ser_version, ser_nr;
 	size_t nser;
+	size_t nslots;		/* entries in the block set, free ones too */
 	struct lu_ser ser[MAXSER];
 	/* lu_split: the kernel's device list, at the LIST_* points */
 	size_t nlist[3];
@@ -402,6 +403,7 @@ static void read_handover(struct machine *m, struct lu_case *c,
 	flb = find_pci_flb(m, fdt_pa, &c->luo_pa);
 	c->ser_found = false;
 	c->nser = 0;
+	c->nslots = 0;
 	if (!flb)
 		return;
 	c->flb_pa = flb;
@@ -417,6 +419,7 @@ static void read_handover(struct machine *m, struct lu_case *c,
 
 		if (!h)
 			break;
+		c->nslots += h->count;
 		for (uint64_t i = 0; i < h->count; i++) {
 			struct ser_dev *d = ram_at(m, blk + sizeof(*h) +
 						   i * sizeof(*d), sizeof(*d));
@@ -1789,6 +1792,39 @@ static void test_two_share_bridges_one_unpreserved(void **state)
 	lu_free(c);
 }
 
+static int cancel_then_preserve_b(struct machine *m, struct lu_case *c)
+{
+	return cancel_b(m, c) ?: preserve_b(m, c);
+}
+
+/*
+ * Preserved, cancelled, preserved again: the entries the cancel emptied
+ * are used again, the block set does not grow.
+ */
+static void test_unpreserved_entries_are_reused(void **state)
+{
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:03:00.0";
+	c->setup = preserve_b;
+	c->before_kexec = cancel_then_preserve_b;
+	run_case(topo_shared_bridge, c, lu_split, &r);
+	assert_int_equal(c->prepare_err, 0);
+	assert_true(c->ser_found);
+	assert_int_equal(c->ser_nr, 6);
+	assert_int_equal(c->nser, 6);
+	assert_int_equal(c->nslots, 6);
+	expect_ser(c, &r, 0x00, PCI_DEVFN(1, 0), 2, false);
+	expect_ser(c, &r, 0x02, PCI_DEVFN(1, 0), 1, false);
+	expect_ser(c, &r, 0x04, PCI_DEVFN(0, 0), 1, true);
+	expect_running(c, &r, "0000:03:00.0");
+	assert_int_equal(r.warns, 0);
+	simtest_free(&r);
+	lu_free(c);
+}
+
 static int cancel_main(struct machine *m, struct lu_case *c)
 {
 	(void)m;
@@ -3027,6 +3063,7 @@ int main(void)
 		cmocka_unit_test(test_fault_acs_is_caught),
 		cmocka_unit_test(test_two_preserved_share_bridges),
 		cmocka_unit_test(test_two_share_bridges_one_unpreserved),
+		cmocka_unit_test(test_unpreserved_entries_are_reused),
 		cmocka_unit_test(test_preserve_then_cancel),
 		cmocka_unit_test(test_no_autoprobe_and_wrong_driver_refused),
 		cmocka_unit_test(test_native_driver_does_not_grab_preserved),

@@ -65,6 +65,9 @@
 struct pci_lu_outgoing {
 	struct pci_ser *ser;
 	struct kho_block_set bs;
+	struct kho_block_set_it tail;	/* after the last entry written */
+	u32 nr_entries;			/* written, free ones included */
+	u32 nr_free;			/* of those, refcount 0 */
 };
 
 struct pci_lu_incoming {
@@ -235,40 +238,37 @@ static void pci_lu_snapshot(struct pci_dev_ser *ser, struct pci_dev *dev)
 	}
 }
 
-static u32 pci_lu_count(struct kho_block_set *bs, struct kho_block_set_it *it,
-			struct pci_dev_ser **free_slot)
-{
-	struct pci_dev_ser *ser;
-	u32 count = 0;
-
-	*free_slot = NULL;
-	kho_block_set_it_init(it, bs);
-	while ((ser = kho_block_set_it_read_entry(it))) {
-		count++;
-		if (!ser->refcount && !*free_slot)
-			*free_slot = ser;
-	}
-	return count;
-}
-
+/*
+ * A free entry: one an unpreserve emptied if there is any (then a walk of
+ * the set, which only unpreserve makes necessary), else a new one at the
+ * tail. Preserving n devices costs O(n), not O(n^2).
+ */
 static struct pci_dev_ser *pci_lu_new_entry(struct pci_lu_outgoing *out)
 {
 	struct pci_dev_ser *ser;
 	struct kho_block_set_it it;
-	u32 count;
 	int err;
 
-	count = pci_lu_count(&out->bs, &it, &ser);
-	if (ser)
-		return ser;
-	err = kho_block_set_grow(&out->bs, count + 1);
+	if (out->nr_free) {
+		kho_block_set_it_init(&it, &out->bs);
+		while ((ser = kho_block_set_it_read_entry(&it))) {
+			if (!ser->refcount) {
+				out->nr_free--;
+				return ser;
+			}
+		}
+		WARN(1, "%u free entries not found\n", out->nr_free);
+		out->nr_free = 0;
+	}
+	err = kho_block_set_grow(&out->bs, out->nr_entries + 1);
 	if (err)
 		return ERR_PTR(err);
-	if (!count)
-		kho_block_set_it_init(&it, &out->bs);
-	ser = kho_block_set_it_reserve_entry(&it);
+	if (!out->nr_entries)
+		kho_block_set_it_init(&out->tail, &out->bs);
+	ser = kho_block_set_it_reserve_entry(&out->tail);
 	if (!ser)
 		return ERR_PTR(-ENOSPC);
+	out->nr_entries++;
 	memset(ser, 0, sizeof(*ser));
 	out->ser->devices = kho_block_set_head_pa(&out->bs);
 	return ser;
@@ -303,6 +303,7 @@ static void pci_lu_unref(struct pci_lu_outgoing *out, struct pci_dev *dev)
 	memset(ser, 0, sizeof(*ser));
 	dev->liveupdate.outgoing = NULL;
 	out->ser->nr_devices--;
+	out->nr_free++;
 }
 
 /**
@@ -960,7 +961,9 @@ void pci_liveupdate_scan_done(struct pci_bus *bus)
 	guard(rwsem_read)(&pci_lu_rwsem);
 	if (!pci_lu_in)
 		return;
-	xa_for_each(&pci_lu_in->devices, key, ser) {
+	/* this domain's entries only: once per host bridge, O(preserved) */
+	xa_for_each_range(&pci_lu_in->devices, key, ser, pci_lu_key(domain, 0),
+			  pci_lu_key(domain, U16_MAX)) {
 		struct pci_dev *pf = NULL;
 		bool later = false;
 
