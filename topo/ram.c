@@ -4,11 +4,14 @@
  *
  * RAM is one anonymous mapping reserved with MAP_NORESERVE: a page costs
  * memory only once touched. A page the outgoing kernel did not preserve is
- * poisoned at kexec: its contents are dropped (MADV_DONTNEED) and it is
- * made inaccessible (PROT_NONE), so the next kernel reading it faults at
- * the exact access instead of silently reading stale data. When the next
- * kernel allocates such a page, it is made accessible again and filled
- * with MACHINE_RAM_POISON.
+ * poisoned at kexec: it is made inaccessible (PROT_NONE), so the next
+ * kernel reading it faults at the exact access instead of silently reading
+ * stale data. When the next kernel allocates such a page, it is made
+ * accessible again and filled with MACHINE_RAM_POISON, so the stale bytes
+ * are never seen. They stay in the host's memory until then, not dropped:
+ * the next kernel takes mostly the same pages again, and dropping them
+ * cost a host fault and a clear for each (10-15% of the new kernel's
+ * boot and restore at 300,000 functions), without lowering the peak.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -149,7 +152,6 @@ static void ram_protect_run(struct mram *ram, uint64_t first, uint64_t end,
 	size_t len = (end - first) * RAM_PAGE;
 
 	if (poison) {
-		madvise(p, len, MADV_DONTNEED);
 		mprotect(p, len, PROT_NONE);
 	} else {
 		mprotect(p, len, PROT_READ | PROT_WRITE);
