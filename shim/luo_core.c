@@ -7,7 +7,10 @@
  * The root (struct luo_ser, <linux/kho/abi/luo.h>) is one preserved page
  * registered as the KHO subtree "LUO" at late_initcall, and filled in at
  * reboot. The incoming root is read at early_initcall, before any driver
- * or PCI enumeration asks for incoming state, copied, and freed.
+ * or PCI enumeration asks for incoming state, copied, and freed; the
+ * incoming sessions are rebuilt at late_initcall_sync, when every
+ * built-in handler has registered, and each incoming FLB is then checked
+ * against the files handed over with it.
  *
  * Departs from upstream: the root is a raw page with a compatible string
  * and the feature header of upstream's newer ABI, not an FDT. A root this
@@ -216,6 +219,21 @@ fail:
 	return err;
 }
 late_initcall(luo_late_init);
+
+/*
+ * After every built-in file handler registered (device_initcall) and the
+ * PCI core enumerated: rebuild the incoming sessions, and check each
+ * incoming FLB against the files handed over with it.
+ */
+static int __init luo_late_sync_init(void)
+{
+	if (!luo_global.enabled || !luo_global.in.valid)
+		return 0;
+	luo_session_deserialize();
+	luo_flb_check_incoming();
+	return 0;
+}
+late_initcall_sync(luo_late_sync_init);
 
 /*
  * Freeze every preserved file and write the handover, from

@@ -102,6 +102,21 @@ bool luo_file_handler_registered(struct liveupdate_file_handler *fh)
 	return false;
 }
 
+/* The files of file_set whose handler depends on flb; session mutex held. */
+u64 luo_file_count_flb(struct luo_file_set *file_set,
+		       struct liveupdate_flb *flb)
+{
+	struct luo_file *luo_file;
+	u64 n = 0;
+
+	guard(rwsem_read)(&luo_register_rwsem);
+	list_for_each_entry(luo_file, &file_set->files_list, list) {
+		if (luo_flb_depends(luo_file->fh, flb))
+			n++;
+	}
+	return n;
+}
+
 /*
  * Preserve file under token: find the handler whose can_preserve()
  * accepts it, make room for its entry, preserve the FLBs it depends on

@@ -16,7 +16,10 @@
  *
  * Departs from upstream: the incoming FLB array is copied at boot and
  * its page freed at once, instead of staying mapped for the kernel's
- * life; an array that is malformed is refused whole, with a message.
+ * life; an array that is malformed is refused whole, with a message. At
+ * late init each incoming FLB is checked against the files handed over
+ * that depend on it: with fewer than it counted it can never finish,
+ * which is said, and with none its optional .abandoned() op is called.
  */
 #define pr_fmt(fmt) "luo: " fmt
 
@@ -397,6 +400,81 @@ void luo_flb_file_finish(struct liveupdate_file_handler *fh)
 		if (err == -ENOENT || err == -ENODATA || err == -EBADMSG)
 			continue;
 		luo_flb_put_incoming_locked(flb, in);
+	}
+}
+
+/* Does handler fh depend on flb? luo_register_rwsem held. */
+bool luo_flb_depends(struct liveupdate_file_handler *fh,
+		     struct liveupdate_flb *flb)
+{
+	struct luo_flb_link *link;
+
+	list_for_each_entry(link, &ACCESS_PRIVATE(fh, flb_list), list) {
+		if (link->flb == flb)
+			return true;
+	}
+	return false;
+}
+
+/* The registered FLB named name, or NULL. FLBs are static objects. */
+static struct liveupdate_flb *luo_flb_find(const char *name)
+{
+	struct luo_flb_private *private;
+
+	guard(rwsem_read)(&luo_register_rwsem);
+	list_for_each_entry(private, &luo_flb_global.list, list) {
+		struct liveupdate_flb *flb;
+
+		flb = container_of(private, struct liveupdate_flb, private);
+		if (!strcmp(flb->compatible, name))
+			return flb;
+	}
+	return NULL;
+}
+
+/* None of its files came: let the owner name what it kept. */
+static void __init luo_flb_abandon(struct liveupdate_flb *flb)
+{
+	struct luo_flb_private_state *in = &luo_flb_get_private(flb)->incoming;
+	struct liveupdate_flb_op_args args = { .flb = flb };
+
+	if (!flb->ops->abandoned)
+		return;
+	guard(mutex)(&in->lock);
+	if (luo_flb_retrieve_one(flb, in))
+		return;
+	args.data = in->data;
+	args.obj = in->obj;
+	flb->ops->abandoned(&args);
+}
+
+/*
+ * Late init: the incoming sessions are rebuilt and every built-in handler
+ * registered. Each file that depends on an FLB drops one of the
+ * references the previous kernel counted when it finishes, so an FLB for
+ * which fewer files were handed over will never be finished, and what it
+ * keeps stays kept for the kernel's lifetime: say so, once. If none was
+ * handed over, its owner is told too (.abandoned).
+ */
+void __init luo_flb_check_incoming(void)
+{
+	u64 i;
+
+	for (i = 0; i < luo_flb_global.nr_in; i++) {
+		const struct luo_flb_ser *ser = &luo_flb_global.in[i];
+		struct liveupdate_flb *flb = luo_flb_find(ser->name);
+		u64 handed;
+
+		/* no handler depends on it: retrieve() never runs either */
+		if (!flb)
+			continue;
+		handed = luo_session_count_flb_files(flb);
+		if (handed >= ser->count)
+			continue;
+		pr_warn("FLB \"%s\": %llu files depend on it, %llu were handed over: it will never be finished\n",
+			ser->name, ser->count, handed);
+		if (!handed)
+			luo_flb_abandon(flb);
 	}
 }
 

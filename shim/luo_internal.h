@@ -61,6 +61,8 @@ struct luo_ser *luo_outgoing_root(void);
 
 /* luo_session.c */
 bool luo_sessions_exist(void);
+int luo_session_deserialize(void);
+u64 luo_session_count_flb_files(struct liveupdate_flb *flb);
 bool luo_file_is_preserved(struct file *file);
 int luo_session_serialize(struct luo_ser *root);
 struct liveupdate_session *luo_session_find_outgoing(const char *name);
@@ -82,6 +84,8 @@ int luo_file_deserialize(struct luo_file_set *file_set,
 			 const struct luo_session_ser *ser);
 bool luo_file_has(struct luo_file_set *file_set, struct file *file);
 bool luo_file_handler_registered(struct liveupdate_file_handler *fh);
+u64 luo_file_count_flb(struct luo_file_set *file_set,
+		       struct liveupdate_flb *flb);
 
 /* luo_flb.c */
 int luo_flb_file_preserve(struct liveupdate_file_handler *fh);
@@ -90,5 +94,8 @@ void luo_flb_file_finish(struct liveupdate_file_handler *fh);
 int luo_flb_setup_outgoing(struct luo_ser *root);
 int luo_flb_setup_incoming(u64 flbs_pa);
 void luo_flb_serialize(void);
+bool luo_flb_depends(struct liveupdate_file_handler *fh,
+		     struct liveupdate_flb *flb);
+void luo_flb_check_incoming(void);
 
 #endif /* _SIM_LUO_INTERNAL_H */

@@ -2,9 +2,9 @@
 /*
  * LUO sessions (kernel/liveupdate/luo_session.c of newer kernels): named
  * groups of preserved files. Outgoing sessions are created and filled
- * before kexec; incoming ones are rebuilt from the handover the first
- * time one is asked for (by then every file handler has registered), then
- * retrieved by name, their files retrieved by token, and finished.
+ * before kexec; incoming ones are rebuilt from the handover at late init
+ * (by then every file handler has registered), then retrieved by name,
+ * their files retrieved by token, and finished.
  *
  * The outgoing session list keeps a block set with room for one struct
  * luo_session_ser per session, grown at create, so that writing them at
@@ -171,9 +171,11 @@ int liveupdate_session_create(const char *name,
 
 /*
  * Rebuild the incoming sessions from the handover, once. Every file must
- * have a registered handler, so this waits for the first retrieve.
+ * have a registered handler: LUO calls this at late init (sync), after
+ * every built-in handler registered at device_initcall; a retrieve
+ * before that does it then.
  */
-static int luo_session_deserialize(void)
+int luo_session_deserialize(void)
 {
 	const struct luo_incoming *in = luo_incoming();
 	struct luo_session_header *sh = &luo_sessions.incoming;
@@ -243,6 +245,24 @@ out:
 		pr_err("incoming sessions refused (%d)\n", err);
 	luo_sessions.deserialize_err = err;
 	return err;
+}
+
+/*
+ * The files of the incoming sessions whose handlers depend on flb, those
+ * retrieved and not finished included.
+ */
+u64 luo_session_count_flb_files(struct liveupdate_flb *flb)
+{
+	struct luo_session_header *sh = &luo_sessions.incoming;
+	struct liveupdate_session *session;
+	u64 n = 0;
+
+	guard(rwsem_read)(&sh->rwsem);
+	list_for_each_entry(session, &sh->list, list) {
+		guard(mutex)(&session->mutex);
+		n += luo_file_count_flb(&session->file_set, flb);
+	}
+	return n;
 }
 
 int liveupdate_session_retrieve(const char *name,

@@ -2536,9 +2536,11 @@ enum ser_corruption {
 	HO_LUO_COMPATIBLE,	/* the LUO root is "luo-v999" */
 	HO_LUO_FLBS_INACTIVE,	/* the LUO root does not mark its FLBs active */
 	HO_FLB_ARRAY,		/* LUO's FLB array says it is 2 pages long */
+	HO_LUO_NO_SESSION,	/* the LUO root names no session (F5) */
 };
 
 #define LUO_SER_ACTIVE_OFFSET	48	/* features.active */
+#define LUO_SER_SESSIONS_OFFSET	168	/* sessions, then nr_sessions */
 #define LUO_FEATURE_FLBS	0x4
 
 /* A page of RAM nobody preserved (poisoned at kexec). */
@@ -2593,6 +2595,9 @@ static struct machine *corrupt_ser(struct machine *m, struct lu_case *c)
 		/* the pgcnt of the array's header */
 		*(uint64_t *)ram_at(m, *(uint64_t *)ram_at(m, c->luo_pa +
 							   LUO_SER_FLBS_OFFSET, 8), 8) = 2;
+		break;
+	case HO_LUO_NO_SESSION:
+		memset(ram_at(m, c->luo_pa + LUO_SER_SESSIONS_OFFSET, 16), 0, 16);
 		break;
 	}
 	return m;
@@ -2748,6 +2753,71 @@ static void test_luo_flbs_not_active_refused(void **state)
 	(void)state;
 	check_refused(HO_LUO_FLBS_INACTIVE, "luo: incoming state refused: it has FLBs but does not mark them active (features 0x3)",
 		      "PCI: liveupdate: the handover from the previous kernel was refused (by LUO)");
+}
+
+/*
+ * F5: the LUO root names no session, the PCI list three preserved
+ * devices. Nothing will retrieve or finish them: LUO says the FLB will
+ * never be finished, and the PCI core names each device, which stays
+ * kept as it is (running, no driver).
+ */
+#define F5_FLB_MSG \
+	"luo: FLB \"pci\": 3 files depend on it, 0 were handed over: it will never be finished"
+#define F5_DEV_MSG \
+	": preserved, but no LUO file names it: kept as it is, no driver without driver_override"
+
+static void test_luo_no_session_names_kept_devices(void **state)
+{
+	static const char *const kept[] = { "0000:01:00.0", "0000:02:00.0",
+					    "0000:02:00.2" };
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+	char want[160];
+
+	(void)state;
+	c->preserve = "0000:01:00.0,0000:02:00.0,0000:02:00.2";
+	c->enable_vfs = true;
+	c->at_kexec = corrupt_ser;
+	c->how = HO_LUO_NO_SESSION;
+	run_case(topo_corrupt, c, lu_split, &r);
+	assert_int_equal(c->prepare_err, 0);
+	expect_log(&r, F5_FLB_MSG);
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		snprintf(want, sizeof(want), "pci %s%s", kept[i], F5_DEV_MSG);
+		expect_log(&r, want);
+		expect_running(c, &r, kept[i]);
+		expect_unchanged(c, &r, kept[i]);
+	}
+	/* once, and only the preserved devices, not their bridges */
+	if (strstr(strstr(r.log, F5_FLB_MSG) + 1, F5_FLB_MSG))
+		show(&r, "the FLB message appears twice");
+	snprintf(want, sizeof(want), "pci 0000:00:01.0%s", F5_DEV_MSG);
+	expect_no_log(&r, want);
+	expect_driver(&r, "0000:01:00.0", "");
+	expect_buses(c, &r, "0000:00:01.0", 0x00, 0x01, 0x01);
+	assert_int_not_equal(c->retrieve_err[0], 0);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+/* A normal handover: every file came, neither message. */
+static void test_normal_handover_names_no_kept_device(void **state)
+{
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.0,0000:02:00.0,0000:02:00.2";
+	c->enable_vfs = true;
+	run_case(topo_corrupt, c, lu_split, &r);
+	assert_int_equal(c->prepare_err, 0);
+	assert_int_equal(c->retrieve_err[0], 0);
+	assert_int_equal(c->finish_err, 0);
+	expect_log(&r, "pci 0000:01:00.0: preserved by the previous kernel");
+	expect_no_log(&r, "will never be finished");
+	expect_no_log(&r, F5_DEV_MSG);
+	simtest_free(&r);
+	lu_free(c);
 }
 
 /* ---- a device list that is not closed upwards (FINDINGS.md F3, F7) ---- */
@@ -3089,6 +3159,8 @@ int main(void)
 		cmocka_unit_test(test_luo_root_refused_keeps_hardware),
 		cmocka_unit_test(test_luo_flb_array_refused_keeps_hardware),
 		cmocka_unit_test(test_luo_flbs_not_active_refused),
+		cmocka_unit_test(test_luo_no_session_names_kept_devices),
+		cmocka_unit_test(test_normal_handover_names_no_kept_device),
 		cmocka_unit_test(test_list_pf_without_its_bridge),
 		cmocka_unit_test(test_list_vf_of_pf_with_vf_enable_off),
 		cmocka_unit_test(test_list_vf_of_pf_with_too_few_vfs),

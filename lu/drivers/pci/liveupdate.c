@@ -23,7 +23,9 @@
  * enumeration, or when user space enables SR-IOV again: pci=lu_vfs=),
  * and no driver binds a preserved device unless user space names one
  * with driver_override. The driver calls pci_liveupdate_finish() from its
- * handler's .finish(); when the last one has, the FLB is freed.
+ * handler's .finish(); when the last one has, the FLB is freed. If no
+ * file that depends on the FLB was handed over, LUO says so at late init
+ * and the PCI core names every preserved device, which stays as it is.
  *
  * A handover this kernel cannot read (wrong version, corrupt list) is
  * refused with a message, and the kernel then keeps everything as the
@@ -84,6 +86,8 @@ static bool pci_lu_in_checked;
 static bool pci_lu_had_incoming;
 /* Handed over but unreadable: keep everything as the hardware has it. */
 static bool pci_lu_safe_mode;
+/* No file that could finish a preserved device was handed over. */
+static bool pci_lu_abandoned;
 static enum pci_liveupdate_vf_policy pci_lu_vf_policy = PCI_LU_VFS_CORE;
 /* pci=lu_fault=: guarantees switched off on purpose, for testing */
 static bool pci_lu_fault_master;
@@ -97,12 +101,14 @@ static int pci_flb_preserve(struct liveupdate_flb_op_args *args);
 static void pci_flb_unpreserve(struct liveupdate_flb_op_args *args);
 static int pci_flb_retrieve(struct liveupdate_flb_op_args *args);
 static void pci_flb_finish(struct liveupdate_flb_op_args *args);
+static void pci_flb_abandoned(struct liveupdate_flb_op_args *args);
 
 static const struct liveupdate_flb_ops pci_flb_ops = {
 	.preserve = pci_flb_preserve,
 	.unpreserve = pci_flb_unpreserve,
 	.retrieve = pci_flb_retrieve,
 	.finish = pci_flb_finish,
+	.abandoned = pci_flb_abandoned,
 };
 
 static struct liveupdate_flb pci_liveupdate_flb = {
@@ -519,6 +525,30 @@ static void pci_flb_finish(struct liveupdate_flb_op_args *args)
 	kfree(in);
 }
 
+#define PCI_LU_ABANDONED_MSG \
+	"preserved, but no LUO file names it: kept as it is, no driver without driver_override\n"
+
+/*
+ * LUO says, at late init, that no file depending on the PCI FLB was
+ * handed over: no driver will retrieve or finish a preserved device.
+ * They stay kept as they are for the kernel's lifetime (bus numbers,
+ * BARs, windows, VFs, and no driver binds without driver_override): they
+ * may be doing DMA into memory the previous kernel handed over, and a
+ * driver taking them would reset them. Name each, as nothing else will:
+ * those enumerated already here, the others as they are set up.
+ */
+static void pci_flb_abandoned(struct liveupdate_flb_op_args *args)
+{
+	struct pci_dev *dev = NULL;
+
+	scoped_guard(rwsem_write, &pci_lu_rwsem)
+		pci_lu_abandoned = true;
+	for_each_pci_dev(dev) {
+		if (pci_liveupdate_was_preserved(dev))
+			pci_warn(dev, PCI_LU_ABANDONED_MSG);
+	}
+}
+
 /* The incoming list, retrieved the first time anyone asks. */
 static struct pci_lu_incoming *pci_lu_incoming(void)
 {
@@ -621,8 +651,11 @@ void pci_liveupdate_setup_device(struct pci_dev *dev)
 	dev->liveupdate.was_incoming = true;
 	dev->liveupdate.acs_ctrl = ser->acs_ctrl;
 	xa_set_mark(&in->devices, pci_lu_dev_key(dev), XA_MARK_0);
-	if (ser->flags & PCI_DEV_SER_PRESERVED)
-		pci_info(dev, "preserved by the previous kernel\n");
+	if (!(ser->flags & PCI_DEV_SER_PRESERVED))
+		return;
+	pci_info(dev, "preserved by the previous kernel\n");
+	if (pci_lu_abandoned)
+		pci_warn(dev, PCI_LU_ABANDONED_MSG);
 }
 
 void pci_liveupdate_cleanup_device(struct pci_dev *dev)

@@ -111,6 +111,10 @@ struct liveupdate_flb_op_args {
  * @unpreserve:	the last such file was unpreserved before kexec
  * @retrieve:	new kernel, first request for the object
  * @finish:	new kernel, the last such file finished
+ * @abandoned:	new kernel, late init, optional: the previous kernel counted
+ *		files that depend on it, but none was handed over, so
+ *		finish() will never run (not upstream: lets the owner name
+ *		what stays behind)
  * @owner:	module (unused here)
  */
 struct liveupdate_flb_ops {
@@ -118,6 +122,7 @@ struct liveupdate_flb_ops {
 	void (*unpreserve)(struct liveupdate_flb_op_args *argp);
 	int (*retrieve)(struct liveupdate_flb_op_args *argp);
 	void (*finish)(struct liveupdate_flb_op_args *argp);
+	void (*abandoned)(struct liveupdate_flb_op_args *argp);
 	struct module *owner;
 };
 
