@@ -2826,6 +2826,7 @@ enum list_corruption {
 	LIST_BRIDGE_ELSEWHERE,	/* the PF's root port entry names domain 1 */
 	LIST_PF_VFE_OFF,	/* the PF's entry has VF Enable off */
 	LIST_PF_ONE_VF,		/* the PF's entry keeps 1 VF: not VF 1 */
+	LIST_PF_VF_BAR_ELSEWHERE, /* the PF's VF BAR 0 on the NVMe's BAR (F9) */
 };
 
 /* The entry of bus:devfn in the handed-over device list, in RAM. */
@@ -2854,7 +2855,7 @@ static struct ser_dev *ser_entry(struct machine *m, struct lu_case *c,
 
 static struct machine *corrupt_list(struct machine *m, struct lu_case *c)
 {
-	struct ser_dev *d;
+	struct ser_dev *d, *n;
 
 	if (!c->ser_found)
 		return NULL;
@@ -2876,6 +2877,15 @@ static struct machine *corrupt_list(struct machine *m, struct lu_case *c)
 		if (!d)
 			return NULL;
 		d->sriov_num_vfs = 1;
+		break;
+	case LIST_PF_VF_BAR_ELSEWHERE:
+		d = ser_entry(m, c, 0x02, PCI_DEVFN(0, 0));
+		n = ser_entry(m, c, 0x01, PCI_DEVFN(0, 0));
+		if (!d || !n)
+			return NULL;
+		/* PCI_IOV_RESOURCES: where the hardware decodes the NVMe */
+		d->res[7].end += n->res[0].start - d->res[7].start;
+		d->res[7].start = n->res[0].start;
 		break;
 	}
 	return m;
@@ -2957,6 +2967,23 @@ static void test_list_vf_of_pf_with_too_few_vfs(void **state)
 
 	(void)state;
 	check_list_refused(LIST_PF_ONE_VF, msgs);
+}
+
+/*
+ * An entry whose VF BAR is not where the hardware decodes it: claimed
+ * from the entry, it fell outside the bridge window, and the core moved
+ * the VF BAR under VF Enable (FINDINGS.md F9). The PF is refused instead.
+ */
+static void test_list_pf_vf_bar_not_where_hardware_has_it(void **state)
+{
+	static const char *const msgs[] = {
+		"pci 0000:02:00.0: preserved with VF BAR 0 at 0x",
+		"but the hardware decodes it at 0x",
+		"pci 0000:02:00.2: preserved, but its PF 0000:02:00.0 is not: not treated as preserved, kept as the hardware has it",
+		NULL };
+
+	(void)state;
+	check_list_refused(LIST_PF_VF_BAR_ELSEWHERE, msgs);
 }
 
 /* =================================================================== */
@@ -3164,6 +3191,7 @@ int main(void)
 		cmocka_unit_test(test_list_pf_without_its_bridge),
 		cmocka_unit_test(test_list_vf_of_pf_with_vf_enable_off),
 		cmocka_unit_test(test_list_vf_of_pf_with_too_few_vfs),
+		cmocka_unit_test(test_list_pf_vf_bar_not_where_hardware_has_it),
 		cmocka_unit_test(test_fault_master_is_caught),
 		cmocka_unit_test(test_fault_list_is_caught),
 		cmocka_unit_test(test_fault_leak_is_caught),

@@ -625,6 +625,80 @@ static bool pci_lu_list_closed(struct pci_dev *dev)
 	return true;
 }
 
+/* The bus address a BAR register (and the next, for 64 bits) decodes at. */
+static u64 pci_lu_hw_bar(struct pci_dev *dev, int reg, bool *io)
+{
+	u32 lo, hi = 0;
+
+	pci_read_config_dword(dev, reg, &lo);
+	*io = lo & PCI_BASE_ADDRESS_SPACE_IO;
+	if (*io)
+		return lo & PCI_BASE_ADDRESS_IO_MASK;
+	if ((lo & PCI_BASE_ADDRESS_MEM_TYPE_MASK) == PCI_BASE_ADDRESS_MEM_TYPE_64)
+		pci_read_config_dword(dev, reg + 4, &hi);
+	return (u64)hi << 32 | (lo & PCI_BASE_ADDRESS_MEM_MASK);
+}
+
+/* Does the hardware decode resource i where the entry says (reg: its BAR)? */
+static bool pci_lu_bar_matches(struct pci_dev *dev, struct pci_dev_ser *ser,
+			       int i, int reg)
+{
+	const struct pci_res_ser *r = &ser->res[i];
+	struct resource res = {
+		.start = r->start, .end = r->end, .flags = r->flags,
+	};
+	struct pci_bus_region region;
+	bool io;
+	u64 hw;
+
+	if (!(r->flags & (IORESOURCE_IO | IORESOURCE_MEM)) ||
+	    r->flags & IORESOURCE_UNSET || !r->start)
+		return true;
+	hw = pci_lu_hw_bar(dev, reg, &io);
+	pcibios_resource_to_bus(dev->bus, &region, &res);
+	if (io == !!(r->flags & IORESOURCE_IO) && hw == region.start)
+		return true;
+	pci_err(dev, "preserved with %s at %#llx, but the hardware decodes it at %#llx: not treated as preserved, kept as the hardware has it\n",
+		pci_resource_name(dev, i), (unsigned long long)region.start,
+		(unsigned long long)hw);
+	return false;
+}
+
+/*
+ * The BARs (and VF BARs) of a preserved device are taken from its entry,
+ * not sized: an entry that puts one where the hardware does not decode it
+ * is not what the previous kernel wrote, and claiming it would take
+ * space the hardware gives to another device, which then gets moved.
+ */
+static bool pci_lu_bars_match(struct pci_dev *dev, struct pci_dev_ser *ser)
+{
+	int i, n;
+
+	if (dev->is_virtfn)
+		return true;
+	switch (dev->hdr_type) {
+	case PCI_HEADER_TYPE_NORMAL:
+		n = PCI_STD_NUM_BARS;
+		break;
+	case PCI_HEADER_TYPE_BRIDGE:
+		n = 2;
+		break;
+	default:
+		n = 1;
+	}
+	for (i = 0; i < n; i++)
+		if (!pci_lu_bar_matches(dev, ser, i, PCI_BASE_ADDRESS_0 + 4 * i))
+			return false;
+#ifdef CONFIG_PCI_IOV
+	n = pci_find_ext_capability(dev, PCI_EXT_CAP_ID_SRIOV);
+	for (i = 0; n && i < PCI_SRIOV_NUM_BARS; i++)
+		if (!pci_lu_bar_matches(dev, ser, PCI_IOV_RESOURCES + i,
+					n + PCI_SRIOV_BAR + 4 * i))
+			return false;
+#endif
+	return true;
+}
+
 void pci_liveupdate_setup_device(struct pci_dev *dev)
 {
 	struct pci_lu_incoming *in;
@@ -642,7 +716,7 @@ void pci_liveupdate_setup_device(struct pci_dev *dev)
 			ser->vendor, ser->device, dev->vendor, dev->device);
 		return;
 	}
-	if (!pci_lu_list_closed(dev)) {
+	if (!pci_lu_list_closed(dev) || !pci_lu_bars_match(dev, ser)) {
 		/* running, maybe: nothing of it is moved, sized or reset */
 		dev->liveupdate.refused = true;
 		return;
