@@ -22,25 +22,26 @@
 #include <linux/slab.h>
 #include <sim/host_abi.h>
 
+/* The requester as host_cfg_read() wants it: domain, bus, devfn packed */
+static unsigned int sim_rid(struct pci_bus *bus, unsigned int devfn)
+{
+	return (unsigned int)pci_domain_nr(bus) << 16 | bus->number << 8 | devfn;
+}
+
 static int sim_pci_read(struct pci_bus *bus, unsigned int devfn, int where,
 			int size, u32 *val)
 {
-	unsigned int v;
-
-	if (host_cfg_read(pci_domain_nr(bus), bus->number, devfn, where, size,
-			  &v)) {
+	if (host_cfg_read(sim_rid(bus, devfn), where, size, val)) {
 		PCI_SET_ERROR_RESPONSE(val);
 		return PCIBIOS_DEVICE_NOT_FOUND;
 	}
-	*val = v;
 	return PCIBIOS_SUCCESSFUL;
 }
 
 static int sim_pci_write(struct pci_bus *bus, unsigned int devfn, int where,
 			 int size, u32 val)
 {
-	if (host_cfg_write(pci_domain_nr(bus), bus->number, devfn, where, size,
-			   val))
+	if (host_cfg_write(sim_rid(bus, devfn), where, size, val))
 		return PCIBIOS_DEVICE_NOT_FOUND;
 	return PCIBIOS_SUCCESSFUL;
 }

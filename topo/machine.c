@@ -520,11 +520,9 @@ static bool lookup_slow(struct machine *m, uint32_t key, struct mfunc **f,
 	return true;
 }
 
-static inline bool lookup(struct machine *m, uint16_t domain, uint8_t bus,
-			  uint8_t devfn, struct mfunc **f, bool *type0)
+static inline bool lookup(struct machine *m, uint32_t key, struct mfunc **f,
+			  bool *type0)
 {
-	uint32_t key = (uint32_t)domain << 16 | (uint32_t)bus << 8 | devfn;
-
 	if (m->last.valid && m->last.key == key && m->last.gen == route_gen) {
 		*f = m->last.f;
 		*type0 = m->last.type0;
@@ -533,34 +531,34 @@ static inline bool lookup(struct machine *m, uint16_t domain, uint8_t bus,
 	return lookup_slow(m, key, f, type0);
 }
 
-bool machine_cfg_read(struct machine *m, uint16_t domain, uint8_t bus,
-		      uint8_t devfn, uint16_t where, int size, uint32_t *val)
+int machine_cfg_read_rid(struct machine *m, uint32_t rid, uint16_t where,
+			 int size, uint32_t *val)
 {
 	struct mfunc *f;
 	bool type0;
 
-	m->accesses++;
-	if (!lookup(m, domain, bus, devfn, &f, &type0)) {
+	if (!m || !lookup(m, rid, &f, &type0)) {
 		*val = cfg_ones(size);
-		return false;
+		return -1;
 	}
+	m->accesses++;
 	*val = f && access_ok(where, size) ? mfunc_read(f, where, size) :
 					     cfg_ones(size);
-	return true;
+	return 0;
 }
 
-bool machine_cfg_write(struct machine *m, uint16_t domain, uint8_t bus,
-		       uint8_t devfn, uint16_t where, int size, uint32_t val)
+int machine_cfg_write_rid(struct machine *m, uint32_t rid, uint16_t where,
+			  int size, uint32_t val)
 {
 	struct dma_pre pre;
 	struct mfunc *f;
 	bool type0, watch;
 
+	if (!m || !lookup(m, rid, &f, &type0))
+		return -1;
 	m->accesses++;
-	if (!lookup(m, domain, bus, devfn, &f, &type0))
-		return false;
 	if (!f || !access_ok(where, size))
-		return true;
+		return 0;
 	/*
 	 * What a write changes in routing: a bridge's bus numbers, ARI
 	 * Forwarding or a reset below it; a PF's VFs. Functions destroyed
@@ -572,11 +570,25 @@ bool machine_cfg_write(struct machine *m, uint16_t domain, uint8_t bus,
 	watch = dma_pre_write(f, where, size, &pre);
 	/* Functions capture their bus number from type-0 writes. */
 	if (type0 && !f->pf)
-		f->bus_nr = bus;
+		f->bus_nr = rid >> 8 & 0xff;
 	mfunc_write(f, where, size, val);
 	if (watch)
 		dma_post_write(f, &pre);
-	return true;
+	return 0;
+}
+
+bool machine_cfg_read(struct machine *m, uint16_t domain, uint8_t bus,
+		      uint8_t devfn, uint16_t where, int size, uint32_t *val)
+{
+	return !machine_cfg_read_rid(m, MACHINE_RID(domain, bus, devfn), where,
+				     size, val);
+}
+
+bool machine_cfg_write(struct machine *m, uint16_t domain, uint8_t bus,
+		       uint8_t devfn, uint16_t where, int size, uint32_t val)
+{
+	return !machine_cfg_write_rid(m, MACHINE_RID(domain, bus, devfn),
+				      where, size, val);
 }
 
 struct mfunc *machine_find(struct machine *m, uint16_t domain, uint8_t bus,

@@ -154,6 +154,18 @@ bool machine_cfg_read(struct machine *m, uint16_t domain, uint8_t bus,
 		      uint8_t devfn, uint16_t where, int size, uint32_t *val);
 bool machine_cfg_write(struct machine *m, uint16_t domain, uint8_t bus,
 		       uint8_t devfn, uint16_t where, int size, uint32_t val);
+/*
+ * The same for the host bridges' hot path, with the requester packed as
+ * MACHINE_RID(domain, bus, devfn): 0 on success, -1 when the domain does
+ * not exist (m NULL included). Fewer arguments: a config cycle is most of
+ * what enumeration does, and this call is on every one.
+ */
+#define MACHINE_RID(domain, bus, devfn) \
+	((uint32_t)(domain) << 16 | (uint32_t)(bus) << 8 | (uint32_t)(devfn))
+int machine_cfg_read_rid(struct machine *m, uint32_t rid, uint16_t where,
+			 int size, uint32_t *val);
+int machine_cfg_write_rid(struct machine *m, uint32_t rid, uint16_t where,
+			  int size, uint32_t val);
 
 /* Host-bridge access for the glue that creates the kernel's root buses. */
 size_t machine_nr_hosts(const struct machine *m);

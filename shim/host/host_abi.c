@@ -86,32 +86,24 @@ void host_phase(unsigned int phase)
 		host_phase_hook(phase);
 }
 
-/* Progress on a terminal: every 2^20 config cycles, after the cycle. */
-static void host_cycle(void)
+/* Progress on a terminal: every 2^20 config cycles. */
+static __attribute__((noinline, cold)) void host_progress_tick(void)
 {
-	if (!(++host_cycles & ((1UL << 20) - 1)) && host_progress_hook)
+	if (host_progress_hook)
 		host_progress_hook();
 }
 
-int host_cfg_read(unsigned int domain, unsigned int bus, unsigned int devfn,
-		  int where, int size, unsigned int *val)
+int host_cfg_read(unsigned int rid, int where, int size, unsigned int *val)
 {
+	if (!(++host_cycles & ((1UL << 20) - 1)))
+		host_progress_tick();
 	/* uint32_t is unsigned int here: the machine writes *val itself */
-	int ret = host_machine &&
-		  machine_cfg_read(host_machine, domain, bus, devfn, where,
-				   size, val) ? 0 : -1;
-
-	host_cycle();
-	return ret;
+	return machine_cfg_read_rid(host_machine, rid, where, size, val);
 }
 
-int host_cfg_write(unsigned int domain, unsigned int bus, unsigned int devfn,
-		   int where, int size, unsigned int val)
+int host_cfg_write(unsigned int rid, int where, int size, unsigned int val)
 {
-	if (!host_machine ||
-	    !machine_cfg_write(host_machine, domain, bus, devfn, where, size, val))
-		return -1;
-	return 0;
+	return machine_cfg_write_rid(host_machine, rid, where, size, val);
 }
 
 int host_dma_start(unsigned int domain, unsigned int bus, unsigned int devfn)

@@ -50,13 +50,12 @@ void host_ram_keep(unsigned long long pa, unsigned long long len);
 int host_ram_readable(unsigned long long pa, unsigned long long len);
 
 /*
- * Config cycles issued by a host bridge of the machine.
- * Return 0 on success, non-zero when the domain does not exist.
+ * Config cycles issued by a host bridge of the machine, to the requester
+ * rid = domain << 16 | bus << 8 | devfn (packed: this is every cycle's
+ * path). Return 0 on success, non-zero when the domain does not exist.
  */
-int host_cfg_read(unsigned int domain, unsigned int bus, unsigned int devfn,
-		  int where, int size, unsigned int *val);
-int host_cfg_write(unsigned int domain, unsigned int bus, unsigned int devfn,
-		   int where, int size, unsigned int val);
+int host_cfg_read(unsigned int rid, int where, int size, unsigned int *val);
+int host_cfg_write(unsigned int rid, int where, int size, unsigned int val);
 
 /*
  * The driver rings the device's doorbell: it starts DMA (continuously,
