@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Bugs fuzzing found in the kernel's own drivers/pci (fuzz/FINDINGS.md,
- * K1 and K2): each reproducer topology in fuzz/findings/topo/ must still
+ * K1 and K2): each reproducer topology in tests/kernel-findings/ must still
  * do what FINDINGS.md says, and pcisim must report it as a stopped kernel
  * (exit 3, with the reason), never crash. A kernel tree (KSRC=) that fixed
  * one fails here: then FINDINGS.md needs updating, not this test.
@@ -16,7 +16,7 @@
 
 #include "simtest.h"
 
-#define FINDINGS	"fuzz/findings/topo/"
+#define FINDINGS	"tests/kernel-findings/"
 
 static void expect(const char *topo, int status, const char *const *lines)
 {
