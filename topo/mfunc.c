@@ -583,18 +583,19 @@ void mfunc_write(struct mfunc *f, uint16_t where, int size, uint32_t val)
 	old_iov = f->iov ? sriov_ctrl(f) : 0;
 	old_numvf = f->iov ? sriov_num_vfs(f) : 0;
 
+	/* aligned, so within one chunk: one copy-on-write at most */
+	const uint8_t *cur = &f->chunk[where / MCFG_CHUNK][where % MCFG_CHUNK];
+	uint8_t v[4];
+
 	for (int i = 0; i < size; i++) {
 		uint8_t b = val >> (8 * i);
-		uint16_t p = where + i;
-		uint8_t old = cfg_byte(f, p);
-		uint8_t v = (old & ~f->wmask[p]) | (b & f->wmask[p]);
+		uint8_t wm = f->wmask[where + i];
 
-		v &= ~(b & f->w1cmask[p]);
-		if (v != old) {
-			*cfg_own(f, p) = v;
-			wrote = true;
-		}
+		v[i] = ((cur[i] & ~wm) | (b & wm)) & ~(b & f->w1cmask[where + i]);
+		wrote |= v[i] != cur[i];
 	}
+	if (wrote)
+		memcpy(cfg_own(f, where), v, size);
 	/*
 	 * Share the chunk again if it now reads as the power-on image; the
 	 * bytes just written decide it cheaply in most cases. An aligned
