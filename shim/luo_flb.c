@@ -440,11 +440,16 @@ static void __init luo_flb_abandon(struct liveupdate_flb *flb)
 
 	if (!flb->ops->abandoned)
 		return;
-	guard(mutex)(&in->lock);
-	if (luo_flb_retrieve_one(flb, in))
-		return;
-	args.data = in->data;
-	args.obj = in->obj;
+	scoped_guard(mutex, &in->lock) {
+		if (luo_flb_retrieve_one(flb, in))
+			return;
+		args.data = in->data;
+		args.obj = in->obj;
+	}
+	/*
+	 * Called without the FLB's lock: the owner takes its own locks, and
+	 * its other paths take them before asking LUO for the FLB.
+	 */
 	flb->ops->abandoned(&args);
 }
 

@@ -114,7 +114,7 @@ struct liveupdate_flb_op_args {
  * @abandoned:	new kernel, late init, optional: the previous kernel counted
  *		files that depend on it, but none was handed over, so
  *		finish() will never run (not upstream: lets the owner name
- *		what stays behind)
+ *		what stays behind); called without the FLB's lock held
  * @owner:	module (unused here)
  */
 struct liveupdate_flb_ops {
