@@ -884,11 +884,8 @@ void dma_check_under(struct mfunc *f, const struct mfunc *by)
 bool dma_pre_write(const struct mfunc *f, uint16_t where, int size,
 		   struct dma_pre *pre)
 {
-	/* A D-state change acts after the write whatever engines exist. */
-	pre->pm = pm_csr_written(f, where, size);
-	if (!f->dma_below && !(f->sec && f->bus->dma_below) && !pre->pm)
+	if (!f->dma_below && !(f->sec && f->bus->dma_below))
 		return false;
-	pre->pm_csr = pre->pm ? cfg_get(f, pre->pm + PCI_PM_CTRL, 2) : 0;
 	pre->where = where;
 	pre->size = size;
 	for (int i = 0; i < size; i++)
@@ -962,9 +959,6 @@ static void check_written(struct mfunc *f, const struct dma_pre *pre,
 void dma_post_write(struct mfunc *f, const struct dma_pre *pre)
 {
 	bool moved = pre->bus_nr != f->bus_nr;
-
-	if (pre->pm)
-		pm_written(f, pre->pm, pre->pm_csr);
 
 	/* every write of the Command register, changed or not: its history */
 	if (f->dma_below && pre->where <= PCI_COMMAND &&

@@ -574,11 +574,14 @@ void cfg_poke(struct mfunc *f, uint16_t off, int size, uint32_t clear,
 
 void mfunc_write(struct mfunc *f, uint16_t where, int size, uint32_t val)
 {
-	uint16_t old_bctl, old_iov, old_numvf;
+	uint16_t old_bctl, old_iov, old_numvf, old_pmcsr;
+	uint8_t pm;
 	bool wrote = false;
 
 	if (where + size > f->cfg_size)
 		return;
+	pm = pm_csr_written(f, where, size);
+	old_pmcsr = pm ? cfg_get(f, pm + PCI_PM_CTRL, 2) : 0;
 	old_bctl = f->sec ? cfg_get(f, PCI_BRIDGE_CONTROL, 2) : 0;
 	old_iov = f->iov ? sriov_ctrl(f) : 0;
 	old_numvf = f->iov ? sriov_num_vfs(f) : 0;
@@ -614,6 +617,8 @@ void mfunc_write(struct mfunc *f, uint16_t where, int size, uint32_t val)
 		bridge_written(f, old_bctl);
 	if (f->iov)
 		sriov_written(f, old_iov, old_numvf);
+	if (pm)
+		pm_written(f, pm, old_pmcsr);
 	/* Initiate FLR: only a write of Device Control's high byte sets it. */
 	if (f->pcie && where <= f->pcie + PCI_EXP_DEVCTL + 1 &&
 	    where + size > f->pcie + PCI_EXP_DEVCTL + 1 && caps_flr_capable(f) &&

@@ -296,8 +296,7 @@ struct mfunc *machine_route_peek(struct mhost *h, uint8_t bus, uint8_t devfn);
  * dma.c: DMA engines and the event log, owned by struct machine. The
  * hooks: machine_cfg_write() brackets every write with dma_pre_write()
  * and dma_post_write() (nothing to do unless engines sit at or below the
- * function, or the write reaches PMCSR: the bracket is also where a
- * D-state change takes effect, pm_written()); resets call dma_reset*()
+ * function); resets call dma_reset*()
  * before the state goes, so the event names the cause.
  */
 struct dma_pre {
@@ -306,8 +305,6 @@ struct dma_pre {
 	uint8_t old[4];
 	uint8_t bus_nr;			/* captured bus number before */
 	uint8_t sec, sub;		/* a bridge's bus range before */
-	uint8_t pm;			/* PM capability if PMCSR written */
-	uint16_t pm_csr;		/* PMCSR before */
 };
 bool dma_pre_write(const struct mfunc *f, uint16_t where, int size,
 		   struct dma_pre *pre);
