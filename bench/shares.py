@@ -182,7 +182,7 @@ def perf(build, script, within=None):
     return totals, per_sym
 
 
-def show(totals, unknown, per, unit, top=25):
+def show(totals, unknown, per, unit, top=int(os.environ.get("SHARES_TOP", "25"))):
     grand = sum(totals.values()) + unknown
     print(f"| part | {unit} | share |")
     print("|---|---:|---:|")

@@ -884,7 +884,7 @@ void dma_check_under(struct mfunc *f, const struct mfunc *by)
 bool dma_pre_write(const struct mfunc *f, uint16_t where, int size,
 		   struct dma_pre *pre)
 {
-	if (!f->dma_below && !(f->sec && f->bus->dma_below))
+	if (!dma_watched(f))
 		return false;
 	pre->where = where;
 	pre->size = size;

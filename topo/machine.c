@@ -45,6 +45,13 @@ struct mroute {
 
 static uint64_t route_gen = 1;
 
+static void (*machine_tick_hook)(void);
+
+void machine_set_tick_hook(void (*fn)(void))
+{
+	machine_tick_hook = fn;
+}
+
 void machine_route_changed(void)
 {
 	route_gen++;
@@ -80,6 +87,7 @@ struct machine {
 		bool type0;
 	} last;
 	uint64_t accesses;
+	uint64_t next_tick;	/* when to call the tick hook next */
 	struct mram *ram;	/* topo/ram.c */
 	struct mdmas *dma;	/* topo/dma.c: engines and event log */
 	uint64_t time_ns;
@@ -531,20 +539,65 @@ static inline bool lookup(struct machine *m, uint32_t key, struct mfunc **f,
 	return lookup_slow(m, key, f, type0);
 }
 
-int machine_cfg_read_rid(struct machine *m, uint32_t rid, uint16_t where,
-			 int size, uint32_t *val)
+/*
+ * The tick hook, every 2^20 config cycles the machine answers; looked at
+ * off the hot path (a new function, or a write), which the kernel takes
+ * every few hundred cycles at most.
+ */
+#define MACHINE_TICK_CYCLES (UINT64_C(1) << 20)
+
+static __attribute__((noinline, cold)) void machine_tick(struct machine *m)
+{
+	m->next_tick = (m->accesses / MACHINE_TICK_CYCLES + 1) *
+		       MACHINE_TICK_CYCLES;
+	if (machine_tick_hook)
+		machine_tick_hook();
+}
+
+static inline void machine_tick_check(struct machine *m)
+{
+	if (m->accesses >= m->next_tick)
+		machine_tick(m);
+}
+
+/* A cycle the machine answers, to f (NULL: nobody claims it). */
+static inline int cfg_read_at(struct machine *m, const struct mfunc *f,
+			      uint16_t where, int size, uint32_t *val)
+{
+	m->accesses++;
+	/* access_ok(), knowing that cfg_size is at most MACHINE_CFG_SIZE */
+	*val = f && (size == 4 || size == 2 || size == 1) &&
+			       !(where & (size - 1)) &&
+			       where + size <= f->cfg_size ?
+		       mfunc_read_in(f, where, size) :
+		       cfg_ones(size);
+	return 0;
+}
+
+/* Out of line, so that the hot path below needs no stack frame. */
+static __attribute__((noinline)) int cfg_read_slow(struct machine *m,
+						   uint32_t rid,
+						   uint16_t where, int size,
+						   uint32_t *val)
 {
 	struct mfunc *f;
 	bool type0;
 
-	if (!m || !lookup(m, rid, &f, &type0)) {
-		*val = cfg_ones(size);
-		return -1;
+	if (!m || !lookup_slow(m, rid, &f, &type0)) {
+		*val = 0xffffffff;
+		return MACHINE_CFG_NO_HOST;
 	}
-	m->accesses++;
-	*val = f && access_ok(where, size) ? mfunc_read(f, where, size) :
-					     cfg_ones(size);
-	return 0;
+	machine_tick_check(m);
+	return cfg_read_at(m, f, where, size, val);
+}
+
+int machine_cfg_read_rid(struct machine *m, uint32_t rid, uint16_t where,
+			 int size, uint32_t *val)
+{
+	if (m && m->last.valid && m->last.key == rid &&
+	    m->last.gen == route_gen)
+		return cfg_read_at(m, m->last.f, where, size, val);
+	return cfg_read_slow(m, rid, where, size, val);
 }
 
 int machine_cfg_write_rid(struct machine *m, uint32_t rid, uint16_t where,
@@ -555,7 +608,8 @@ int machine_cfg_write_rid(struct machine *m, uint32_t rid, uint16_t where,
 	bool type0, watch;
 
 	if (!m || !lookup(m, rid, &f, &type0))
-		return -1;
+		return MACHINE_CFG_NO_HOST;
+	machine_tick_check(m);
 	m->accesses++;
 	if (!f || !access_ok(where, size))
 		return 0;
@@ -567,7 +621,7 @@ int machine_cfg_write_rid(struct machine *m, uint32_t rid, uint16_t where,
 	if (f->sec || f->iov)
 		m->last.valid = false;
 	/* Only when DMA engines sit at or below f (or beside a bridge). */
-	watch = dma_pre_write(f, where, size, &pre);
+	watch = dma_watched(f) && dma_pre_write(f, where, size, &pre);
 	/* Functions capture their bus number from type-0 writes. */
 	if (type0 && !f->pf)
 		f->bus_nr = rid >> 8 & 0xff;

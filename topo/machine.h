@@ -156,16 +156,26 @@ bool machine_cfg_write(struct machine *m, uint16_t domain, uint8_t bus,
 		       uint8_t devfn, uint16_t where, int size, uint32_t val);
 /*
  * The same for the host bridges' hot path, with the requester packed as
- * MACHINE_RID(domain, bus, devfn): 0 on success, -1 when the domain does
- * not exist (m NULL included). Fewer arguments: a config cycle is most of
- * what enumeration does, and this call is on every one.
+ * MACHINE_RID(domain, bus, devfn): 0 on success, MACHINE_CFG_NO_HOST when
+ * the domain does not exist (m NULL included; a read then gives all 32
+ * bits set, as the kernel's PCI_SET_ERROR_RESPONSE()). Fewer arguments: a
+ * config cycle is most of what enumeration does, and this call is on
+ * every one. MACHINE_CFG_NO_HOST is PCIBIOS_DEVICE_NOT_FOUND's value, so
+ * the seam passes the result through without a branch (checked there).
  */
+#define MACHINE_CFG_NO_HOST 0x86
 #define MACHINE_RID(domain, bus, devfn) \
 	((uint32_t)(domain) << 16 | (uint32_t)(bus) << 8 | (uint32_t)(devfn))
 int machine_cfg_read_rid(struct machine *m, uint32_t rid, uint16_t where,
 			 int size, uint32_t *val);
 int machine_cfg_write_rid(struct machine *m, uint32_t rid, uint16_t where,
 			  int size, uint32_t val);
+/*
+ * Called every 2^20 config cycles the machine answers (progress on a
+ * terminal); NULL for none. One hook for the process: there is one
+ * machine per run.
+ */
+void machine_set_tick_hook(void (*fn)(void));
 
 /* Host-bridge access for the glue that creates the kernel's root buses. */
 size_t machine_nr_hosts(const struct machine *m);

@@ -572,11 +572,35 @@ void cfg_poke(struct mfunc *f, uint16_t off, int size, uint32_t clear,
 	}
 }
 
+/* size (1, 2 or 4) bytes at p, little-endian as PCI */
+static inline uint32_t le_get(const uint8_t *p, int size)
+{
+	if (size == 4)
+		return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+	if (size == 2)
+		return p[0] | p[1] << 8;
+	return p[0];
+}
+
+static inline void le_put(uint8_t *p, int size, uint32_t v)
+{
+	p[0] = v;
+	if (size == 1)
+		return;
+	p[1] = v >> 8;
+	if (size == 2)
+		return;
+	p[2] = v >> 16;
+	p[3] = v >> 24;
+}
+
+/* where is naturally aligned and size 1, 2 or 4 (machine_cfg_write()). */
 void mfunc_write(struct mfunc *f, uint16_t where, int size, uint32_t val)
 {
 	uint16_t old_bctl, old_iov, old_numvf, old_pmcsr;
+	uint32_t cur, wm, w1c, v;
+	int chunk = where / MCFG_CHUNK, off = where % MCFG_CHUNK;
 	uint8_t pm;
-	bool wrote = false;
 
 	if (where + size > f->cfg_size)
 		return;
@@ -586,28 +610,25 @@ void mfunc_write(struct mfunc *f, uint16_t where, int size, uint32_t val)
 	old_iov = f->iov ? sriov_ctrl(f) : 0;
 	old_numvf = f->iov ? sriov_num_vfs(f) : 0;
 
-	/* aligned, so within one chunk: one copy-on-write at most */
-	const uint8_t *cur = &f->chunk[where / MCFG_CHUNK][where % MCFG_CHUNK];
-	uint8_t v[4];
-
-	for (int i = 0; i < size; i++) {
-		uint8_t b = val >> (8 * i);
-		uint8_t wm = f->wmask[where + i];
-
-		v[i] = ((cur[i] & ~wm) | (b & wm)) & ~(b & f->w1cmask[where + i]);
-		wrote |= v[i] != cur[i];
-	}
-	if (wrote)
-		memcpy(cfg_own(f, where), v, size);
 	/*
-	 * Share the chunk again if it now reads as the power-on image; the
-	 * bytes just written decide it cheaply in most cases. An aligned
-	 * access stays within one chunk.
+	 * The register as a whole: RW bits take the value, W1C bits written
+	 * as one clear, the rest keep theirs. Aligned, so within one chunk:
+	 * one copy-on-write at most.
 	 */
-	if (wrote && !memcmp(&f->chunk[where / MCFG_CHUNK][where % MCFG_CHUNK],
-			     &f->reset[where / MCFG_CHUNK][where % MCFG_CHUNK],
-			     size))
-		cfg_reshare(f, where / MCFG_CHUNK);
+	cur = le_get(&f->chunk[chunk][off], size);
+	wm = le_get(&f->wmask[where], size);
+	w1c = le_get(&f->w1cmask[where], size);
+	v = ((cur & ~wm) | (val & wm)) & ~(val & w1c);
+	if (v != cur) {
+		le_put(cfg_own(f, where), size, v);
+		/*
+		 * Share the chunk again if it now reads as the power-on
+		 * image; the bytes just written decide it cheaply in most
+		 * cases.
+		 */
+		if (v == le_get(&f->reset[chunk][off], size))
+			cfg_reshare(f, chunk);
+	}
 	if (f->sec && where <= PCI_SUBORDINATE_BUS &&
 	    where + size > PCI_SECONDARY_BUS)
 		machine_route_changed();

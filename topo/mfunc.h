@@ -146,21 +146,21 @@ static inline uint32_t cfg_get(const struct mfunc *f, uint16_t off, int size)
 	return v;
 }
 
-/* A config read: every config cycle of the kernel ends here, so inline. */
-static inline uint32_t mfunc_read(const struct mfunc *f, uint16_t where,
-				  int size)
+/*
+ * A config read of a naturally aligned register inside f's config space
+ * (the caller checked both): every config cycle of the kernel ends here.
+ */
+static inline uint32_t mfunc_read_in(const struct mfunc *f, uint16_t where,
+				     int size)
 {
-	const uint8_t *p;
-
-	if (where + size > f->cfg_size)
-		return cfg_ones(size);
 	/* naturally aligned: within one chunk (little-endian, as PCI) */
-	p = &f->chunk[where / MCFG_CHUNK][where % MCFG_CHUNK];
+	const uint8_t *p = &f->chunk[where / MCFG_CHUNK][where % MCFG_CHUNK];
+
 	if (size == 4)
 		return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
 	if (size == 2)
 		return p[0] | p[1] << 8;
-	return size == 1 ? p[0] : cfg_get(f, where, size);
+	return p[0];
 }
 
 /* The device itself changing a register's value (not a config write). */
@@ -308,6 +308,11 @@ struct dma_pre {
 };
 bool dma_pre_write(const struct mfunc *f, uint16_t where, int size,
 		   struct dma_pre *pre);
+/* Could a write to f matter to an engine? (dma_pre_write()'s first test) */
+static inline bool dma_watched(const struct mfunc *f)
+{
+	return f->dma_below || (f->sec && f->bus->dma_below);
+}
 void dma_post_write(struct mfunc *f, const struct dma_pre *pre);
 void dma_check_under(struct mfunc *f, const struct mfunc *by);
 /* why, then " <path of by>" when by is given. */

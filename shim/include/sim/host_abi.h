@@ -52,8 +52,13 @@ int host_ram_readable(unsigned long long pa, unsigned long long len);
 /*
  * Config cycles issued by a host bridge of the machine, to the requester
  * rid = domain << 16 | bus << 8 | devfn (packed: this is every cycle's
- * path). Return 0 on success, non-zero when the domain does not exist.
+ * path). Return 0 on success (a read of nothing gives all ones, as a
+ * master abort does), HOST_CFG_NO_DEVICE when the domain does not exist
+ * (a read then gives all 32 bits set). HOST_CFG_NO_DEVICE is the value
+ * of PCIBIOS_DEVICE_NOT_FOUND, so that a pci_ops accessor returns the
+ * result as it is (checked by the host bridge driver).
  */
+#define HOST_CFG_NO_DEVICE 0x86
 int host_cfg_read(unsigned int rid, int where, int size, unsigned int *val);
 int host_cfg_write(unsigned int rid, int where, int size, unsigned int val);
 
