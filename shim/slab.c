@@ -52,28 +52,7 @@ static struct list_head sim_partial[SIM_NR_CLASSES];
 
 kmem_buckets kmalloc_caches[NR_KMALLOC_TYPES];
 
-void sim_slab_init(unsigned long first_pfn, unsigned long nr_pages)
-{
-	unsigned int i;
-
-	sim_slab_meta = host_boot_alloc(nr_pages * sizeof(*sim_slab_meta));
-	if (!sim_slab_meta)
-		sim_abortf("no host memory for slab metadata");
-	sim_slab_first_pfn = first_pfn;
-	for (i = 0; i < SIM_NR_CLASSES; i++)
-		INIT_LIST_HEAD(&sim_partial[i]);
-}
-
-static struct sim_slab_page *sim_meta(const void *obj)
-{
-	unsigned long pfn = PHYS_PFN(virt_to_phys((void *)obj));
-
-	if (!sim_mm_pfn_valid(pfn))
-		sim_abortf("slab: %p is not kernel memory", obj);
-	return &sim_slab_meta[pfn - sim_slab_first_pfn];
-}
-
-static int sim_class_of(size_t size, size_t align)
+static int sim_class_search(size_t size, size_t align)
 {
 	unsigned int i;
 
@@ -84,6 +63,50 @@ static int sim_class_of(size_t size, size_t align)
 			return i;
 	}
 	return -1;
+}
+
+/*
+ * Small unaligned requests, the most common, by table as the kernel's
+ * kmalloc_size_index[]: (size - 1) / 8 up to 192 bytes.
+ */
+#define SIM_SMALL_MAX	192
+static s8 sim_small_class[SIM_SMALL_MAX / 8];
+
+static void sim_small_class_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sim_small_class); i++)
+		sim_small_class[i] = sim_class_search((i + 1) * 8, 0);
+}
+
+static int sim_class_of(size_t size, size_t align)
+{
+	if (!align && size && size <= SIM_SMALL_MAX)
+		return sim_small_class[(size - 1) / 8];
+	return sim_class_search(size, align);
+}
+
+void sim_slab_init(unsigned long first_pfn, unsigned long nr_pages)
+{
+	unsigned int i;
+
+	sim_slab_meta = host_boot_alloc(nr_pages * sizeof(*sim_slab_meta));
+	if (!sim_slab_meta)
+		sim_abortf("no host memory for slab metadata");
+	sim_slab_first_pfn = first_pfn;
+	for (i = 0; i < SIM_NR_CLASSES; i++)
+		INIT_LIST_HEAD(&sim_partial[i]);
+	sim_small_class_init();
+}
+
+static struct sim_slab_page *sim_meta(const void *obj)
+{
+	unsigned long pfn = PHYS_PFN(virt_to_phys((void *)obj));
+
+	if (!sim_mm_pfn_valid(pfn))
+		sim_abortf("slab: %p is not kernel memory", obj);
+	return &sim_slab_meta[pfn - sim_slab_first_pfn];
 }
 
 static bool sim_slab_refill(int cls, gfp_t flags)

@@ -68,28 +68,32 @@ struct mbus {
 };
 
 struct mfunc {
-	/* What every config read touches, together at the start. */
+	/*
+	 * What config cycles touch, together at the start: the first cache
+	 * line holds these and the pointers to the first two chunks (the
+	 * header and PCI capabilities, the first extended ones).
+	 */
 	uint16_t cfg_size;	/* bytes decoded: 256 or 4096 */
+	uint8_t pcie;		/* PCIe capability offset, 0 = none */
+	uint8_t bus_nr;		/* bus number captured from type-0 writes */
+	uint32_t dma_below;	/* engines of itself, its VFs, below it */
+	struct mbus *sec;	/* type 1: secondary side (same allocation) */
+	struct msriov *iov;	/* PF: SR-IOV state; NULL otherwise */
+	struct mfunc *pf;	/* VF: its physical function; NULL otherwise */
+	/* Per byte, shared (read-only) with identical functions. */
+	const uint8_t *wmask;		/* RW bits */
+	const uint8_t *w1cmask;		/* write-1-to-clear bits */
 	uint8_t *chunk[MCFG_CHUNKS];	/* current bytes: reset[i] or a copy */
 
 	struct mhost *host;
 	struct mbus *bus;	/* bus it is attached to; NULL for a VF */
-	struct mbus *sec;	/* type 1: secondary side (same allocation) */
-	struct msriov *iov;	/* PF: SR-IOV state; NULL otherwise */
-	struct mfunc *pf;	/* VF: its physical function; NULL otherwise */
 	enum mfunc_kind kind;
 	uint16_t vf_index;	/* VF: 0-based index */
 	uint8_t devfn;		/* where attached (a VF: where it was made) */
-	uint8_t bus_nr;		/* bus number captured from type-0 writes */
-	uint8_t pcie;		/* PCIe capability offset, 0 = none */
 	uint16_t ari;		/* ARI extended capability offset, 0 = none */
 	bool presence;		/* port: card present even without children */
 	struct mdma *dma;	/* its DMA engine, NULL when none */
-	uint32_t dma_below;	/* engines of itself, its VFs, below it */
 
-	/* Per byte, shared (read-only) with identical functions. */
-	const uint8_t *wmask;		/* RW bits */
-	const uint8_t *w1cmask;		/* write-1-to-clear bits */
 	const uint8_t *sticky;		/* bits FLR and hot reset keep */
 	const uint8_t *reset[MCFG_CHUNKS];	/* power-on image, interned */
 	struct mbuild *build;		/* only while mfunc_create() runs */
