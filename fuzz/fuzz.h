@@ -62,9 +62,16 @@ unsigned int fuzz_klog_lines(void);
  * that site, listed as "FILE CODE" (a suffix of its path and the trimmed
  * source line there, which survives patches that move lines) or as
  * "FILE:LINE"; other kinds: TEXT occurs in text (e.g. "disruption" with
- * the error log of a refused handover).
+ * the error log of a refused handover); "warn-if": see fuzz_input_class().
  */
 bool fuzz_known(const char *kind, const char *text, size_t len);
+/*
+ * This run's input is of a known finding's class (a harness decides from
+ * the input, e.g. "K3"): "warn-if CLASS FILE CODE" entries then make
+ * WARNs at that site known, for this run only. fuzz_klog_begin() forgets
+ * the class.
+ */
+void fuzz_input_class(const char *name);
 
 /*
  * WARNs: the kernel world counts them (sim_warn_count()). A WARN is a

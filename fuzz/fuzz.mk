@@ -40,8 +40,10 @@ $(B)/fuzz/fuzz-%: fuzz/h_%.c $(FUZZ_SRCS) fuzz/fuzz.h $(HOST_LIB_OBJS) \
 
 fuzz-bins: $(FUZZ_BINS)
 
-# tests/test_fuzz.c runs them on every input under tests/fuzz/.
+# tests/test_fuzz.c runs them on every input under tests/fuzz/;
+# tests/test_kernel_findings.c replays K3 through fuzz-config.
 $(B)/tests/test_fuzz: $(FUZZ_BINS)
+$(B)/tests/test_kernel_findings: $(B)/fuzz/fuzz-config
 
 $(FUZZ_CORPUS)/.stamp: fuzz/corpus.tar.xz
 	$(Q)rm -rf $(FUZZ_CORPUS) && mkdir -p $(@D)

@@ -51,6 +51,9 @@ FILE *fuzz_null(void)
 	return f;
 }
 
+/* The known-finding class of this run's input ("K3"), "" for none. */
+static char run_input_class[16];
+
 /* ---- the kernel log ---- */
 
 #define KLOG_MAX	(256 * 1024)
@@ -90,6 +93,7 @@ void fuzz_klog_begin(int max_level)
 	}
 	klog.len = 0;
 	klog.lines = 0;
+	run_input_class[0] = '\0';
 	klog.buf[0] = '\0';
 	host_set_log(klog.f, fuzz_verbose ? 7 : max_level);
 }
@@ -202,6 +206,24 @@ static bool site_matches(const char *entry, const char *site, size_t len,
 	       !memcmp(colon - flen, entry, flen) && !strcmp(ecode, code);
 }
 
+void fuzz_input_class(const char *name)
+{
+	snprintf(run_input_class, sizeof(run_input_class), "%s", name);
+}
+
+/* "warn-if CLASS FILE CODE": a WARN at a site, known for inputs of CLASS */
+static bool known_warn_if(const char *entry, const char *site, size_t len,
+			  const char *code)
+{
+	size_t clen = strcspn(entry, " \t");
+
+	if (!run_input_class[0] || clen != strlen(run_input_class) ||
+	    memcmp(entry, run_input_class, clen))
+		return false;
+	return site_matches(entry + clen + strspn(entry + clen, " \t"), site,
+			    len, code);
+}
+
 bool fuzz_known(const char *kind, const char *text, size_t len)
 {
 	char code[1024];
@@ -213,6 +235,10 @@ bool fuzz_known(const char *kind, const char *text, size_t len)
 	if (site)
 		have_code = site_code(text, len, code, sizeof(code));
 	for (size_t i = 0; i < nr_known; i++) {
+		if (!strcmp(kind, "warn") && !strcmp(known[i].kind, "warn-if") &&
+		    known_warn_if(known[i].text, text, len,
+				  have_code ? code : NULL))
+			return true;
 		if (strcmp(known[i].kind, kind))
 			continue;
 		if (site ? site_matches(known[i].text, text, len,

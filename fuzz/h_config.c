@@ -259,6 +259,37 @@ static bool known_k2(const uint8_t *c, size_t n)
 	return false;
 }
 
+/*
+ * Inputs of K3 (fuzz/FINDINGS.md): the first SR-IOV capability, where
+ * pci_find_ext_capability() finds it, has VF Enable and VF MSE set in
+ * SR-IOV Control and neither can be cleared (hard-wired: the device's
+ * write mask has them read-only). sriov_init() writes 0 there without
+ * looking whether it took, and assigning the VF BARs then WARNs in
+ * pci_iov_update_resource().
+ */
+static bool input_k3(const struct mfunc *f)
+{
+	const uint8_t *c = mfunc_config(f), *wm = mfunc_write_mask(f);
+	size_t n = mfunc_config_size(f);
+	unsigned int pos = 0x100, ttl = 480;
+	const unsigned int both = PCI_SRIOV_CTRL_VFE | PCI_SRIOV_CTRL_MSE;
+
+	while (ttl-- && pos >= 0x100 && pos + 4 <= n) {
+		uint32_t h = cfg_rd(c, n, pos, 4);
+
+		if (!h)
+			break;
+		if ((h & 0xffff) == PCI_EXT_CAP_ID_SRIOV) {
+			unsigned int ctrl = cfg_rd(c, n, pos + PCI_SRIOV_CTRL, 2);
+			unsigned int rw = cfg_rd(wm, n, pos + PCI_SRIOV_CTRL, 2);
+
+			return (ctrl & both) == both && !(rw & both);
+		}
+		pos = h >> 20;
+	}
+	return false;
+}
+
 static int config_init(void)
 {
 	host_install_traps();
@@ -284,6 +315,8 @@ static void config_one(const uint8_t *data, size_t len)
 	host_set_machine(m);
 	host_kworld_reset();
 	fuzz_klog_begin(4);
+	if (input_k3(f))
+		fuzz_input_class("K3");
 	ret = cli_boot_again(m, cmdlines[flags >> 4 & 3], 0, 0);
 	if (ret)
 		fuzz_finding("the kernel failed to boot or to probe the host bridge: %d",

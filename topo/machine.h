@@ -206,6 +206,11 @@ struct mfunc *machine_find(struct machine *m, uint16_t domain, uint8_t bus,
 			   uint8_t devfn);
 /* Config bytes as config reads return them (a VF's IDs read 0xffff). */
 const uint8_t *mfunc_config(const struct mfunc *f);
+/*
+ * Per config byte, the bits a config write sets to the value written (RW;
+ * not the write-1-to-clear ones), MACHINE_CFG_SIZE bytes.
+ */
+const uint8_t *mfunc_write_mask(const struct mfunc *f);
 /* Bytes the function decodes: 256 for conventional PCI, 4096 for PCIe. */
 size_t mfunc_config_size(const struct mfunc *f);
 enum mfunc_kind mfunc_kind(const struct mfunc *f);

@@ -702,6 +702,11 @@ const uint8_t *mfunc_config(const struct mfunc *f)
 	return buf;
 }
 
+const uint8_t *mfunc_write_mask(const struct mfunc *f)
+{
+	return f->wmask;
+}
+
 size_t mfunc_config_size(const struct mfunc *f)
 {
 	return f->cfg_size;
