@@ -79,19 +79,26 @@ struct machine {
 	 * Forwarding, resets below) or to a PF (VF Enable, NumVFs), and
 	 * route_gen moving (bus numbers, any function destroyed).
 	 */
-	struct {
+	struct mlast {
 		bool valid;
 		uint32_t key;		/* domain << 16 | bus << 8 | devfn */
 		uint64_t gen;		/* route_gen when it was found */
 		struct mfunc *f;
 		bool type0;
-	} last;
+	} last, prev;		/* prev: the one before (A-B-A patterns) */
 	uint64_t accesses;
 	uint64_t next_tick;	/* when to call the tick hook next */
 	struct mram *ram;	/* topo/ram.c */
 	struct mdmas *dma;	/* topo/dma.c: engines and event log */
 	uint64_t time_ns;
 };
+
+/* Routing may have changed: the cached answers go. */
+static void forget_last(struct machine *m)
+{
+	m->last.valid = false;
+	m->prev.valid = false;
+}
 
 uint64_t machine_time_ns(const struct machine *m)
 {
@@ -377,7 +384,7 @@ struct mfunc *machine_add_function(struct machine *m, struct mhost *h,
 		return NULL;
 	}
 	bus->fn[devfn] = f;
-	m->last.valid = false;
+	forget_last(m);
 	if (f->sec)
 		machine_route_changed();
 	device_update(bus, devfn);
@@ -515,16 +522,25 @@ static bool access_ok(uint16_t where, int size)
 static bool lookup_slow(struct machine *m, uint32_t key, struct mfunc **f,
 			bool *type0)
 {
-	struct mhost *h = host_find(m, key >> 16);
+	struct mlast found;
+	struct mhost *h;
 
-	if (!h)
-		return false;
-	*f = route(h, key >> 8 & 0xff, key & 0xff, type0);
-	m->last.valid = true;
-	m->last.key = key;
-	m->last.gen = route_gen;
-	m->last.f = *f;
-	m->last.type0 = *type0;
+	/* The kernel often goes back and forth between two functions. */
+	if (m->prev.valid && m->prev.key == key && m->prev.gen == route_gen) {
+		found = m->prev;
+	} else {
+		h = host_find(m, key >> 16);
+		if (!h)
+			return false;
+		found.f = route(h, key >> 8 & 0xff, key & 0xff, &found.type0);
+		found.valid = true;
+		found.key = key;
+		found.gen = route_gen;
+	}
+	m->prev = m->last;
+	m->last = found;
+	*f = found.f;
+	*type0 = found.type0;
 	return true;
 }
 
@@ -619,7 +635,7 @@ int machine_cfg_write_rid(struct machine *m, uint32_t rid, uint16_t where,
 	 * (VFs) bump route_gen themselves.
 	 */
 	if (f->sec || f->iov)
-		m->last.valid = false;
+		forget_last(m);
 	/* Only when DMA engines sit at or below f (or beside a bridge). */
 	watch = dma_watched(f) && dma_pre_write(f, where, size, &pre);
 	/* Functions capture their bus number from type-0 writes. */
@@ -656,7 +672,7 @@ struct mfunc *machine_find(struct machine *m, uint16_t domain, uint8_t bus,
 
 void machine_reset(struct machine *m)
 {
-	m->last.valid = false;
+	forget_last(m);
 	dma_reset_all(m, "machine reset (cold)");
 	for (size_t i = 0; i < m->nr_hosts; i++)
 		mbus_reset(&m->hosts[i]->root, true);
