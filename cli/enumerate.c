@@ -45,15 +45,13 @@ int cmd_enumerate(int argc, char **argv)
 		}
 	}
 
-	if (phases) {
-		phase_init(NULL);
-		phase_begin("load");
-	}
+	/* phases are timed always: on a terminal, long runs show progress */
+	phase_init(NULL);
+	phase_begin("load");
 	m = cli_load_topology(topo);
 	if (!m)
 		return EXIT_BAD_INPUT;
-	if (phases)
-		phase_init(m);
+	phase_init(m);
 	if (cli_size_ram(m, 0))
 		return EXIT_BAD_INPUT;
 	if (log) {

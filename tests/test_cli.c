@@ -123,6 +123,30 @@ static void test_log_file_has_kernel_lines(void **state)
 	unlink(log);
 }
 
+/*
+ * Long runs show progress on stderr when it is a terminal, every 2^20
+ * config cycles (a 10k enumeration makes 1.3 million), and not when it is
+ * a file or a pipe. script(1) gives the run a terminal.
+ */
+#define GEN_10K "gen:functions=10000,depth=1,fanout=8,endpoints=8"
+
+static void test_progress_on_a_terminal_only(void **state)
+{
+	char *out;
+
+	(void)state;
+	assert_int_equal(run(&out, "script -qec '" PCISIM " enumerate " GEN_10K
+			     " --log /dev/null >/dev/null' /dev/null"), 0);
+	if (!strstr(out, "M config cycles, RSS "))
+		fail_msg("no progress on a terminal:\n%s", out);
+	free(out);
+	assert_int_equal(run(&out, PCISIM " enumerate " GEN_10K
+			     " --log /dev/null >/dev/null"), 0);
+	if (strstr(out, "config cycles"))
+		fail_msg("progress into a pipe:\n%s", out);
+	free(out);
+}
+
 /* lspci -F draws pcisim's dump exactly as it drew the real kernel's. */
 static void lspci_tree_matches(const char *topo, const char *extra,
 			       const char *oracle)
@@ -455,6 +479,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_option_is_exit_2),
 		cmocka_unit_test(test_default_topology_enumerates),
 		cmocka_unit_test(test_log_file_has_kernel_lines),
+		cmocka_unit_test(test_progress_on_a_terminal_only),
 		cmocka_unit_test(test_lspci_reads_dump_T1),
 		cmocka_unit_test(test_lspci_reads_dump_T3),
 		cmocka_unit_test(test_lspci_reads_dump_T5_vfs),
