@@ -109,11 +109,38 @@ static const struct sim_pci_info *find_key(const struct devs *d, uint64_t key)
 	return NULL;
 }
 
+/* Hex digits up to the character end; s moves past it. */
+static bool hex_field(const char **s, char end, unsigned int *v)
+{
+	const char *p = *s;
+
+	*v = 0;
+	for (; *p != end; p++) {
+		int c = *p, d = c >= '0' && c <= '9' ? c - '0' :
+				c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+				c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+
+		if (d < 0 || p - *s >= 8)
+			return false;
+		*v = *v << 4 | d;
+	}
+	if (p == *s)
+		return false;
+	*s = p + (end != '\0');
+	return true;
+}
+
+/*
+ * A device by its kernel name ("0000:01:00.0"). Not sscanf(): the checks
+ * look up every device several times, and sscanf() was 3% of a 10k live
+ * update's instructions.
+ */
 static const struct sim_pci_info *find(const struct devs *d, const char *bdf)
 {
 	unsigned int dom, bus, dev, fn;
 
-	if (sscanf(bdf, "%x:%x:%x.%x", &dom, &bus, &dev, &fn) != 4)
+	if (!hex_field(&bdf, ':', &dom) || !hex_field(&bdf, ':', &bus) ||
+	    !hex_field(&bdf, '.', &dev) || !hex_field(&bdf, '\0', &fn))
 		return NULL;
 	return find_key(d, dev_key(dom, bus, dev << 3 | fn));
 }
