@@ -93,13 +93,15 @@ const uint8_t *mcow_intern(const uint8_t *bytes, uint32_t len)
 			return x->bytes;
 		}
 	}
-	x = malloc(sizeof(*x) + len);
+	/* chunks are read past their end and masked (MCFG_CHUNK_PAD) */
+	x = malloc(sizeof(*x) + len + MCFG_CHUNK_PAD);
 	if (!x)
 		return NULL;
 	x->hash = h;
 	x->refs = 1;
 	x->len = len;
 	memcpy(x->bytes, bytes, len);
+	memset(x->bytes + len, 0, MCFG_CHUNK_PAD);
 	x->next = tab.bucket[h & (tab.nr_buckets - 1)];
 	tab.bucket[h & (tab.nr_buckets - 1)] = x;
 	tab.nr++;

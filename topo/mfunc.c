@@ -516,12 +516,13 @@ uint8_t *cfg_own(struct mfunc *f, uint16_t off)
 	int i = off / MCFG_CHUNK;
 
 	if (!cfg_is_private(f, i)) {
-		uint8_t *p = malloc(MCFG_CHUNK);
+		uint8_t *p = malloc(MCFG_CHUNK + MCFG_CHUNK_PAD);
 
 		if (!p) {
 			/* the machine cannot model a write it has no room for */
 			abort();
 		}
+		memset(p + MCFG_CHUNK, 0, MCFG_CHUNK_PAD);
 		memcpy(p, f->reset[i], MCFG_CHUNK);
 		f->chunk[i] = p;
 		mcow_nr_private++;

@@ -44,6 +44,12 @@
 #define PCI_CFG_SIZE	256	/* conventional functions decode only this */
 #define MCFG_CHUNK	256	/* copy-on-write granule of config space */
 #define MCFG_CHUNKS	(MACHINE_CFG_SIZE / MCFG_CHUNK)
+/*
+ * Bytes after every chunk (private copies and interned blobs) that a
+ * config read may load and mask away: it loads four bytes whatever the
+ * access size, so that the hot path has no branch on the size.
+ */
+#define MCFG_CHUNK_PAD	4
 
 /* A function's image and masks while mfunc_create() builds it. */
 struct mbuild {
@@ -159,12 +165,9 @@ static inline uint32_t mfunc_read_in(const struct mfunc *f, uint16_t where,
 {
 	/* naturally aligned: within one chunk (little-endian, as PCI) */
 	const uint8_t *p = &f->chunk[where / MCFG_CHUNK][where % MCFG_CHUNK];
+	uint32_t v = p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
 
-	if (size == 4)
-		return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-	if (size == 2)
-		return p[0] | p[1] << 8;
-	return p[0];
+	return v & (uint32_t)((UINT64_C(1) << (8 * size)) - 1);
 }
 
 /* The device itself changing a register's value (not a config write). */
