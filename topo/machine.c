@@ -75,9 +75,9 @@ struct machine {
 	/*
 	 * The function the last config cycle reached (or NULL: nobody), for
 	 * the next cycle to the same BDF (lookup()). What may change routing
-	 * forgets it: an attach, a write to a bridge (bus numbers, ARI
-	 * Forwarding, resets below) or to a PF (VF Enable, NumVFs), and
-	 * route_gen moving (bus numbers, any function destroyed).
+	 * forgets it: an attach, a machine reset, and route_gen moving (bus
+	 * numbers, ARI Forwarding, a bridge's D-state, VF Enable set, a PF's
+	 * bus number, any function destroyed).
 	 */
 	struct mlast {
 		bool valid;
@@ -633,18 +633,22 @@ int machine_cfg_write_rid(struct machine *m, uint32_t rid, uint16_t where,
 	m->accesses++;
 	if (!f || !access_ok(where, size))
 		return 0;
-	/*
-	 * What a write changes in routing: a bridge's bus numbers, ARI
-	 * Forwarding or a reset below it; a PF's VFs. Functions destroyed
-	 * (VFs) bump route_gen themselves.
-	 */
-	if (f->sec || f->iov)
-		forget_last(m);
 	/* Only when DMA engines sit at or below f (or beside a bridge). */
 	watch = dma_watched(f) && dma_pre_write(f, where, size, &pre);
-	/* Functions capture their bus number from type-0 writes. */
-	if (type0 && !f->pf)
-		f->bus_nr = rid >> 8 & 0xff;
+	/*
+	 * Functions capture their bus number from type-0 writes; a PF's VFs
+	 * route by the PF's. Whatever else a write changes in routing (a
+	 * bridge's bus numbers, ARI Forwarding, D-state or a reset below it,
+	 * a PF's VF Enable or reset) moves route_gen where it happens
+	 * (mfunc_write() and what it calls), and the cached answers go.
+	 */
+	if (type0 && !f->pf) {
+		uint8_t nr = rid >> 8 & 0xff;
+
+		if (f->iov && f->bus_nr != nr)
+			machine_route_changed();
+		f->bus_nr = nr;
+	}
 	mfunc_write(f, where, size, val);
 	if (watch)
 		dma_post_write(f, &pre);

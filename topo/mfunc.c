@@ -633,6 +633,10 @@ void mfunc_write(struct mfunc *f, uint16_t where, int size, uint32_t val)
 	if (f->sec && where <= PCI_SUBORDINATE_BUS &&
 	    where + size > PCI_SECONDARY_BUS)
 		machine_route_changed();
+	/* ARI Forwarding Enable: which devices a link port's bus reaches */
+	if (f->sec && f->pcie && where < f->pcie + PCI_EXP_DEVCTL2 + 2 &&
+	    where + size > f->pcie + PCI_EXP_DEVCTL2)
+		machine_route_changed();
 
 	/* The registers whose writes do more than store bits. */
 	if (f->sec)

@@ -155,6 +155,10 @@ uint16_t sriov_num_vfs(const struct mfunc *f)
  */
 void sriov_written(struct mfunc *f, uint16_t old_ctrl, uint16_t old_numvf)
 {
+	/* VFs answer from now on (built on their first cycle) */
+	if (!(old_ctrl & PCI_SRIOV_CTRL_VFE) &&
+	    (sriov_ctrl(f) & PCI_SRIOV_CTRL_VFE))
+		machine_route_changed();
 	if ((old_ctrl & PCI_SRIOV_CTRL_VFE) &&
 	    (sriov_ctrl(f) & PCI_SRIOV_CTRL_VFE))
 		cfg_set(f, f->iov->pos + PCI_SRIOV_NUM_VF, 2, old_numvf);
