@@ -52,7 +52,8 @@ def cat_of_path(path):
     if "/topo/" in p or p.startswith("topo/"):
         return "model"
     if "/shim/" in p or p.startswith("shim/") or "/pci-core/" in p \
-            or "/sim-drivers/" in p or "stubs.c" in p:
+            or p.startswith("pci-core/") or "/sim-drivers/" in p \
+            or "stubs.c" in p:
         return "shims"
     return None
 
