@@ -99,6 +99,7 @@ help:
 	@echo '                  tests/oracle/, compared with pcisim; downloads once (ORACLE_ONLY=)'
 	@echo '  bench           the live update at 1k-1M functions; writes bench/RESULTS.md (BENCH_SIZES=)'
 	@echo '  bench-profile   callgrind and perf profiles, kernel code vs pcisim'"'"'s own (bench/shares.py)'
+	@echo '  bench-qemu      the real kernel on the 1k benchmark tree under QEMU, beside pcisim'
 	@echo '  fuzz            every fuzz harness under AFL++ (FUZZ_SECONDS=N), fuzz/README.md'
 	@echo '  fuzz-smoke      each harness 10 s (CI); new crashes fail it with FUZZ_STRICT=1'
 	@echo '  coverage        gcov build: make check and the fuzz corpora, lcov report'

@@ -240,7 +240,7 @@ def devices_tsv(devs):
 # ---- one topology ----------------------------------------------------------
 
 def run_one(name, args, versions, host_tools):
-    topo = os.path.join(HERE, "topologies", name + ".qemu")
+    topo = os.path.join(args.topologies, name + ".qemu")
     devices, cmdline = read_topology(topo)
     work = os.path.join(args.work, name)
     out = os.path.join(args.out, name)
@@ -317,11 +317,12 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("--topologies", default=os.path.join(HERE, "topologies"),
+                    help="where NAME.qemu files are (oracle/topologies)")
     ap.add_argument("names", nargs="*")
     args = ap.parse_args()
     names = args.names or sorted(
-        f[:-5] for f in os.listdir(os.path.join(HERE, "topologies"))
-        if f.endswith(".qemu"))
+        f[:-5] for f in os.listdir(args.topologies) if f.endswith(".qemu"))
     versions = []
     with open(os.path.join(args.cache, args.kernel_pkg, "versions.txt")) as f:
         for line in f:

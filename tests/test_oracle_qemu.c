@@ -32,7 +32,8 @@
 #ifndef PCISIM
 #define PCISIM	"build/pcisim"
 #endif
-#define ORACLE	"tests/oracle/"
+/* The captures: tests/oracle/, or $ORACLE_DIR (make bench-qemu's) */
+static const char *oracle = "tests/oracle/";
 #define MAX_CAPTURES	64
 
 struct capture {
@@ -46,7 +47,7 @@ static bool exists(const char *name, const char *file)
 	char path[512];
 	struct stat st;
 
-	snprintf(path, sizeof(path), ORACLE "%s/%s", name, file);
+	snprintf(path, sizeof(path), "%s%s/%s", oracle, name, file);
 	return stat(path, &st) == 0;
 }
 
@@ -55,7 +56,7 @@ static bool read_cmdline(const char *name, char *buf, size_t len)
 {
 	char path[512], *text, *p, *q;
 
-	snprintf(path, sizeof(path), ORACLE "%s/qemu-cmd.txt", name);
+	snprintf(path, sizeof(path), "%s%s/qemu-cmd.txt", oracle, name);
 	text = simtest_slurp(path);
 	if (!text)
 		return false;
@@ -74,9 +75,9 @@ static void import(char *topo, size_t len, const char *name, const char *phase)
 
 	snprintf(topo, len, "/tmp/pcisim-test-%d-%s-%s.topo", (int)getpid(),
 		 name, phase);
-	if (simtest_shell(&msgs, PCISIM " import-lspci " ORACLE "%s/lspci-%s.dump"
-			  " --resources " ORACLE "%s/resources-%s.tsv -o %s",
-			  name, phase, name, phase, topo))
+	if (simtest_shell(&msgs, PCISIM " import-lspci %s%s/lspci-%s.dump"
+			  " --resources %s%s/resources-%s.tsv -o %s",
+			  oracle, name, phase, oracle, name, phase, topo))
 		fail_msg("import-lspci of %s/%s failed:\n%s", name, phase, msgs);
 	if (strstr(msgs, "warning"))
 		fail_msg("import-lspci of %s/%s warned:\n%s", name, phase, msgs);
@@ -93,8 +94,10 @@ static void check(const struct capture *c, const char *topo,
 	struct sim_result r;
 	int bad;
 
-	snprintf(devs, sizeof(devs), ORACLE "%s/devices-%s.tsv", c->name, phase);
-	snprintf(res, sizeof(res), ORACLE "%s/resources-%s.tsv", c->name, phase);
+	snprintf(devs, sizeof(devs), "%s%s/devices-%s.tsv", oracle, c->name,
+		 phase);
+	snprintf(res, sizeof(res), "%s%s/resources-%s.tsv", oracle, c->name,
+		 phase);
 	assert_int_equal(simtest_run(&run, &r), 0);
 	if (r.status)
 		print_error("%s", r.log);
@@ -142,10 +145,13 @@ int main(void)
 	static struct CMUnitTest tests[MAX_CAPTURES + 1];
 	size_t n = 0;
 	struct dirent *e;
-	DIR *d = opendir(ORACLE);
+	DIR *d;
 
+	if (getenv("ORACLE_DIR"))
+		oracle = getenv("ORACLE_DIR");
+	d = opendir(oracle);
 	if (!d) {
-		perror(ORACLE);
+		perror(oracle);
 		return 1;
 	}
 	while ((e = readdir(d)) && n < MAX_CAPTURES) {
@@ -159,8 +165,8 @@ int main(void)
 		    !exists(c->name, "resources-boot.tsv"))
 			continue;
 		if (!read_cmdline(c->name, c->cmdline, sizeof(c->cmdline))) {
-			fprintf(stderr, ORACLE "%s/qemu-cmd.txt: no -append '...'\n",
-				c->name);
+			fprintf(stderr, "%s%s/qemu-cmd.txt: no -append '...'\n",
+				oracle, c->name);
 			closedir(d);
 			return 1;
 		}
@@ -175,7 +181,7 @@ int main(void)
 			.initial_state = &caps[i],
 		};
 	if (!n) {
-		fprintf(stderr, ORACLE ": no captures\n");
+		fprintf(stderr, "%s: no captures\n", oracle);
 		return 1;
 	}
 	return _cmocka_run_group_tests("oracle-qemu", tests, n, NULL, NULL);
