@@ -67,7 +67,8 @@ int cmd_enumerate(int argc, char **argv)
 		phase_begin("enable-vfs");
 		ret = sim_pci_enable_all_vfs();
 	}
-	if (!ret && phases) {
+	if (!ret) {
+		/* ends the last phase (its line on a terminal); a file if asked */
 		size_t vfs, n = machine_nr_functions(m, &vfs);
 
 		if (phase_write(phases, n + (enable_vfs ? vfs : 0)))

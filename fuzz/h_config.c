@@ -254,7 +254,7 @@ static bool known_k2(const uint8_t *c, size_t n)
 			if (total && 1 + ((off + stride * (total - 1)) >> 8) >= 0xfe)
 				return true;
 		}
-		pos = h >> 20;
+		pos = h >> 20 & 0xffc;	/* PCI_EXT_CAP_NEXT() */
 	}
 	return false;
 }
@@ -285,7 +285,7 @@ static bool input_k3(const struct mfunc *f)
 
 			return (ctrl & both) == both && !(rw & both);
 		}
-		pos = h >> 20;
+		pos = h >> 20 & 0xffc;	/* PCI_EXT_CAP_NEXT() */
 	}
 	return false;
 }
@@ -315,8 +315,11 @@ static void config_one(const uint8_t *data, size_t len)
 	host_set_machine(m);
 	host_kworld_reset();
 	fuzz_klog_begin(4);
-	if (input_k3(f))
+	if (input_k3(f)) {
 		fuzz_input_class("K3");
+		if (fuzz_verbose)
+			fprintf(stderr, "fuzz-config: an input of class K3\n");
+	}
 	ret = cli_boot_again(m, cmdlines[flags >> 4 & 3], 0, 0);
 	if (ret)
 		fuzz_finding("the kernel failed to boot or to probe the host bridge: %d",

@@ -125,8 +125,9 @@ static void test_log_file_has_kernel_lines(void **state)
 
 /*
  * Long runs show progress on stderr when it is a terminal, every 2^20
- * config cycles (a 10k enumeration makes 1.3 million), and not when it is
- * a file or a pipe. script(1) gives the run a terminal.
+ * config cycles (a 10k enumeration makes 1.3 million; the default
+ * topology a few thousand, too few for a line), and not when it is a file
+ * or a pipe. script(1) gives the run a terminal.
  */
 #define GEN_10K "gen:functions=10000,depth=1,fanout=8,endpoints=8"
 
@@ -139,6 +140,12 @@ static void test_progress_on_a_terminal_only(void **state)
 			     " --log /dev/null >/dev/null' /dev/null"), 0);
 	if (!strstr(out, "M config cycles, RSS "))
 		fail_msg("no progress on a terminal:\n%s", out);
+	free(out);
+	assert_int_equal(run(&out, "script -qec '" PCISIM " enumerate"
+			     " --log /dev/null >/dev/null' /dev/null"), 0);
+	if (!strstr(out, "pcisim: boot") || strstr(out, "config cycles"))
+		fail_msg("a short run on a terminal: phases but no progress line:\n%s",
+			 out);
 	free(out);
 	assert_int_equal(run(&out, PCISIM " enumerate " GEN_10K
 			     " --log /dev/null >/dev/null"), 0);

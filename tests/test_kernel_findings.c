@@ -20,10 +20,16 @@
 
 #define FINDINGS	"tests/kernel-findings/"
 
+/* variant builds (fuzz/variant.mk) run their own pcisim and harnesses */
+#ifndef PCISIM
+#define PCISIM "build/pcisim"
+#endif
+static char fuzz_config[256];	/* fuzz/fuzz-config beside PCISIM */
+
 static void expect(const char *topo, int status, const char *const *lines)
 {
 	char *out = NULL;
-	int rc = simtest_shell(&out, "build/pcisim enumerate %s%s", FINDINGS,
+	int rc = simtest_shell(&out, PCISIM " enumerate %s%s", FINDINGS,
 			       topo);
 
 	assert_non_null(out);
@@ -108,7 +114,7 @@ static void test_k2_vf_buses_past_255_is_a_stack_overflow(void **state)
 static void test_k3_stuck_vf_enable_warns(void **state)
 {
 	char *out = NULL;
-	int rc = simtest_shell(&out, "FUZZ_KNOWN=/dev/null build/fuzz/fuzz-config %s",
+	int rc = simtest_shell(&out, "FUZZ_KNOWN=/dev/null %s %s", fuzz_config,
 			       K3_INPUT);
 
 	(void)state;
@@ -129,7 +135,7 @@ static int k3_with_known(const char *entry, char **out)
 	assert_non_null(f);
 	fprintf(f, "%s\n", entry);
 	fclose(f);
-	rc = simtest_shell(out, "FUZZ_KNOWN=%s build/fuzz/fuzz-config %s", path,
+	rc = simtest_shell(out, "FUZZ_KNOWN=%s %s %s", path, fuzz_config,
 			   K3_INPUT);
 	unlink(path);
 	assert_non_null(*out);
@@ -150,8 +156,8 @@ static void test_k3_is_known_for_its_class_only(void **state)
 	int rc;
 
 	(void)state;
-	rc = simtest_shell(&out, "FUZZ_KNOWN=fuzz/known-findings.txt build/fuzz/fuzz-config %s",
-			   K3_INPUT);
+	rc = simtest_shell(&out, "FUZZ_KNOWN=fuzz/known-findings.txt %s %s",
+			   fuzz_config, K3_INPUT);
 	assert_non_null(out);
 	if (rc != 0)
 		fail_msg("K3 with fuzz/known-findings.txt: exit %d:\n%s", rc, out);
@@ -176,8 +182,67 @@ static void test_k3_is_known_for_its_class_only(void **state)
 	free(out);
 }
 
+/*
+ * The class is the input's, not the WARN's: VF Enable and VF MSE set at
+ * power-on are K3 only when the device cannot clear them. The modelled
+ * SR-IOV NIC of the harness's seeds, with both bits set in its power-on
+ * SR-IOV Control (writable there, as in real devices), is not of class K3;
+ * the reproducer is.
+ */
+static void test_k3_class_needs_bits_that_do_not_clear(void **state)
+{
+	char dir[] = "/tmp/pcisim-seeds-XXXXXX", path[512], *out = NULL;
+	unsigned int pos = 0x100, found = 0;
+	unsigned char buf[16 + 4096];
+	size_t n;
+	FILE *f;
+	int rc;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	rc = simtest_shell(&out, "%s --make-seeds %s", fuzz_config, dir);
+	assert_int_equal(rc, 0);
+	free(out);
+	snprintf(path, sizeof(path), "%s/modelled-sriov-nic", dir);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	/* the SR-IOV capability in the power-on image after the header */
+	while (pos >= 0x100 && 16 + pos + 12 <= n && !found) {
+		const unsigned char *h = buf + 16 + pos;
+
+		if ((h[0] | h[1] << 8) == 0x0010)
+			found = pos;
+		else
+			pos = (h[2] >> 4 | h[3] << 4) & 0xffc;
+	}
+	if (!found)
+		fail_msg("no SR-IOV capability in %s", path);
+	buf[16 + found + 8] |= 0x09;	/* VF Enable, VF MSE */
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, n, f), n);
+	fclose(f);
+
+	rc = simtest_shell(&out, "FUZZ_KNOWN=/dev/null %s -v %s", fuzz_config, path);
+	if (rc != 0 || strstr(out, "class K3"))
+		fail_msg("SR-IOV NIC with VF Enable set: exit %d:\n%s", rc, out);
+	free(out);
+	rc = simtest_shell(&out, "FUZZ_KNOWN=/dev/null %s -v %s", fuzz_config,
+			   K3_INPUT);
+	if (!strstr(out, "fuzz-config: an input of class K3"))
+		fail_msg("K3 input not of class K3:\n%s", out);
+	free(out);
+	simtest_shell(NULL, "rm -rf %s", dir);
+}
+
 int main(void)
 {
+	const char *slash = strrchr(PCISIM, '/');
+
+	snprintf(fuzz_config, sizeof(fuzz_config), "%.*s/fuzz/fuzz-config",
+		 slash ? (int)(slash - PCISIM) : 1, slash ? PCISIM : ".");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_k1_bridge_class_000000_is_a_bug_in_setup_bus),
 		cmocka_unit_test(test_k1_cardbus_header_on_endpoint_is_a_bug),
@@ -186,6 +251,7 @@ int main(void)
 		cmocka_unit_test(test_k2_vf_buses_past_255_is_a_stack_overflow),
 		cmocka_unit_test(test_k3_stuck_vf_enable_warns),
 		cmocka_unit_test(test_k3_is_known_for_its_class_only),
+		cmocka_unit_test(test_k3_class_needs_bits_that_do_not_clear),
 	};
 
 	return cmocka_run_group_tests_name("kernel-findings", tests, NULL, NULL);

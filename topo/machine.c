@@ -43,6 +43,9 @@ struct mroute {
 	bool type0;		/* it is bus nr itself (else: VFs of PFs on it) */
 };
 
+/* The tick hook is called every MACHINE_TICK_CYCLES config cycles. */
+#define MACHINE_TICK_CYCLES (UINT64_C(1) << 20)
+
 static uint64_t route_gen = 1;
 
 static void (*machine_tick_hook)(void);
@@ -144,7 +147,11 @@ int merr(char *err, size_t errlen, const char *fmt, ...)
 
 struct machine *machine_new(void)
 {
-	return calloc(1, sizeof(struct machine));
+	struct machine *m = calloc(1, sizeof(struct machine));
+
+	if (m)
+		m->next_tick = MACHINE_TICK_CYCLES;
+	return m;
 }
 
 static void mbus_free(struct mbus *bus)
@@ -560,8 +567,6 @@ static inline bool lookup(struct machine *m, uint32_t key, struct mfunc **f,
  * off the hot path (a new function, or a write), which the kernel takes
  * every few hundred cycles at most.
  */
-#define MACHINE_TICK_CYCLES (UINT64_C(1) << 20)
-
 static __attribute__((noinline, cold)) void machine_tick(struct machine *m)
 {
 	m->next_tick = (m->accesses / MACHINE_TICK_CYCLES + 1) *
@@ -658,8 +663,12 @@ int machine_cfg_write_rid(struct machine *m, uint32_t rid, uint16_t where,
 bool machine_cfg_read(struct machine *m, uint16_t domain, uint8_t bus,
 		      uint8_t devfn, uint16_t where, int size, uint32_t *val)
 {
-	return !machine_cfg_read_rid(m, MACHINE_RID(domain, bus, devfn), where,
-				     size, val);
+	if (machine_cfg_read_rid(m, MACHINE_RID(domain, bus, devfn), where,
+				 size, val)) {
+		*val = cfg_ones(size);	/* as a read of nothing */
+		return false;
+	}
+	return true;
 }
 
 bool machine_cfg_write(struct machine *m, uint16_t domain, uint8_t bus,
