@@ -14,11 +14,13 @@
  * sets up (topologies parsed, tables) is paid once per fuzzing session.
  */
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -70,6 +72,13 @@ static int replay_file(const char *path)
 		return -1;
 	}
 	if (!pid) {
+		/*
+		 * A kernel that hangs (K4) must not outlive a replay that
+		 * timeout(1) or triage.sh gave up on.
+		 */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() == 1)
+			_exit(1);
 		run(buf, len);
 		exit(0);
 	}

@@ -260,6 +260,40 @@ static bool known_k2(const uint8_t *c, size_t n)
 }
 
 /*
+ * Inputs that run into K4 of fuzz/FINDINGS.md (pci_find_dvsec_capability()
+ * loops for ever): the extended capability list, walked as
+ * pci_find_next_ext_capability() walks it, goes round a cycle holding a
+ * DVSEC capability. The kernel hangs (a soft lockup), which no harness can
+ * survive: with "input K4" in fuzz/known-findings.txt they are not booted.
+ */
+static bool known_k4(const uint8_t *c, size_t n)
+{
+	unsigned int pos = 0x100, ttl = 480, len = 0;
+	uint16_t walk[480];
+
+	if (!fuzz_known("input", "K4", 0) || n <= 0x100)
+		return false;
+	while (ttl-- && pos >= 0x100 && pos + 4 <= n) {
+		uint32_t h = cfg_rd(c, n, pos, 4);
+
+		if (!h)
+			return false;
+		for (unsigned int i = 0; i < len; i++) {
+			if (walk[i] != pos)
+				continue;
+			/* round again from walk[i]: a DVSEC on the cycle? */
+			for (; i < len; i++)
+				if (cfg_rd(c, n, walk[i], 2) == PCI_EXT_CAP_ID_DVSEC)
+					return true;
+			return false;
+		}
+		walk[len++] = pos;
+		pos = h >> 20 & 0xffc;	/* PCI_EXT_CAP_NEXT() */
+	}
+	return false;
+}
+
+/*
  * Inputs of K3 (fuzz/FINDINGS.md): the first SR-IOV capability, where
  * pci_find_ext_capability() finds it, has VF Enable and VF MSE set in
  * SR-IOV Control and neither can be cleared (hard-wired: the device's
@@ -306,9 +340,12 @@ static void config_one(const uint8_t *data, size_t len)
 	m = build(data, len, &flags, &f);
 	if (!m)
 		return;
-	if (known_k2(mfunc_config(f), mfunc_config_size(f))) {
+	if (known_k2(mfunc_config(f), mfunc_config_size(f)) ||
+	    known_k4(mfunc_config(f), mfunc_config_size(f))) {
 		if (fuzz_verbose)
-			fprintf(stderr, "fuzz-config: known finding K2, not booted\n");
+			fprintf(stderr, "fuzz-config: known finding %s, not booted\n",
+				known_k4(mfunc_config(f), mfunc_config_size(f)) ?
+				"K4" : "K2");
 		machine_free(m);
 		return;
 	}

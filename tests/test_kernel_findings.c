@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Bugs fuzzing found in the kernel's own drivers/pci (fuzz/FINDINGS.md,
- * K1 to K3): each reproducer in tests/kernel-findings/ must still
+ * K1 to K4): each reproducer in tests/kernel-findings/ must still
  * do what FINDINGS.md says, and pcisim must report it as a stopped kernel
- * (exit 3, with the reason), never crash. A kernel tree (KSRC=) that fixed
+ * (exit 3, with the reason), never crash; K4 hangs, as a real kernel does
+ * (a soft lockup), and is run with a timeout. A kernel tree (KSRC=) that fixed
  * one fails here: then FINDINGS.md needs updating, not this test.
  */
 #include <stdarg.h>
@@ -237,6 +238,32 @@ static void test_k3_class_needs_bits_that_do_not_clear(void **state)
 	simtest_shell(NULL, "rm -rf %s", dir);
 }
 
+#define K4_INPUT FINDINGS "K4-dvsec-capability-loop.config"
+
+/*
+ * K4: an extended capability list that goes round a cycle holding a
+ * DVSEC capability. pci_find_dvsec_capability() never returns, so the
+ * enumeration never ends: still hung after a second (it takes well under
+ * a tenth), and classed known (not booted) with the findings list.
+ */
+static void test_k4_dvsec_capability_loop_hangs_enumeration(void **state)
+{
+	char *out = NULL;
+	int rc;
+
+	(void)state;
+	rc = simtest_shell(&out, "FUZZ_KNOWN=/dev/null timeout 1 %s %s",
+			   fuzz_config, K4_INPUT);
+	if (rc != 124)
+		fail_msg("K4: exit %d, not a hang (124):\n%s", rc, out);
+	free(out);
+	rc = simtest_shell(&out, "FUZZ_KNOWN=fuzz/known-findings.txt %s -v %s",
+			   fuzz_config, K4_INPUT);
+	if (rc != 0 || !strstr(out, "known finding K4, not booted"))
+		fail_msg("K4 with fuzz/known-findings.txt: exit %d:\n%s", rc, out);
+	free(out);
+}
+
 int main(void)
 {
 	const char *slash = strrchr(PCISIM, '/');
@@ -252,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_k3_stuck_vf_enable_warns),
 		cmocka_unit_test(test_k3_is_known_for_its_class_only),
 		cmocka_unit_test(test_k3_class_needs_bits_that_do_not_clear),
+		cmocka_unit_test(test_k4_dvsec_capability_loop_hangs_enumeration),
 	};
 
 	return cmocka_run_group_tests_name("kernel-findings", tests, NULL, NULL);
