@@ -43,7 +43,8 @@ static void usage(FILE *out)
 		"  help     this text\n"
 		"\n"
 		"exit status: 0 success, 1 failed check, 2 bad input,\n"
-		"             3 the kernel stopped (BUG, panic, unimplemented symbol)\n");
+		"             3 the kernel stopped (BUG, panic, stack overflow, soft lockup,\n"
+		"               unimplemented symbol)\n");
 }
 
 int main(int argc, char **argv)

@@ -293,7 +293,7 @@ static void fuzz_atexit(void)
 			return;
 		}
 	}
-	fuzz_finding("the kernel world stopped (BUG, panic, unimplemented symbol or unpreserved RAM; see above)");
+	fuzz_finding("the kernel world stopped (BUG, panic, soft lockup, unimplemented symbol or unpreserved RAM; see above)");
 }
 
 void fuzz_run_begin(void)

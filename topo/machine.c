@@ -563,9 +563,9 @@ static inline bool lookup(struct machine *m, uint32_t key, struct mfunc **f,
 }
 
 /*
- * The tick hook, every 2^20 config cycles the machine answers; looked at
- * off the hot path (a new function, or a write), which the kernel takes
- * every few hundred cycles at most.
+ * The tick hook, every 2^20 config cycles the machine answers: the hot
+ * path only compares the count, the slow path (where a due tick sends
+ * the cycle) calls the hook.
  */
 static __attribute__((noinline, cold)) void machine_tick(struct machine *m)
 {
@@ -619,8 +619,9 @@ static __attribute__((noinline)) int cfg_read_slow(struct machine *m,
 int machine_cfg_read_rid(struct machine *m, uint32_t rid, uint16_t where,
 			 int size, uint32_t *val)
 {
+	/* the tick, when due, goes the slow way: a loop on one function too */
 	if (m && m->last.valid && m->last.key == rid &&
-	    m->last.gen == route_gen)
+	    m->last.gen == route_gen && m->accesses < m->next_tick)
 		return cfg_read_at(m, m->last.f, where, size, val);
 	return cfg_read_slow(m, rid, where, size, val);
 }

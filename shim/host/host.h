@@ -22,6 +22,14 @@ void host_install_traps(void);
 void host_set_phase_hook(void (*fn)(unsigned int phase));
 void host_set_progress_hook(void (*fn)(void));
 
+/*
+ * The soft-lockup watchdog, as the kernel's own detector would report a
+ * CPU stuck in a loop: from now on the kernel world may issue that many
+ * config cycles (checked every 2^20); past them it is stopped (exit 3,
+ * "soft lockup"). 0 turns it off; host_set_machine() does too.
+ */
+void host_watchdog_arm(unsigned long long cycles);
+
 /* The kernel world's image (kworld.c). */
 int host_kworld_snapshot(void);
 void host_kworld_reset(void);

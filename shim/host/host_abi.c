@@ -20,12 +20,45 @@
 
 static struct machine *host_machine;
 static void (*host_phase_hook)(unsigned int phase);
+static void (*host_progress_hook)(void);
+static unsigned long long host_watchdog_start;	/* config cycles at arming */
+static unsigned long long host_watchdog_until;	/* config cycles; 0: off */
 static FILE *host_log_file;
 static int host_log_level = 7;
+
+/*
+ * Every 2^20 config cycles the machine answers: the soft-lockup watchdog,
+ * then progress on a terminal.
+ */
+static void host_tick(void)
+{
+	unsigned long long now = host_machine ?
+				 machine_cfg_accesses(host_machine) : 0;
+
+	if (host_watchdog_until && now > host_watchdog_until) {
+		char why[200];
+
+		snprintf(why, sizeof(why),
+			 "soft lockup: %llu config cycles since the boot, more than a boot of this machine takes (a loop that does not end?)",
+			 now - host_watchdog_start);
+		host_abort(why);
+	}
+	if (host_progress_hook)
+		host_progress_hook();
+}
 
 void host_set_machine(struct machine *m)
 {
 	host_machine = m;
+	host_watchdog_until = 0;
+	machine_set_tick_hook(m ? host_tick : NULL);
+}
+
+void host_watchdog_arm(unsigned long long cycles)
+{
+	host_watchdog_start = host_machine ?
+			      machine_cfg_accesses(host_machine) : 0;
+	host_watchdog_until = cycles ? host_watchdog_start + cycles : 0;
 }
 
 void host_set_log(FILE *f, int max_level)
@@ -76,7 +109,7 @@ void host_set_phase_hook(void (*fn)(unsigned int phase))
 /* Progress on a terminal: every 2^20 config cycles, which the machine counts. */
 void host_set_progress_hook(void (*fn)(void))
 {
-	machine_set_tick_hook(fn);
+	host_progress_hook = fn;
 }
 
 void host_phase(unsigned int phase)
