@@ -228,34 +228,35 @@ def main():
                "RSS at the end of the phase", "MiB", False)
     o += table(runs, lambda r, p: p["peak"] // 1024,
                "Peak RSS so far", "MiB", False)
-    ot = os.path.join(outdir, "oracle-times.md")
-    if os.path.exists(ot):
-        o += ["## Beside the real kernel", "",
-              "The reference machines of `make oracle` (tests/oracle/: Debian's "
-              "arm64 6.12.117 booted by QEMU 7.2 `virt`, TCG, so an emulated "
-              "CPU), enumerated by pcisim from their own captures "
-              "(bench/oracle_times.py; `make oracle` prints the same table "
-              "after a capture). Real kernel: from the dmesg timestamps, "
-              "`PCI host bridge to bus` to the last `pci_bus ...: resource` "
-              "line (resource assignment done), and from the kernel's start to "
-              "that line. pcisim: its enumerate and assign phases (median of "
-              "5), and from the process's start.", ""]
-        with open(ot) as f:
-            o += [f.read().rstrip(), ""]
-    qt = os.path.join(outdir, "qemu-times.md")
-    if os.path.exists(qt):
-        o += ["The benchmark's 1k size under QEMU (`make bench-qemu`: "
-              "bench/qemu/, 1,064 functions in the benchmark's tree, one nvme "
-              "PF with 31 VFs per port where the benchmark has four PFs with "
-              "7, which QEMU 7.2 cannot build). The kernel enumerates its "
-              "bridges and PFs at boot, timed as above (VFs appear only when "
-              "user space enables them); `make bench-qemu` then compares "
-              "pcisim with the real kernel with every VF enabled too, and "
-              "writes this table only when every BDF, bus number, window, BAR "
-              "and VF BAR matched. The 10k size and up cannot be booted: "
-              "QEMU's arm64 virt machine has one host bridge (256 buses).", ""]
-        with open(qt) as f:
-            o += [f.read().rstrip(), ""]
+    def beside(fname, intro):
+        path = os.path.join(outdir, fname)
+        if not os.path.exists(path):
+            return []
+        with open(path) as f:
+            return intro + [f.read().rstrip(), ""]
+
+    o += beside("oracle-times.md", [
+        "## Beside the real kernel", "",
+        "The reference machines of `make oracle` (tests/oracle/: Debian's "
+        "arm64 6.12.117 booted by QEMU 7.2 `virt`, TCG, so an emulated "
+        "CPU), enumerated by pcisim from their own captures "
+        "(bench/oracle_times.py; `make oracle` prints the same table "
+        "after a capture). Real kernel: from the dmesg timestamps, "
+        "`PCI host bridge to bus` to the last `pci_bus ...: resource` "
+        "line (resource assignment done), and from the kernel's start to "
+        "that line. pcisim: its enumerate and assign phases (median of "
+        "5), and from the process's start.", ""])
+    o += beside("qemu-times.md", [
+        "The benchmark's 1k size under QEMU (`make bench-qemu`: "
+        "bench/qemu/, 1,064 functions in the benchmark's tree, one nvme "
+        "PF with 31 VFs per port where the benchmark has four PFs with "
+        "7, which QEMU 7.2 cannot build). The kernel enumerates its "
+        "bridges and PFs at boot, timed as above (VFs appear only when "
+        "user space enables them); `make bench-qemu` then compares "
+        "pcisim with the real kernel with every VF enabled too, and "
+        "writes this table only when every BDF, bus number, window, BAR "
+        "and VF BAR matched. The 10k size and up cannot be booted: "
+        "QEMU's arm64 virt machine has one host bridge (256 buses).", ""])
     if findings and os.path.exists(findings):
         with open(findings) as f:
             o += ["", f.read().rstrip()]

@@ -263,8 +263,9 @@ static bool known_k2(const uint8_t *c, size_t n)
  * Inputs that run into K4 of fuzz/FINDINGS.md (pci_find_dvsec_capability()
  * loops for ever): the extended capability list, walked as
  * pci_find_next_ext_capability() walks it, goes round a cycle holding a
- * DVSEC capability. The kernel hangs (a soft lockup), which no harness can
- * survive: with "input K4" in fuzz/known-findings.txt they are not booted.
+ * DVSEC capability. The kernel loops until pcisim's watchdog stops it as
+ * a soft lockup, which ends the harness's process: with "input K4" in
+ * fuzz/known-findings.txt they are not booted.
  */
 static bool known_k4(const uint8_t *c, size_t n)
 {
@@ -332,6 +333,7 @@ static int config_init(void)
 
 static void config_one(const uint8_t *data, size_t len)
 {
+	const char *known;
 	struct mfunc *f;
 	struct machine *m;
 	uint8_t flags;
@@ -340,12 +342,12 @@ static void config_one(const uint8_t *data, size_t len)
 	m = build(data, len, &flags, &f);
 	if (!m)
 		return;
-	if (known_k2(mfunc_config(f), mfunc_config_size(f)) ||
-	    known_k4(mfunc_config(f), mfunc_config_size(f))) {
+	known = known_k2(mfunc_config(f), mfunc_config_size(f)) ? "K2" :
+		known_k4(mfunc_config(f), mfunc_config_size(f)) ? "K4" : NULL;
+	if (known) {
 		if (fuzz_verbose)
 			fprintf(stderr, "fuzz-config: known finding %s, not booted\n",
-				known_k4(mfunc_config(f), mfunc_config_size(f)) ?
-				"K4" : "K2");
+				known);
 		machine_free(m);
 		return;
 	}

@@ -171,9 +171,9 @@ int machine_cfg_read_rid(struct machine *m, uint32_t rid, uint16_t where,
 int machine_cfg_write_rid(struct machine *m, uint32_t rid, uint16_t where,
 			  int size, uint32_t val);
 /*
- * Called every 2^20 config cycles the machine answers (progress on a
- * terminal); NULL for none. One hook for the process: there is one
- * machine per run.
+ * Called every 2^20 config cycles the machine answers (the host's
+ * soft-lockup watchdog and progress on a terminal); NULL for none. One
+ * hook for the process: there is one machine per run.
  */
 void machine_set_tick_hook(void (*fn)(void));
 
