@@ -5,8 +5,16 @@
 #   make check      build and run every test
 #   make help       all targets and options
 
-KVER       := 6.12
-KTARBALL   ?= /usr/src/linux-source-$(KVER).tar.xz
+# The pinned tree: Debian's linux-source-7.3 from trixie-backports. On a
+# Debian 12 machine pci-core/fetch-kernel.sh downloads it with private apt
+# lists (the system's apt configuration is not touched) into KCACHE,
+# outside build/, so make clean and distclean do not fetch it again. An
+# installed package's /usr/src tarball is used as it is.
+KVER       := 7.3
+KDEB_PKG   := linux-source-$(KVER)
+KDEB_SUITE := trixie-backports
+KCACHE     ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pcisim/$(KDEB_PKG)
+KTARBALL   ?= $(if $(wildcard /usr/src/$(KDEB_PKG).tar.xz),/usr/src/$(KDEB_PKG).tar.xz,$(KCACHE)/usr/src/$(KDEB_PKG).tar.xz)
 B          := build
 ABS_B      := $(abspath $(B))
 # KSRC=/path/to/linux uses another (configured-nowhere, read-only) tree.
@@ -25,7 +33,7 @@ EXTRA_HCFLAGS ?=
 EXTRA_LDFLAGS ?=
 -include fuzz/variant.mk
 
-DEB_PACKAGES := linux-source-$(KVER) flex bison bc libelf-dev libssl-dev \
+DEB_PACKAGES := flex bison bc libelf-dev libssl-dev \
 		libcmocka-dev libpciaccess-dev libfdt-dev pciutils sparse gcc make \
 		xz-utils python3 graphviz
 
@@ -129,9 +137,12 @@ $(B)/.stamp-deps:
 	$(Q)touch $@
 deps: $(B)/.stamp-deps
 
-# ---- The pinned kernel tree: extract, configure, prepare ------------------
+# ---- The pinned kernel tree: fetch, extract, configure, prepare -----------
+$(KCACHE)/usr/src/$(KDEB_PKG).tar.xz:
+	$(Q)pci-core/fetch-kernel.sh $(KDEB_PKG) $(KDEB_SUITE) $(KCACHE) >/dev/null
+
 ifeq ($(KSRC),$(ABS_B)/linux-source-$(KVER))
-$(STAMP_EXTRACT): | $(B)/.stamp-deps
+$(STAMP_EXTRACT): $(KTARBALL) | $(B)/.stamp-deps
 	@echo "  EXTRACT $(KTARBALL)"
 	$(Q)rm -rf $(KSRC) && mkdir -p $(B)
 	$(Q)tar -C $(B) -xf $(KTARBALL)
