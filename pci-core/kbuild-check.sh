@@ -4,7 +4,7 @@
 # real kernel tree and not only in pcisim's build. The tree is the pristine
 # one (as symlinks, so nothing is written to it), with the overlay (lu/ and
 # the patch series) and the KHO/LUO headers the series builds on (newer
-# kernels have them; 6.12 does not) put in place.
+# 7.3 has them: until #12 pcisim's stand-ins replace them, named) put in place.
 #
 # Fails on any compiler or sparse warning in lu/'s own files, and on any
 # error; warnings W=1 reports in the patched drivers/pci files are listed
@@ -21,7 +21,15 @@ cp -as "$ksrc" "$out/tree"
 	mkdir -p "$out/tree/$(dirname "$f")"
 	cp "$ovl/$f" "$out/tree/$f"
 done
-cp -r "$shiminc/linux/." "$out/tree/include/linux/"
+# pcisim's hand-written KHO/LUO headers stand in for the tree's (#12): each
+# replaces the tree's symlink (cp onto the symlink would write the pristine
+# tree) and is named.
+(cd "$shiminc" && find . -type f -name '*.h') | while read -r f; do
+	[ -e "$out/tree/include/$f" ] && echo "kbuild-check: include/${f#./} is pcisim's stand-in"
+	rm -f "$out/tree/include/$f"
+	mkdir -p "$out/tree/include/$(dirname "$f")"
+	cp "$shiminc/$f" "$out/tree/include/$f"
+done
 # drivers/pci/Kconfig and Makefile come from the overlay: patch 0016 adds
 # CONFIG_PCI_LIVEUPDATE and liveupdate.o; the fragment enables it
 grep -q '^obj-$(CONFIG_PCI_LIVEUPDATE)' "$out/tree/drivers/pci/Makefile" || {

@@ -35,10 +35,12 @@ static struct task_struct sim_task = {
 	.usage = REFCOUNT_INIT(2),
 };
 
-DEFINE_PER_CPU_ALIGNED(struct pcpu_hot, pcpu_hot) = {
-	.current_task = &sim_task,
-	.preempt_count = INIT_PREEMPT_COUNT,
-};
+/* arch/x86/kernel/cpu/common.c; const_current_task is the linker's alias */
+DEFINE_PER_CPU_CACHE_HOT(struct task_struct *, current_task) = &sim_task;
+DEFINE_PER_CPU_CACHE_HOT(unsigned long, __preempt_count) = INIT_PREEMPT_COUNT;
+
+/* kernel/cpu.c: the one CPU there is */
+struct cpumask __cpu_possible_mask __read_mostly = { CPU_BITS_CPU0 };
 
 unsigned long phys_base;
 unsigned long pci_mem_start;
@@ -100,6 +102,15 @@ void get_random_bytes(void *buf, size_t len)
 		state ^= state << 17;
 		*p++ = state;
 	}
+}
+
+/* drivers/char/random.c, with the same deterministic stream */
+u32 __get_random_u32_below(u32 ceil)
+{
+	u32 r;
+
+	get_random_bytes(&r, sizeof(r));
+	return ((u64)r * ceil) >> 32;
 }
 
 int execute_with_initialized_rng(struct notifier_block *nb)

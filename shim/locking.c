@@ -14,11 +14,11 @@
 #include <sim/host_abi.h>
 #include <sim/kernel.h>
 
-void __mutex_init(struct mutex *lock, const char *name,
-		  struct lock_class_key *key)
+/* <linux/mutex.h>'s __mutex_init() calls this without lockdep */
+void mutex_init_generic(struct mutex *lock)
 {
 	atomic_long_set(&lock->owner, 0);
-	INIT_LIST_HEAD(&lock->wait_list);
+	lock->first_waiter = NULL;
 }
 
 void mutex_lock(struct mutex *lock)
@@ -65,7 +65,7 @@ void __init_rwsem(struct rw_semaphore *sem, const char *name,
 {
 	atomic_long_set(&sem->count, 0);
 	atomic_long_set(&sem->owner, 0);
-	INIT_LIST_HEAD(&sem->wait_list);
+	sem->first_waiter = NULL;
 }
 
 void down_read(struct rw_semaphore *sem)

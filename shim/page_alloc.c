@@ -153,11 +153,14 @@ static void sim_prep_page(struct page *page, unsigned int order, gfp_t gfp,
 	if (order && (gfp & __GFP_COMP)) {
 		struct folio *folio = (struct folio *)page;
 
-		__set_bit(PG_head, &page->flags);
+		/* mm/page_alloc.c prep_compound_page(), mm/internal.h helpers */
+		__SetPageHead(page);
 		folio->_flags_1 = order;
-		folio->_folio_nr_pages = n;
+#ifdef NR_PAGES_IN_LARGE_FOLIO
+		folio->_nr_pages = n;
+#endif
 		for (i = 1; i < n; i++)
-			WRITE_ONCE(page[i].compound_head, (unsigned long)page + 1);
+			set_compound_head(&page[i], page, order);
 	}
 	if ((gfp & __GFP_ZERO) && !zeroed)
 		memset(page_address(page), 0, PAGE_SIZE << order);
@@ -169,8 +172,7 @@ void sim_mm_prep_restored(struct page *page, unsigned int order, bool folio)
 	sim_prep_page(page, order, folio ? __GFP_COMP : 0, false);
 }
 
-struct page *__alloc_pages_noprof(gfp_t gfp, unsigned int order,
-				  int preferred_nid, nodemask_t *nodemask)
+struct page *alloc_pages_node_noprof(int nid, gfp_t gfp, unsigned int order)
 {
 	bool zeroed;
 	long idx;
@@ -209,8 +211,8 @@ struct page *__alloc_pages_noprof(gfp_t gfp, unsigned int order,
 struct folio *__folio_alloc_noprof(gfp_t gfp, unsigned int order,
 				   int preferred_nid, nodemask_t *nodemask)
 {
-	return (struct folio *)__alloc_pages_noprof(gfp | __GFP_COMP, order,
-						    preferred_nid, nodemask);
+	return (struct folio *)alloc_pages_node_noprof(preferred_nid,
+						       gfp | __GFP_COMP, order);
 }
 
 /* Give pages back; also used for pages KHO restored from a past kernel. */
@@ -247,8 +249,8 @@ void free_pages(unsigned long addr, unsigned int order)
 
 unsigned long get_free_pages_noprof(gfp_t gfp, unsigned int order)
 {
-	struct page *page = __alloc_pages_noprof(gfp & ~__GFP_HIGHMEM, order,
-						 NUMA_NO_NODE, NULL);
+	struct page *page = alloc_pages_node_noprof(NUMA_NO_NODE,
+						    gfp & ~__GFP_HIGHMEM, order);
 
 	return page ? (unsigned long)page_address(page) : 0;
 }
@@ -272,8 +274,8 @@ void *__vmalloc_noprof(unsigned long size, gfp_t gfp)
 {
 	struct page *page;
 
-	page = __alloc_pages_noprof(gfp | __GFP_COMP, get_order(size),
-				    NUMA_NO_NODE, NULL);
+	page = alloc_pages_node_noprof(NUMA_NO_NODE, gfp | __GFP_COMP,
+				       get_order(size));
 	return page ? page_address(page) : NULL;
 }
 

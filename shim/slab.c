@@ -238,12 +238,13 @@ size_t kmalloc_size_roundup(size_t size)
 	return cls < 0 ? PAGE_SIZE << get_order(size) : sim_class_size[cls];
 }
 
-void *__kmalloc_noprof(size_t size, gfp_t flags)
+void *__kmalloc_noprof(DECL_TOKEN_PARAMS(size, token), gfp_t flags)
 {
 	return sim_kmalloc(size, 0, flags);
 }
 
-void *__kmalloc_node_noprof(DECL_BUCKET_PARAMS(size, b), gfp_t flags, int node)
+void *__kmalloc_node_noprof(DECL_KMALLOC_PARAMS(size, b, token), gfp_t flags,
+			    int node)
 {
 	return sim_kmalloc(size, 0, flags);
 }
@@ -269,17 +270,17 @@ void *__kmalloc_large_node_noprof(size_t size, gfp_t flags, int node)
 	return sim_large_alloc(size, flags);
 }
 
-void *__kmalloc_node_track_caller_noprof(DECL_BUCKET_PARAMS(size, b),
+void *__kmalloc_node_track_caller_noprof(DECL_KMALLOC_PARAMS(size, b, token),
 					 gfp_t flags, int node,
 					 unsigned long caller)
 {
 	return sim_kmalloc(size, 0, flags);
 }
 
-void *__kvmalloc_node_noprof(DECL_BUCKET_PARAMS(size, b), gfp_t flags,
-			     int node)
+void *__kvmalloc_node_noprof(DECL_KMALLOC_PARAMS(size, b, token),
+			     unsigned long align, gfp_t flags, int node)
 {
-	return sim_kmalloc(size, 0, flags);
+	return sim_kmalloc(size, align, flags);
 }
 
 void kvfree(const void *addr)
@@ -292,7 +293,9 @@ void kvfree_sensitive(const void *addr, size_t len)
 	kfree_sensitive(addr);
 }
 
-void *krealloc_noprof(const void *p, size_t new_size, gfp_t flags)
+void *krealloc_node_align_noprof(const void *p,
+				 DECL_TOKEN_PARAMS(new_size, token),
+				 unsigned long align, gfp_t flags, int nid)
 {
 	size_t old;
 	void *n;
@@ -307,7 +310,7 @@ void *krealloc_noprof(const void *p, size_t new_size, gfp_t flags)
 			memset((char *)p + new_size, 0, old - new_size);
 		return (void *)p;
 	}
-	n = sim_kmalloc(new_size, 0, flags);
+	n = sim_kmalloc(new_size, align, flags);
 	if (!n)
 		return NULL;
 	if (!ZERO_OR_NULL_PTR(p)) {
@@ -319,9 +322,12 @@ void *krealloc_noprof(const void *p, size_t new_size, gfp_t flags)
 	return n;
 }
 
-void *kvrealloc_noprof(const void *p, size_t size, gfp_t flags)
+void *kvrealloc_node_align_noprof(const void *p,
+				  DECL_TOKEN_PARAMS(size, token),
+				  unsigned long align, gfp_t flags, int nid)
 {
-	return krealloc_noprof(p, size, flags);
+	return krealloc_node_align_noprof(p, PASS_TOKEN_PARAMS(size, token),
+					  align, flags, nid);
 }
 
 struct kmem_cache *__kmem_cache_create_args(const char *name,

@@ -34,6 +34,7 @@ struct workqueue_struct *system_percpu_wq = &sim_system_wq;
 struct workqueue_struct *system_highpri_wq = &sim_system_wq;
 struct workqueue_struct *system_long_wq = &sim_system_wq;
 struct workqueue_struct *system_unbound_wq = &sim_system_wq;
+struct workqueue_struct *system_dfl_wq = &sim_system_wq;
 struct workqueue_struct *system_freezable_wq = &sim_system_wq;
 struct workqueue_struct *system_power_efficient_wq = &sim_system_wq;
 struct workqueue_struct *system_freezable_power_efficient_wq = &sim_system_wq;
@@ -48,8 +49,8 @@ struct sim_rcu_cb {
 
 static LIST_HEAD(sim_pending_rcu);
 
-struct workqueue_struct *alloc_workqueue(const char *fmt, unsigned int flags,
-					 int max_active, ...)
+struct workqueue_struct *alloc_workqueue_noprof(const char *fmt, unsigned int flags,
+					int max_active, ...)
 {
 	struct workqueue_struct *wq = kzalloc(sizeof(*wq), GFP_KERNEL);
 	va_list args;
@@ -96,7 +97,7 @@ bool mod_delayed_work_on(int cpu, struct workqueue_struct *wq,
 /* Only reachable from a timer, and timers never fire on their own here. */
 void delayed_work_timer_fn(struct timer_list *t)
 {
-	struct delayed_work *dwork = from_timer(dwork, t, timer);
+	struct delayed_work *dwork = timer_container_of(dwork, t, timer);
 
 	queue_work_on(WORK_CPU_UNBOUND, system_wq, &dwork->work);
 }

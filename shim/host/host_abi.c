@@ -215,25 +215,35 @@ static void host_sigsegv(int sig, siginfo_t *si, void *uctx)
 }
 
 /*
- * WARN()/BUG() on x86 are ud2 with a __bug_table entry. The kernel's
- * report_bug() decides which; a WARN resumes after the 2-byte ud2.
+ * WARN()/BUG() on x86 are ud2 with a __bug_table entry, or (WARN with a
+ * format, 7.x) a call of __WARN_trap, whose ud1 names the entry in a
+ * register and leaves the format's arguments where the calling convention
+ * put them. The kernel world decodes which and asks the real lib/bug.c;
+ * a WARN resumes after the trapping instruction.
  */
 static void host_sigill(int sig, siginfo_t *si, void *uctx)
 {
+	static const int ucontext_reg[16] = {
+		REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
+		REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15,
+	};
 	ucontext_t *uc = uctx;
-	unsigned long ip = uc->uc_mcontext.gregs[REG_RIP];
+	struct sim_trap_regs regs;
+	int len;
 
 	(void)sig;
 	(void)si;
-	switch (sim_report_ud2(ip)) {
-	case 1:
-		uc->uc_mcontext.gregs[REG_RIP] += 2;
+	for (int i = 0; i < 16; i++)
+		regs.gpr[i] = uc->uc_mcontext.gregs[ucontext_reg[i]];
+	regs.ip = uc->uc_mcontext.gregs[REG_RIP];
+	len = sim_report_trap(&regs);
+	if (len > 0) {
+		uc->uc_mcontext.gregs[REG_RIP] += len;
 		return;
-	case 2:
-		host_abort("kernel BUG (see the log above for file:line)");
-	default:
-		host_abort("illegal instruction outside a WARN/BUG site");
 	}
+	if (len == SIM_TRAP_BUG)
+		host_abort("kernel BUG (see the log above for file:line)");
+	host_abort("illegal instruction outside a WARN/BUG site");
 }
 
 static stack_t alt_stack;

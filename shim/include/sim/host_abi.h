@@ -218,8 +218,23 @@ int sim_lu_visit_list(int which, sim_lu_list_visit_t fn, void *ctx);
 /* The same list into the kernel log (pci_liveupdate_print_list()). */
 void sim_lu_print_list(int which);
 
-/* WARN()/BUG() trap: 1 = WARN handled, 2 = BUG, 0 = not a bug site. */
-int sim_report_ud2(unsigned long ip);
+/*
+ * A trapping kernel-world instruction: the general registers numbered as
+ * x86 encodes them in ModRM (0 ax, 1 cx, 2 dx, 3 bx, 4 sp, 5 bp, 6 si,
+ * 7 di, 8-15 r8-r15) and the instruction pointer.
+ */
+struct sim_trap_regs {
+	unsigned long gpr[16];
+	unsigned long ip;
+};
+#define SIM_TRAP_BUG	(-1)	/* a BUG(): the run stops */
+#define SIM_TRAP_NONE	0	/* not a WARN/BUG site */
+/*
+ * WARN()/BUG() trap (ud2, or ud1 from WARN with a format): SIM_TRAP_BUG,
+ * SIM_TRAP_NONE, or for a WARN the length of the instruction to resume
+ * after.
+ */
+int sim_report_trap(const struct sim_trap_regs *regs);
 unsigned long sim_warn_count(void);
 
 /* Issues one WARN() from kernel code; returns 1 once execution resumed. */
