@@ -10,9 +10,14 @@
 # lists (the system's apt configuration is not touched) into KCACHE,
 # outside build/, so make clean and distclean do not fetch it again. An
 # installed package's /usr/src tarball is used as it is.
-KVER       := 7.3
-KDEB_PKG   := linux-source-$(KVER)
-KDEB_SUITE := trixie-backports
+KPIN       := pci-core/linux-source.pin
+pin         = $(shell sed -n 's/^$(1) //p' $(KPIN))
+KDEB_PKG   := $(call pin,package)
+KVER       := $(patsubst linux-source-%,%,$(KDEB_PKG))
+KDEB_SUITE := $(call pin,suite)
+KPIN_VERSION := $(call pin,version)
+KPIN_KERNEL  := $(call pin,kernel)
+KPIN_SHA256  := $(call pin,sha256)
 KCACHE     ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pcisim/$(KDEB_PKG)
 KTARBALL   ?= $(if $(wildcard /usr/src/$(KDEB_PKG).tar.xz),/usr/src/$(KDEB_PKG).tar.xz,$(KCACHE)/usr/src/$(KDEB_PKG).tar.xz)
 B          := build
@@ -142,15 +147,27 @@ $(KCACHE)/usr/src/$(KDEB_PKG).tar.xz:
 	$(Q)pci-core/fetch-kernel.sh $(KDEB_PKG) $(KDEB_SUITE) $(KCACHE) >/dev/null
 
 ifeq ($(KSRC),$(ABS_B)/linux-source-$(KVER))
-$(STAMP_EXTRACT): $(KTARBALL) | $(B)/.stamp-deps
+# The tarball must be the pinned one: its SHA-256 and its Makefile's version.
+$(STAMP_EXTRACT): $(KTARBALL) $(KPIN) | $(B)/.stamp-deps
 	@echo "  EXTRACT $(KTARBALL)"
+	$(Q)sum=$$(sha256sum < $(KTARBALL) | cut -d' ' -f1); [ "$$sum" = "$(KPIN_SHA256)" ] || { \
+		echo "$(KTARBALL): not the pinned $(KDEB_PKG) $(KPIN_VERSION):"; \
+		echo "  sha256 $$sum, $(KPIN) says $(KPIN_SHA256)"; \
+		echo "  (a newer Debian package? move the pin in $(KPIN); KSRC= builds any tree)"; exit 1; }
 	$(Q)rm -rf $(KSRC) && mkdir -p $(B)
 	$(Q)tar -C $(B) -xf $(KTARBALL)
+	$(Q)v=$$($(MAKE) -s -C $(KSRC) kernelversion); [ "$$v" = "$(KPIN_KERNEL)" ] || { \
+		echo "$(KTARBALL) holds Linux $$v, $(KPIN) says $(KPIN_KERNEL)"; exit 1; }
+	$(Q)echo "$(KPIN_KERNEL) (Debian $(KDEB_PKG) $(KPIN_VERSION), sha256 $(KPIN_SHA256))" \
+		> $(B)/kernel-version.txt
 	$(Q)touch $@
 else
 $(STAMP_EXTRACT): | $(B)/.stamp-deps
 	$(Q)test -f $(KSRC)/Makefile || { echo "KSRC=$(KSRC) is not a kernel tree"; exit 1; }
-	$(Q)mkdir -p $(B) && touch $@
+	$(Q)mkdir -p $(B)
+	$(Q)echo "$$($(MAKE) -s -C $(KSRC) kernelversion) (KSRC=$(KSRC), not the pinned tree)" \
+		> $(B)/kernel-version.txt
+	$(Q)touch $@
 endif
 
 # Kconfig opens a file in the object tree before the one in the source
@@ -175,7 +192,6 @@ $(STAMP_PREPARE): $(KOBJ)/.config
 	$(Q)$(MAKE) -s -C $(KSRC) O=$(KOBJ) ARCH=x86_64 -j$(JOBS) prepare >/dev/null
 	@# one real Kbuild compile, so the flags come from the kernel's own build
 	$(Q)$(MAKE) -s -C $(KSRC) O=$(KOBJ) ARCH=x86_64 drivers/pci/access.o >/dev/null
-	$(Q)$(MAKE) -s -C $(KSRC) kernelversion > $(B)/kernel-version.txt
 	$(Q)touch $@
 
 # Overlay include directories go ahead of the pristine ones. So do

@@ -41,39 +41,59 @@ static void expect(const char *topo, int status, const char *const *lines)
 	free(out);
 }
 
-/* K1: realloc_head keeps the windows of a bridge whose class was refused */
-static void test_k1_bridge_class_000000_is_a_bug_in_setup_bus(void **state)
+/*
+ * K1: realloc_head keeps the windows of a bridge whose class was refused.
+ * 6.12 ended in BUG_ON(!list_empty(add_list)) in setup-bus.c; 7.3 warns
+ * (WARN_ON_ONCE) and frees the list, and the endpoint behind the refused
+ * bridge still gets a BAR outside every host window.
+ */
+static void test_k1_bridge_class_000000_warns_in_setup_bus(void **state)
 {
 	static const char *const lines[] = {
 		"pci 0000:00:01.0: [1b36:000c] type 01 class 0x000000",
-		"kernel BUG at drivers/pci/setup-bus.c:",
-		"kernel stopped: kernel BUG",
+		"WARNING: CPU: 0 PID: 0 at drivers/pci/setup-bus.c:",
+		"pci 0000:01:00.0: BAR 0 [mem 0x00100000-0x00103fff]: assigned",
+		"pcisim: the kernel issued 1 WARNING(s)",
 		NULL,
 	};
 
 	(void)state;
-	expect("K1-bridge-class-000000.topo", 3, lines);
+	expect("K1-bridge-class-000000.topo", 0, lines);
 }
 
-static void test_k1_cardbus_header_on_endpoint_is_a_bug(void **state)
+/*
+ * A CardBus header on an endpoint: 6.12 took the same path to the BUG;
+ * 7.3 sizes CardBus windows only with CONFIG_CARDBUS (setup-cardbus.c),
+ * so the root port above gets its windows inside the host's, no WARN.
+ */
+static void test_k1_cardbus_header_on_endpoint_is_fixed_in_7_3(void **state)
 {
 	static const char *const lines[] = {
 		"ignoring class 0x020000 (doesn't match header type 02)",
-		"kernel BUG at drivers/pci/setup-bus.c:",
-		"kernel stopped: kernel BUG",
+		"pci 0000:00:01.0: bridge window [mem 0x10000000-0x101fffff]: assigned",
 		NULL,
 	};
+	char *out = NULL;
 
 	(void)state;
-	expect("K1-cardbus-header-on-endpoint.topo", 3, lines);
+	expect("K1-cardbus-header-on-endpoint.topo", 0, lines);
+	simtest_shell(&out, PCISIM " enumerate %sK1-cardbus-header-on-endpoint.topo",
+		      FINDINGS);
+	if (strstr(out, "WARNING") || strstr(out, "BUG"))
+		fail_msg("a WARN or BUG on 7.3:\n%s", out);
+	free(out);
 }
 
-/* Without a hot-plug slot: no BUG, but programmed outside the host window */
-static void test_k1_without_hotplug_programs_outside_host(void **state)
+/*
+ * Without a hot-plug slot: no WARN, but the endpoint's BAR and the
+ * refused bridge's window are outside every host window (the bridge's
+ * hardware windows stay closed: the device cannot be reached).
+ */
+static void test_k1_without_hotplug_assigns_outside_host(void **state)
 {
 	static const char *const lines[] = {
 		"pci 0000:01:00.0: BAR 0 [mem 0x00100000-0x00103fff]: assigned",
-		"pci 0000:00:01.0:   bridge window [mem 0x00100000-0x001fffff]",
+		"pci_bus 0000:01: resource 1 [mem 0x00100000-0x001fffff]",
 		NULL,
 	};
 
@@ -245,7 +265,10 @@ static void test_k3_class_needs_bits_that_do_not_clear(void **state)
  * kernel hangs in enumeration (its soft-lockup detector says so), pcisim
  * stops it the same way (the config-cycle watchdog, exit 3), from a
  * topology file and through the fuzz harness; with the findings list the
- * harness does not boot such inputs.
+ * harness does not boot such inputs. 6.12 hung when a downstream port was
+ * added below the looping upstream port; 7.3 asks every PCIe function for
+ * its CXL DVSEC (set_pcie_cxl() in pci_setup_device()), so it hangs on
+ * the looping function itself, before announcing it.
  */
 static void test_k4_dvsec_capability_loop_is_a_soft_lockup(void **state)
 {
@@ -256,7 +279,8 @@ static void test_k4_dvsec_capability_loop_is_a_soft_lockup(void **state)
 	/* a broken watchdog must fail the test, not hang it */
 	rc = simtest_shell(&out, "timeout 20 " PCISIM " enumerate %s%s",
 			   FINDINGS, "K4-dvsec-capability-loop.topo");
-	if (rc != 3 || !strstr(out, "pci 0000:02:00.0: [1b36:000f] type 01") ||
+	if (rc != 3 || !strstr(out, "pci 0000:00:01.0: [1b36:000c] type 01") ||
+	    strstr(out, "pci 0000:01:00.0: [1b36:000e]") ||
 	    !strstr(out, "kernel stopped: soft lockup"))
 		fail_msg("K4 topology: exit %d:\n%s", rc, out);
 	free(out);
@@ -279,9 +303,9 @@ int main(void)
 	snprintf(fuzz_config, sizeof(fuzz_config), "%.*s/fuzz/fuzz-config",
 		 slash ? (int)(slash - PCISIM) : 1, slash ? PCISIM : ".");
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_k1_bridge_class_000000_is_a_bug_in_setup_bus),
-		cmocka_unit_test(test_k1_cardbus_header_on_endpoint_is_a_bug),
-		cmocka_unit_test(test_k1_without_hotplug_programs_outside_host),
+		cmocka_unit_test(test_k1_bridge_class_000000_warns_in_setup_bus),
+		cmocka_unit_test(test_k1_cardbus_header_on_endpoint_is_fixed_in_7_3),
+		cmocka_unit_test(test_k1_without_hotplug_assigns_outside_host),
 		cmocka_unit_test(test_k2_ea_fixed_secondary_is_a_stack_overflow),
 		cmocka_unit_test(test_k2_vf_buses_past_255_is_a_stack_overflow),
 		cmocka_unit_test(test_k3_stuck_vf_enable_warns),
