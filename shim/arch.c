@@ -42,6 +42,15 @@ DEFINE_PER_CPU_CACHE_HOT(unsigned long, __preempt_count) = INIT_PREEMPT_COUNT;
 /* kernel/cpu.c: the one CPU there is */
 struct cpumask __cpu_possible_mask __read_mostly = { CPU_BITS_CPU0 };
 
+/*
+ * arch/x86/kernel/apic/io_apic.c and arch/x86/pci/common.c: the x86
+ * interrupt quirks of drivers/pci/quirks.c read these. There is no I/O
+ * APIC (nr_ioapics 0) and the quirks keep their x86 defaults.
+ */
+int nr_ioapics;
+int noioapicquirk;
+int noioapicreroute;
+
 unsigned long phys_base;
 unsigned long pci_mem_start;
 
