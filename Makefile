@@ -108,7 +108,7 @@ help:
 	@echo '  stubs-check     fail if the abort-on-call stub list differs from pci-core/stubs.txt'
 	@echo '  checkpatch      scripts/checkpatch.pl --strict over the kernel-side code'
 	@echo '  kbuild-check    build lu/ and the patched files with Kbuild, W=1 and sparse'
-	@echo '  oracle          the real 6.12 (arm64) under QEMU on oracle/topologies/: captures to'
+	@echo '  oracle          the real 7.3 (arm64) under QEMU on oracle/topologies/: captures to'
 	@echo '                  tests/oracle/, compared with pcisim; downloads once (ORACLE_ONLY=)'
 	@echo '  bench           the live update at 1k-1M functions; writes bench/RESULTS.md (BENCH_SIZES=)'
 	@echo '  bench-profile   callgrind and perf profiles, kernel code vs pcisim'"'"'s own (bench/shares.py)'

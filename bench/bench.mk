@@ -34,7 +34,7 @@ bench-profile: $(B)/pcisim
 BENCH_QEMU_TIMEOUT ?= 1200
 bench-qemu: $(B)/pcisim $(B)/tests/test_oracle_qemu
 	$(Q)rm -f $(BENCH_OUT)/qemu-times.md
-	$(Q)pkg=$$(oracle/fetch.sh $(ORACLE_CACHE)) && \
+	$(Q)pkg=$$($(ORACLE_FETCH)) && \
 	PYTHONDONTWRITEBYTECODE=1 python3 oracle/oracle.py --cache $(ORACLE_CACHE) \
 		--kernel-pkg $$pkg --topologies bench/qemu --work $(B)/oracle \
 		--out $(BENCH_OUT)/qemu --timeout $(BENCH_QEMU_TIMEOUT)

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""make oracle: what a real Linux 6.12 assigns, captured under QEMU.
+"""make oracle: what a real Linux 7.3 assigns, captured under QEMU.
 
     oracle/oracle.py --cache DIR --kernel-pkg PKG --work DIR --out DIR [NAME...]
 
@@ -237,6 +237,44 @@ def devices_tsv(devs):
     return "\n".join(rows) + "\n"
 
 
+def size_str(x):
+    """pciutils' show_size(): 4K, 2M, 32."""
+    suffix = ["", "K", "M", "G", "T"]
+    i = 0
+    while i < len(suffix) - 1 and x % 1024 == 0:
+        x //= 1024
+        i += 1
+    return "%d%s" % (x, suffix[i])
+
+
+def vvv_sized(text, devs):
+    """lspci -vvvxxxx of a dump with the [size=] a live lspci adds.
+
+    lspci -F knows no sizes; a live one prints them on BAR lines from
+    sysfs. They come from the kernel's resources: 'Region N' of the
+    header is resource N, 'Region N' of the SR-IOV capability (indented
+    twice) resource 7+N, whose size is over all TotalVFs (pciutils 3.9
+    prints none there; tests/test_import.c wants them)."""
+    res = {}
+    for dev in devs:
+        bdf = dev["bdf"]
+        slot = bdf[5:] if bdf.startswith("0000:") else bdf
+        res[slot] = dev["res"]
+    out, cur = [], None
+    for line in text.split("\n"):
+        m = re.match(r"^([0-9a-f:.]+) ", line)
+        if m and not line.startswith("\t"):
+            cur = res.get(m.group(1))
+        m = re.match(r"^(\t\t?)Region (\d): .* at (?!<unassigned>)", line)
+        if m and cur is not None:
+            i = int(m.group(2)) + (7 if len(m.group(1)) == 2 else 0)
+            if i < len(cur) and cur[i][2]:
+                s, e, _ = cur[i]
+                line += " [size=%s]" % size_str(e - s + 1)
+        out.append(line)
+    return "\n".join(out)
+
+
 # ---- one topology ----------------------------------------------------------
 
 def run_one(name, args, versions, host_tools):
@@ -274,9 +312,13 @@ def run_one(name, args, versions, host_tools):
               % (name, cap["cmdline"], cmdline), file=sys.stderr)
         return False
     os.makedirs(out, exist_ok=True)
+    # lspci-vvvxxxx-PHASE.txt (import-lspci's input in tests/test_import.c)
+    # is made again where there was one
+    sized = set()
     for f in os.listdir(out):
-        if f.endswith((".dump", ".tsv", ".txt")) and \
-           not f.startswith("lspci-vvvxxxx"):
+        if f.startswith("lspci-vvvxxxx-"):
+            sized.add(f[len("lspci-vvvxxxx-"):-len(".txt")])
+        if f.endswith((".dump", ".tsv", ".txt")):
             os.unlink(os.path.join(out, f))
 
     def write(fname, text):
@@ -299,6 +341,10 @@ def run_one(name, args, versions, host_tools):
             r = subprocess.run(["lspci", "-F", os.path.join(out, dump),
                                 "-" + opt], capture_output=True, text=True)
             write("lspci-%s-%s.txt" % (opt, phase), r.stdout)
+        if phase in sized:
+            r = subprocess.run(["lspci", "-F", os.path.join(out, dump),
+                                "-vvvxxxx"], capture_output=True, text=True)
+            write("lspci-vvvxxxx-%s.txt" % phase, vvv_sized(r.stdout, devs))
     write("dmesg.txt", cap["dmesg"])
     write("run-info.txt", "".join("%s=%s\n" % kv for kv in [
         ("topology", name), ("qemu_rc", rc), ("wall_seconds", "%.1f" % wall),
