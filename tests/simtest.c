@@ -238,6 +238,44 @@ static char *next_field(char **line)
 	return f;
 }
 
+/* The capture's pcie_type column (oracle/oracle.py): PCI_EXP_TYPE_* by name */
+static const char *pcie_type_name(int type)
+{
+	static const char *const names[] = {
+		[0] = "endpoint", [1] = "legacy-endpoint", [4] = "root-port",
+		[5] = "switch-upstream", [6] = "switch-downstream",
+		[7] = "pcie-to-pci-bridge", [8] = "pci-to-pcie-bridge",
+		[9] = "rc-integrated-endpoint", [10] = "rc-event-collector",
+	};
+
+	if (type < 0)
+		return "conventional";
+	if ((size_t)type < sizeof(names) / sizeof(names[0]) && names[type])
+		return names[type];
+	return "?";
+}
+
+/*
+ * Drivers the real kernels bind that pcisim does not build: shpchp, the
+ * SHPC hot-plug controller driver of conventional PCI bridges
+ * (CONFIG_HOTPLUG_PCI is off: pcisim models no hot-plug controller).
+ * pcisim must bind nothing there instead.
+ */
+static bool driver_not_built(const char *driver)
+{
+	return !strcmp(driver, "shpchp");
+}
+
+/* "pci0000:00" (a root bus) or the BDF of the bridge above */
+static void parent_name(const struct sim_pci_info *d, char *buf, size_t len)
+{
+	if (!d->has_parent)
+		snprintf(buf, len, "pci%04x:%02x", d->domain, d->bus);
+	else
+		snprintf(buf, len, "%04x:%02x:%02x.%x", d->domain, d->parent_bus,
+			 d->parent_devfn >> 3, d->parent_devfn & 7);
+}
+
 int simtest_compare_devices(const struct sim_result *r, const char *path)
 {
 	char line[1024];
@@ -252,15 +290,16 @@ int simtest_compare_devices(const struct sim_result *r, const char *path)
 		return 1;
 	}
 	while (fgets(line, sizeof(line), f)) {
-		char *p = line, *bdf, *fields[9];
+		char *p = line, *bdf, *fields[18], mine[64];
 		const struct sim_pci_info *d;
+		const char *driver;
 		int i;
 
 		bdf = next_field(&p);
-		for (i = 0; i < 9; i++)
+		for (i = 0; i < 18; i++)
 			fields[i] = next_field(&p);
 		rows++;
-		if (!fields[8]) {
+		if (!fields[17]) {
 			fprintf(stderr, "%s: short line for %s\n", path, bdf);
 			bad++;
 			continue;
@@ -271,7 +310,42 @@ int simtest_compare_devices(const struct sim_result *r, const char *path)
 			bad++;
 			continue;
 		}
-		/* fields: 0 id, 1 class, 2 hdr, 3 mf, 4 type, 5 parent, 6 pri, 7 sec, 8 sub */
+		/*
+		 * fields: 0 id, 1 class, 2 hdr, 3 mf, 4 type, 5 parent, 6 pri,
+		 * 7 sec, 8 sub, 9-11 windows, 12 totalvfs, 13 numvfs, 14 offset,
+		 * 15 stride, 16 physfn, 17 driver
+		 */
+		snprintf(mine, sizeof(mine), "%04x:%04x", d->vendor, d->device);
+		if (strcmp(fields[0], mine)) {
+			fprintf(stderr, "%s: %s IDs %s, real kernel %s\n", path, bdf,
+				mine, fields[0]);
+			bad++;
+		}
+		if (strtoul(fields[1], NULL, 16) != d->class_code ||
+		    strtoul(fields[2], NULL, 16) != (d->hdr_type & 0x7f)) {
+			fprintf(stderr, "%s: %s class %06x header %u, real kernel %s %s\n",
+				path, bdf, d->class_code, d->hdr_type & 0x7f,
+				fields[1], fields[2]);
+			bad++;
+		}
+		if (strcmp(fields[4], pcie_type_name(d->pcie_type))) {
+			fprintf(stderr, "%s: %s PCIe type %s, real kernel %s\n", path,
+				bdf, pcie_type_name(d->pcie_type), fields[4]);
+			bad++;
+		}
+		parent_name(d, mine, sizeof(mine));
+		if (strcmp(fields[5], mine)) {
+			fprintf(stderr, "%s: %s parent %s, real kernel %s\n", path,
+				bdf, mine, fields[5]);
+			bad++;
+		}
+		driver = d->driver[0] ? d->driver : "-";
+		if (strcmp(fields[17], driver) &&
+		    !(driver_not_built(fields[17]) && !d->driver[0])) {
+			fprintf(stderr, "%s: %s driver %s, real kernel %s\n", path,
+				bdf, driver, fields[17]);
+			bad++;
+		}
 		if (strcmp(fields[6], "-")) {
 			unsigned int pri = strtoul(fields[6], NULL, 16);
 			unsigned int sec = strtoul(fields[7], NULL, 16);
