@@ -91,7 +91,7 @@ PATCH_TARGETS := $(shell awk '/^\+\+\+ b\//{ print FILENAME ":" substr($$2, 3) }
 KWORLD_SIG := $(B)/kworld-sig.txt
 kworld_sig = CC=$(CC) EXTRA_KCFLAGS=$(EXTRA_KCFLAGS) KSRC=$(KSRC) KOBJ=$(KOBJ) OVL=$(OVL) \
 	kflags=$(value kflags_cmd) k=$(value kcc_k) ks=$(value kcc_ks) \
-	shim_inc=$(SHIM_INC) standin=$(STANDIN_HDRS) fdt=$(KEXTRA_FDT) patches=$(PATCHES) $(PATCH_TARGETS) lu=$(LU_TREE)
+	shim_inc=$(SHIM_INC) standin=$(STANDIN_HDRS) patches=$(PATCHES) $(PATCH_TARGETS) lu=$(LU_TREE)
 
 .PHONY: all run check help clean distclean deps verify-kernel stubs-check checkpatch kbuild-check
 # The build is everything make check runs: pcisim, the test programs, and
@@ -228,18 +228,23 @@ $(OVL)/%: | $(STAMP_OVERLAY) ;
 # ---- Kernel world ----------------------------------------------------------
 kname = $(subst -,_,$(notdir $(basename $(1))))
 
-# Per-file flags the kernel's own Makefiles add (lib/Makefile: libfdt).
-KEXTRA_FDT = -I$(KSRC)/scripts/dtc/libfdt
-$(B)/k/lib/fdt.o $(B)/k/lib/fdt_%.o: KEXTRA = $(KEXTRA_FDT)
+# What Kbuild adds to or removes from one file's command (its module name,
+# CFLAGS_x.o, CFLAGS_REMOVE_x.o: -ffreestanding for lib/string.c, libfdt's
+# include directory, pcieportdrv for portdrv.c), asked of Kbuild itself.
+KFF := $(B)/kfileflags
+$(KFF)/.stamp: $(STAMP_PREPARE) pci-core/kfile-flags.sh pci-core/kernel-files.txt $(KWORLD_SIG)
+	@echo "  KFLAGS  per file, from Kbuild (make FILE.i)"
+	$(Q)rm -rf $(KFF) && mkdir -p $(KFF)
+	$(Q)pci-core/kfile-flags.sh $(KSRC) $(KOBJ) $(abspath $(KFF)) $(KFILES) $(LU_KFILES)
+	$(Q)touch $@
 
 # A file the overlay holds (patched, or added by lu/) is compiled from
 # there ($$d: the overlay or the tree; asked at run time, when the overlay
 # is up to date); __FILE__ (BUG and WARN sites) says drivers/pci/..., as
 # for the tree.
-kcc_k = $(CC) $(KFLAGS) $(EXTRA_KCFLAGS) $(KEXTRA) -I$$d/$(dir $*) -I$(KSRC)/$(dir $*) \
-	-fmacro-prefix-map=$(OVL)/= -DKBUILD_MODFILE='"$*"' \
-	-DKBUILD_BASENAME='"$(call kname,$*)"' -DKBUILD_MODNAME='"$(call kname,$*)"' \
-	-D__KBUILD_MODNAME=kmod_$(call kname,$*) -MMD -MF $(@:.o=.d) -c $$d/$*.c -o $@
+kcc_k = $(CC) $(filter-out $(file < $(KFF)/$*.remove),$(KFLAGS)) $(EXTRA_KCFLAGS) \
+	-I$$d/$(dir $*) -I$(KSRC)/$(dir $*) -fmacro-prefix-map=$(OVL)/= \
+	$(file < $(KFF)/$*.add) -MMD -MF $(@:.o=.d) -c $$d/$*.c -o $@
 kcc_ks = $(CC) $(KFLAGS) $(EXTRA_KCFLAGS) $(SHIM_INC) -DKBUILD_MODFILE='"$*"' \
 	-DKBUILD_BASENAME='"$(call kname,$*)"' -DKBUILD_MODNAME='"$(call kname,$*)"' \
 	-D__KBUILD_MODNAME=kmod_$(call kname,$*) -MMD -MF $(@:.o=.d) -c $< -o $@
@@ -253,7 +258,7 @@ endif
 $(KWORLD_SIG):
 	$(Q)mkdir -p $(@D) && printf '%s\n' '$(call sq,$(kworld_sig))' > $@
 
-$(B)/k/%.o: $(KFLAGS_FILE) $(KWORLD_SIG) pci-core/make-overlay.sh | $(STAMP_OVERLAY)
+$(B)/k/%.o: $(KFLAGS_FILE) $(KWORLD_SIG) pci-core/make-overlay.sh $(KFF)/.stamp | $(STAMP_OVERLAY)
 	@mkdir -p $(@D)
 	$(Q)d=$(OVL); [ -f $$d/$*.c ] || d=$(KSRC); \
 	echo "  KCC     $*.c$$([ $$d = $(KSRC) ] || echo ' (overlay)')"; \

@@ -11,7 +11,8 @@
 # the words that differ from access.i's are the file's own.
 #
 # Writes OUT/FILE.add (words to add: the KBUILD_* names and the file's own
-# flags) and OUT/FILE.remove (shared words Kbuild leaves out for the file).
+# flags) and OUT/FILE.remove (shared words Kbuild leaves out for the file),
+# each one line.
 # A file the tree does not have (lu/'s) is compiled as an obj-y in its
 # directory would be: its base name is its module name.
 # Usage: kfile-flags.sh KSRC KOBJ OUT FILE...
@@ -42,8 +43,8 @@ for f; do
 		n=${b//-/_}
 		printf '%s\n' "-DKBUILD_MODFILE='\"${f%.c}\"'" \
 			"-DKBUILD_BASENAME='\"$n\"'" "-DKBUILD_MODNAME='\"$n\"'" \
-			"-D__KBUILD_MODNAME=kmod_$n" > "$d/$b.add"
-		: > "$d/$b.remove"
+			"-D__KBUILD_MODNAME=kmod_$n" | paste -sd' ' > "$d/$b.add"
+		echo > "$d/$b.remove"
 		continue
 	fi
 	[ -f "$cmd" ] || { echo "kfile-flags.sh: Kbuild left no $cmd" >&2; exit 1; }
@@ -57,6 +58,7 @@ for f; do
 			-e "-I$ksrc/$(dirname "$f")" -e "-I$(dirname "$f")" \
 			-f <(cmd_words "$kobj/drivers/pci/.access.i.cmd" | grep -E '^-I') || true
 		printf '%s\n' "$words" | grep -Ev "$per_file" | sort -u | comm -13 "$out.base" - || true
-	} > "$d/$b.add"
-	printf '%s\n' "$words" | grep -Ev "$per_file" | sort -u | comm -23 "$out.base" - > "$d/$b.remove" || true
+	} | paste -sd' ' > "$d/$b.add"
+	printf '%s\n' "$words" | grep -Ev "$per_file" | sort -u | comm -23 "$out.base" - |
+		paste -sd' ' > "$d/$b.remove"
 done
