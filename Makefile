@@ -247,7 +247,7 @@ kcc_k = $(CC) $(filter-out $(file < $(KFF)/$*.remove),$(KFLAGS)) $(EXTRA_KCFLAGS
 	$(file < $(KFF)/$*.add) -MMD -MF $(@:.o=.d) -c $$d/$*.c -o $@
 kcc_ks = $(CC) $(KFLAGS) $(EXTRA_KCFLAGS) $(SHIM_INC) -DKBUILD_MODFILE='"$*"' \
 	-DKBUILD_BASENAME='"$(call kname,$*)"' -DKBUILD_MODNAME='"$(call kname,$*)"' \
-	-D__KBUILD_MODNAME=kmod_$(call kname,$*) -MMD -MF $(@:.o=.d) -c $< -o $@
+	-D__KBUILD_MODNAME=$(call kname,$*) -MMD -MF $(@:.o=.d) -c $< -o $@
 
 # (After everything $(KWORLD_SIG) holds is defined.)
 sq = $(subst ','\'',$(1))

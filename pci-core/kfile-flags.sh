@@ -43,7 +43,7 @@ for f; do
 		n=${b//-/_}
 		printf '%s\n' "-DKBUILD_MODFILE='\"${f%.c}\"'" \
 			"-DKBUILD_BASENAME='\"$n\"'" "-DKBUILD_MODNAME='\"$n\"'" \
-			"-D__KBUILD_MODNAME=kmod_$n" | paste -sd' ' > "$d/$b.add"
+			"-D__KBUILD_MODNAME=$n" | paste -sd' ' > "$d/$b.add"
 		echo > "$d/$b.remove"
 		continue
 	fi
