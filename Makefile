@@ -340,7 +340,7 @@ $(B)/tests/%: tests/%.c tests/simtest.c tests/simtest.h $(HOST_LIB_OBJS) $(B)/h/
 # what changed (a kernel file, the series, a source file) since last time.
 # verify-kernel checks the files the compiler read (the objects' .d files:
 # the tree's or the overlay's copy) against the tarball and lu/patches.
-$(B)/.verified-kernel: $(KOBJS) $(SHIM_OBJS) $(PATCHES) $(LU_TREE) tests/verify-kernel.sh
+$(B)/.verified-kernel: $(KOBJS) $(SHIM_OBJS) $(PATCHES) $(LU_TREE) tests/verify-kernel.sh pci-core/pcisim.config
 	$(Q)tests/verify-kernel.sh $(KTARBALL) $(KSRC) $(OVL) lu $(B) $(KFILES) $(LU_KFILES) \
 		-- $(PATCHES) > $@.log || { cat $@.log; exit 1; }
 	$(Q)tail -1 $@.log && touch $@

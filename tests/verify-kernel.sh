@@ -25,6 +25,9 @@ patches=("$@")
 
 norm() { realpath -m -s "$@"; }
 ksrc=$(norm "$ksrc") ovl=$(norm "$ovl") lu=$(norm "$lu") babs=$(norm "$b")
+here=$(cd "$(dirname "$0")/.." && pwd)
+standin=$here/shim/standin/include
+fragment=$here/pci-core/pcisim.config
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 bad=0
@@ -63,14 +66,16 @@ done
 tr -s ' \\\n' '\n\n\n' < <(cat "${dfiles[@]}") | grep -v -e ':$' -e '^$' | sort -u |
 	xargs -r realpath -m -s | sort -u > "$tmp/read"
 
-# Sort them: "tree REL", "overlay REL", or outside the kernel sources.
-declare -A read_tree=() read_ovl=()
-n_gen=0 n_own=0
+# Sort them: "tree REL", "overlay REL", Kbuild's generated headers,
+# pcisim's stand-ins for the tree's KHO/LUO headers, or pcisim's own.
+declare -A read_tree=() read_ovl=() read_gen=() read_standin=()
+n_own=0
 while IFS= read -r path; do
 	case "$path" in
 	"$ksrc"/*) read_tree[${path#"$ksrc"/}]=1 ;;
 	"$ovl"/*) read_ovl[${path#"$ovl"/}]=1 ;;
-	"$babs"/kbuild/*) n_gen=$((n_gen + 1)) ;;
+	"$babs"/kbuild/*) read_gen[${path#"$babs"/kbuild/}]=1 ;;
+	"$standin"/*) read_standin[${path#"$standin"/}]=1 ;;
 	*) n_own=$((n_own + 1)) ;;
 	esac
 done < "$tmp/read"
@@ -169,9 +174,41 @@ for rel in $(printf '%s\n' "${!by_file[@]}" | sort); do
 	[ -z "${read_tree[$rel]:-}" ] || continue
 	check overlay "$rel" && printf '  ok   %-32s %-8s %s (not compiled)\n' "$rel" overlay "$what"
 done
-echo "Also read: $n_gen headers Kbuild generated ($b/kbuild), $n_own of pcisim's own (shim/, lu/sim-drivers/, pci-core/)"
+# Kbuild's generated headers (autoconf.h, asm-offsets.h, the asm-generic
+# wrappers): each must be what a fresh configuration and make prepare of
+# the tarball's tree with pcisim's fragment generate, byte for byte; one
+# that a fresh prepare does not make would shadow the tree's headers
+# (the generated directories come first in the search order).
+mkdir -p "$tmp/kb/drivers/pci"
+[ -f "$ovl/drivers/pci/Kconfig" ] && cp "$ovl/drivers/pci/Kconfig" "$tmp/kb/drivers/pci/"
+make -s -C "$ksrc" O="$tmp/kb" ARCH=x86_64 KCONFIG_ALLCONFIG="$fragment" allnoconfig >/dev/null
+make -s -C "$ksrc" O="$tmp/kb" ARCH=x86_64 -j2 prepare >/dev/null
+n_gen=0 gen_bad=0
+for rel in $(printf '%s\n' "${!read_gen[@]}" | sort); do
+	n_gen=$((n_gen + 1))
+	if [ ! -f "$tmp/kb/$rel" ]; then
+		fail "$b/kbuild/$rel: a fresh make prepare does not generate it"
+		gen_bad=1
+	elif ! cmp -s "$babs/kbuild/$rel" "$tmp/kb/$rel"; then
+		fail "$b/kbuild/$rel: not what a fresh make prepare generates"
+		gen_bad=1
+	fi
+done
+[ $gen_bad = 1 ] ||
+	echo "  ok   $n_gen headers Kbuild generated ($b/kbuild), each what a fresh make prepare generates"
+
+# pcisim's hand-written KHO/LUO headers, named where they shadow the tree's.
+for rel in $(printf '%s\n' "${!read_standin[@]}" | sort); do
+	if [ -f "$ksrc/include/$rel" ]; then
+		printf '  STANDIN %-32s pcisim'"'"'s (shim/standin/include), not the tree'"'"'s\n' "include/$rel"
+	else
+		printf '  own  %-32s shim/standin/include (the tree has none)\n' "include/$rel"
+	fi
+done
+echo "Also read: $n_own of pcisim's own files (shim/, lu/sim-drivers/, pci-core/)"
 
 [ $bad = 0 ] || { echo "verify-kernel: FAILED"; exit 1; }
 echo "verify-kernel: ${#files[@]} kernel sources compiled: $n_same the tarball's," \
      "$n_patched tarball + lu/patches, $n_lu lu/'s; $n_hdr kernel headers read:" \
-     "$n_hdr_same the tarball's, $((n_hdr - n_hdr_same)) from lu/ or its patches"
+     "$n_hdr_same the tarball's, $((n_hdr - n_hdr_same)) from lu/ or its patches;" \
+     "$n_gen generated, as a fresh make prepare makes them; ${#read_standin[@]} pcisim stand-ins"
