@@ -33,7 +33,7 @@ $(B)/fuzz/fuzz-%: fuzz/h_%.c $(FUZZ_SRCS) fuzz/fuzz.h $(HOST_LIB_OBJS) \
 		$(B)/h/default-topo.o $(B)/kernel-world.o
 	@echo "  CC      $@"
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(HOST_CFLAGS) $(EXTRA_HCFLAGS) -Ifuzz -DFUZZ_OVERLAY='"$(OVL)"' \
+	$(Q)$(CC) $(HOST_CFLAGS) $(EXTRA_HCFLAGS) -Ifuzz -DFUZZ_OVERLAY='"$(OVL)"' -DFUZZ_KSRC_DEFAULT='"$(KSRC)"' \
 		-no-pie -o $@ $< $(FUZZ_SRCS) \
 		$(HOST_LIB_OBJS) $(B)/h/default-topo.o $(B)/kernel-world.o \
 		-Wl,-T,pci-core/initcalls.ld -Wl,-z,noexecstack $(EXTRA_LDFLAGS) $(HOST_LIBS)

@@ -152,8 +152,8 @@ static void load_known(void)
  * The source line at "path:line" of a WARN or BUG site, trimmed: path is
  * absolute, or relative to the kernel tree the object was compiled from:
  * this build's overlay (FUZZ_OVERLAY: the patched files and lu/'s) if it
- * holds the file, else the tree ($FUZZ_KSRC, default
- * build/linux-source-6.12).
+ * holds the file, else the tree ($FUZZ_KSRC, default the tree this build
+ * compiled, FUZZ_KSRC_DEFAULT).
  */
 static bool site_code(const char *site, size_t len, char *code, size_t size)
 {
@@ -175,7 +175,7 @@ static bool site_code(const char *site, size_t len, char *code, size_t size)
 		f = fopen(path, "r");
 		if (!f) {
 			snprintf(path, sizeof(path), "%s/%.*s",
-				 ksrc ? ksrc : "build/linux-source-6.12",
+				 ksrc ? ksrc : FUZZ_KSRC_DEFAULT,
 				 (int)(colon - site), site);
 			f = fopen(path, "r");
 		}

@@ -8,7 +8,7 @@
 #
 # Fails on any compiler or sparse warning in lu/'s own files, and on any
 # error; warnings W=1 reports in the patched drivers/pci files are listed
-# (the pristine 6.12 files already have some).
+# (the pristine files already have some).
 # Usage: kbuild-check.sh KSRC OVERLAY SHIM_INCLUDE FRAGMENT OUTDIR
 set -euo pipefail
 ksrc=$1 ovl=$2 shiminc=$3 frag=$4 out=$5
@@ -46,7 +46,7 @@ make O="$out/kb" ARCH=x86_64 W=1 C=1 $objs > "$out/build.log" 2>&1 || {
 lu_warn=$(grep -E "(warning|error):" "$out/build.log" | grep -c "drivers/pci/liveupdate\.[ch]" || true)
 other=$(grep -E "(warning|error):" "$out/build.log" | grep -vc "drivers/pci/liveupdate\.[ch]" || true)
 grep -E "(warning|error):" "$out/build.log" || true
-echo "kbuild-check: $(echo $objs | wc -w) objects built with Kbuild, W=1, sparse; $lu_warn warning(s) in lu/, $other in the patched 6.12 files"
+echo "kbuild-check: $(echo $objs | wc -w) objects built with Kbuild, W=1, sparse; $lu_warn warning(s) in lu/, $other in the patched drivers/pci files"
 [ "$lu_warn" = 0 ]
 
 # Without CONFIG_PCI_LIVEUPDATE: the patched files build against the
