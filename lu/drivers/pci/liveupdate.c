@@ -811,6 +811,12 @@ bool pci_liveupdate_inherit_bus_numbers(struct pci_bus *bus,
 	return true;
 }
 
+/*
+ * Claim what dev decodes, as the hardware has it. A bridge window is
+ * claimed with pci_claim_resource(), not pci_claim_bridge_resource():
+ * that one writes a window it cannot claim (clipped, or disabled), and
+ * asks whether the bridge is incoming, under pci_lu_rwsem held here.
+ */
 static void pci_lu_claim_dev(struct pci_dev *dev)
 {
 	int i;
@@ -820,7 +826,7 @@ static void pci_lu_claim_dev(struct pci_dev *dev)
 		for (i = PCI_BRIDGE_RESOURCES; i < PCI_BRIDGE_RESOURCE_END; i++)
 			if (dev->resource[i].flags && !dev->resource[i].parent &&
 			    resource_size(&dev->resource[i]) > 1)
-				pci_claim_bridge_resource(dev, i);
+				pci_claim_resource(dev, i);
 	}
 	for (i = 0; i < PCI_BRIDGE_RESOURCES; i++) {
 		struct resource *r = &dev->resource[i];
@@ -871,15 +877,18 @@ static void pci_lu_claim_refused(struct pci_bus *bus)
 
 void pci_liveupdate_claim_resources(struct pci_bus *bus)
 {
-	guard(rwsem_read)(&pci_lu_rwsem);
-	if (pci_lu_safe_mode) {
+	bool safe_mode;
+
+	scoped_guard(rwsem_read, &pci_lu_rwsem) {
+		safe_mode = pci_lu_safe_mode;
+		if (!safe_mode && pci_lu_in) {
+			pci_lu_claim_bus(bus);
+			pci_lu_claim_refused(bus);
+		}
+	}
+	/* not under pci_lu_rwsem: it may ask pci_liveupdate_is_incoming() */
+	if (safe_mode)
 		pci_bus_claim_resources(bus);
-		return;
-	}
-	if (pci_lu_in) {
-		pci_lu_claim_bus(bus);
-		pci_lu_claim_refused(bus);
-	}
 }
 
 void pci_liveupdate_add_device(struct pci_dev *dev)
