@@ -811,6 +811,12 @@ bool pci_liveupdate_inherit_bus_numbers(struct pci_bus *bus,
 	return true;
 }
 
+/*
+ * Claim what dev decodes, as the hardware has it. A bridge window is
+ * claimed with pci_claim_resource(), not pci_claim_bridge_resource():
+ * that one writes a window it cannot claim (clipped, or disabled), and
+ * asks whether the bridge is incoming, under pci_lu_rwsem held here.
+ */
 static void pci_lu_claim_dev(struct pci_dev *dev)
 {
 	int i;
@@ -820,7 +826,7 @@ static void pci_lu_claim_dev(struct pci_dev *dev)
 		for (i = PCI_BRIDGE_RESOURCES; i < PCI_BRIDGE_RESOURCE_END; i++)
 			if (dev->resource[i].flags && !dev->resource[i].parent &&
 			    resource_size(&dev->resource[i]) > 1)
-				pci_claim_bridge_resource(dev, i);
+				pci_claim_resource(dev, i);
 	}
 	for (i = 0; i < PCI_BRIDGE_RESOURCES; i++) {
 		struct resource *r = &dev->resource[i];
@@ -871,15 +877,18 @@ static void pci_lu_claim_refused(struct pci_bus *bus)
 
 void pci_liveupdate_claim_resources(struct pci_bus *bus)
 {
-	guard(rwsem_read)(&pci_lu_rwsem);
-	if (pci_lu_safe_mode) {
+	bool safe_mode;
+
+	scoped_guard(rwsem_read, &pci_lu_rwsem) {
+		safe_mode = pci_lu_safe_mode;
+		if (!safe_mode && pci_lu_in) {
+			pci_lu_claim_bus(bus);
+			pci_lu_claim_refused(bus);
+		}
+	}
+	/* not under pci_lu_rwsem: it may ask pci_liveupdate_is_incoming() */
+	if (safe_mode)
 		pci_bus_claim_resources(bus);
-		return;
-	}
-	if (pci_lu_in) {
-		pci_lu_claim_bus(bus);
-		pci_lu_claim_refused(bus);
-	}
 }
 
 void pci_liveupdate_add_device(struct pci_dev *dev)
@@ -1002,7 +1011,10 @@ static void pci_lu_set_res(struct pci_dev *dev, int i,
 			 pci_resource_name(dev, i), res);
 }
 
-/* probe.c pci_read_bases(): the BARs of a preserved device, unprobed */
+/*
+ * probe.c pci_read_bases(), before it turns decoding off and sizes the
+ * BARs and the ROM: those of a preserved device, unprobed.
+ */
 bool pci_liveupdate_read_bases(struct pci_dev *dev, unsigned int howmany,
 			       int rom)
 {
@@ -1025,21 +1037,39 @@ bool pci_liveupdate_read_bases(struct pci_dev *dev, unsigned int howmany,
 	return true;
 }
 
-/* iov.c sriov_init(): one VF BAR of a PF whose VFs are kept (per VF) */
-bool pci_liveupdate_read_iov_base(struct pci_dev *dev, int bar, u16 total)
+#ifdef CONFIG_PCI_IOV
+/*
+ * iov.c sriov_init(), before it sizes all VF BARs at once: those of a
+ * preserved PF (per VF), unprobed. Its VFs may still be enabled, and
+ * sizing would have them decode at all ones. A VF BAR fixed by EA or a
+ * header fixup stays as it is, as sriov_init() leaves it.
+ */
+bool pci_liveupdate_read_iov_bases(struct pci_dev *dev, u16 total)
 {
-	const struct pci_res_ser *r;
 	struct pci_dev_ser *ser;
-	int i = PCI_IOV_RESOURCES + bar;
+	int bar;
+
+	BUILD_BUG_ON(PCI_IOV_RESOURCE_END >= PCI_DEV_SER_NR_RES);
 
 	guard(rwsem_read)(&pci_lu_rwsem);
 	ser = dev->liveupdate.incoming;
-	if (!ser || !total || i >= PCI_DEV_SER_NR_RES)
+	if (!ser || !total)
 		return false;
-	r = &ser->res[i];
-	pci_lu_set_res(dev, i, r, r->flags ? (r->end - r->start + 1) / total : 0);
+	for (bar = 0; bar < PCI_SRIOV_NUM_BARS; bar++) {
+		int i = pci_resource_num_from_vf_bar(bar);
+		const struct pci_res_ser *r = &ser->res[i];
+		struct resource *res = &dev->resource[i];
+
+		if (!(res->flags & IORESOURCE_PCI_FIXED))
+			pci_lu_set_res(dev, i, r,
+				       r->flags ? (r->end - r->start + 1) / total : 0);
+		/* the upper half of a 64-bit BAR, as sriov_init() skips it */
+		if (res->flags & IORESOURCE_MEM_64)
+			bar++;
+	}
 	return true;
 }
+#endif
 
 /* Could the entry be VF number < nr of PF pf (not created yet)? */
 static bool pci_lu_is_vf_of(struct pci_dev *pf, struct pci_dev_ser *ser)

@@ -24,10 +24,13 @@ bool pci_liveupdate_inherit_bus_numbers(struct pci_bus *bus,
 					struct pci_dev *dev, bool broken,
 					bool *refuse, int *max_bus);
 
-/* probe.c pci_read_bases(), iov.c: BARs from the handover, not probed */
+/*
+ * probe.c pci_read_bases(), iov.c sriov_init(): BARs from the handover,
+ * not sized; called before the sizing, which writes all ones to them
+ */
 bool pci_liveupdate_read_bases(struct pci_dev *dev, unsigned int howmany,
 			       int rom);
-bool pci_liveupdate_read_iov_base(struct pci_dev *dev, int bar, u16 total);
+bool pci_liveupdate_read_iov_bases(struct pci_dev *dev, u16 total);
 
 /* probe.c pci_host_probe(): claim what preserved devices decode, first. */
 void pci_liveupdate_claim_resources(struct pci_bus *bus);
@@ -72,8 +75,8 @@ static inline bool pci_liveupdate_read_bases(struct pci_dev *dev,
 	return false;
 }
 
-static inline bool pci_liveupdate_read_iov_base(struct pci_dev *dev, int bar,
-						u16 total)
+static inline bool pci_liveupdate_read_iov_bases(struct pci_dev *dev,
+						 u16 total)
 {
 	return false;
 }
