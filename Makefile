@@ -28,6 +28,10 @@ KOBJ       := $(ABS_B)/kbuild
 V          ?= 0
 Q          := $(if $(filter 1,$(V)),,@)
 CC         := gcc
+# The kernel world's compiler: gcc, as Kbuild configures the tree (the AFL
+# builds compile the host world with afl-clang-fast, fuzz/variant.mk).
+KCC        := gcc
+comma      := ,
 LD         := ld
 OBJCOPY    := objcopy
 JOBS       ?= 2
@@ -89,7 +93,7 @@ PATCH_TARGETS := $(shell awk '/^\+\+\+ b\//{ print FILENAME ":" substr($$2, 3) }
 # content changed; adding or removing a patch or an lu/ file, changing the
 # files a patch touches or the compile commands, recompiles them all.
 KWORLD_SIG := $(B)/kworld-sig.txt
-kworld_sig = CC=$(CC) EXTRA_KCFLAGS=$(EXTRA_KCFLAGS) KSRC=$(KSRC) KOBJ=$(KOBJ) OVL=$(OVL) \
+kworld_sig = KCC=$(KCC) EXTRA_KCFLAGS=$(EXTRA_KCFLAGS) KSRC=$(KSRC) KOBJ=$(KOBJ) OVL=$(OVL) \
 	kflags=$(value kflags_cmd) k=$(value kcc_k) ks=$(value kcc_ks) \
 	shim_inc=$(SHIM_INC) standin=$(STANDIN_HDRS) patches=$(PATCHES) $(PATCH_TARGETS) lu=$(LU_TREE)
 
@@ -242,10 +246,10 @@ $(KFF)/.stamp: $(STAMP_PREPARE) pci-core/kfile-flags.sh pci-core/kernel-files.tx
 # there ($$d: the overlay or the tree; asked at run time, when the overlay
 # is up to date); __FILE__ (BUG and WARN sites) says drivers/pci/..., as
 # for the tree.
-kcc_k = $(CC) $(filter-out $(file < $(KFF)/$*.remove),$(KFLAGS)) $(EXTRA_KCFLAGS) \
+kcc_k = $(KCC) $(filter-out $(file < $(KFF)/$*.remove),$(KFLAGS)) $(EXTRA_KCFLAGS) \
 	-I$$d/$(dir $*) -I$(KSRC)/$(dir $*) -fmacro-prefix-map=$(OVL)/= \
 	$(file < $(KFF)/$*.add) -MMD -MF $(@:.o=.d) -c $$d/$*.c -o $@
-kcc_ks = $(CC) $(KFLAGS) $(EXTRA_KCFLAGS) $(SHIM_INC) -DKBUILD_MODFILE='"$*"' \
+kcc_ks = $(KCC) $(KFLAGS) $(EXTRA_KCFLAGS) $(SHIM_INC) -DKBUILD_MODFILE='"$*"' \
 	-DKBUILD_BASENAME='"$(call kname,$*)"' -DKBUILD_MODNAME='"$(call kname,$*)"' \
 	-D__KBUILD_MODNAME=$(call kname,$*) -MMD -MF $(@:.o=.d) -c $< -o $@
 

@@ -52,6 +52,9 @@ $(FUZZ_CORPUS)/.stamp: fuzz/corpus.tar.xz
 ifeq ($(VARIANT),cov)
 $(B)/pcisim $(TEST_BINS) $(FUZZ_BINS): $(B)/h/fuzz/cov_hooks.o
 endif
+ifneq ($(filter afl afl-cmplog,$(VARIANT)),)
+$(B)/pcisim $(TEST_BINS) $(FUZZ_BINS): $(B)/h/fuzz/kcov_afl.o
+endif
 
 # ---- AFL++ -----------------------------------------------------------------
 $(B)/.stamp-fuzz-deps:

@@ -11,9 +11,7 @@
 # line still picks another directory.
 #
 # A variant reuses the kernel tree build/ extracted (when there is one)
-# and configures it in its own $(B)/kbuild: the AFL builds configure it
-# for clang (LLVM=1), since Debian's afl-gcc-fast plugin refuses to load
-# into Debian's gcc (fuzz/README.md); Kbuild then gives clang's flags.
+# and configures it in its own $(B)/kbuild.
 
 VARIANT := $(strip $(if $(filter 1,$(SANITIZE)),san) \
 		   $(if $(filter 1,$(COVERAGE)),cov) \
@@ -62,13 +60,18 @@ override EXTRA_LDFLAGS += --coverage -Wl,--wrap=host_kworld_reset -Wl,--wrap=_ex
 			  $(B)/h/fuzz/cov_hooks.o
 endif
 
-# AFL++ in LLVM mode. Kbuild configures the tree for clang; what clang
-# warns about that gcc did not is no error here.
+# AFL++: the host world by afl-clang-fast (LLVM mode, PCGUARD edges); the
+# kernel world by gcc, as Kbuild configures it (7.x needs clang 17, Debian
+# 12 has 14), with kcov's instrumentation, -fsanitize-coverage=trace-pc,
+# whose calls fuzz/kcov_afl.c counts as edges in AFL++'s map; for CMPLOG
+# also trace-cmp, which AFL++'s runtime feeds to CMPLOG. What clang warns
+# about that gcc did not is no error here.
 ifneq ($(filter afl afl-cmplog,$(VARIANT)),)
 CC := afl-clang-fast
-export LLVM := 1
-override EXTRA_KCFLAGS += -Wno-error -Wno-unused-command-line-argument
+KCC := gcc
+override EXTRA_KCFLAGS += -fsanitize-coverage=trace-pc$(if $(filter afl-cmplog,$(VARIANT)),$(comma)trace-cmp)
 override EXTRA_HCFLAGS += -Wno-error
+override EXTRA_LDFLAGS += $(B)/h/fuzz/kcov_afl.o
 ifeq ($(VARIANT),afl-cmplog)
 export AFL_LLVM_CMPLOG := 1
 endif
