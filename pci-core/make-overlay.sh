@@ -31,9 +31,14 @@ done
 (cd "$lu" && find drivers include -type f 2>/dev/null) | while read -r f; do
 	cp -p "$lu/$f" "$tmp/$f"
 done
+# A patch that does not apply (KSRC= a tree it was not written for) is
+# named with each file it failed on.
 for p in "$@"; do
-	if ! patch -p1 -d "$tmp" --no-backup-if-mismatch -s -f < "$p"; then
-		echo "make-overlay.sh: $p does not apply" >&2
+	if ! out=$(patch -p1 -d "$tmp" --no-backup-if-mismatch -f -r - < "$p" 2>&1); then
+		files=$(printf '%s\n' "$out" | awk '/^patching file /{ f = $3 }
+			/FAILED|No file to patch/ && f != "" { print f }' | sort -u | paste -sd' ')
+		printf '%s\n' "$out" | grep -E "FAILED|can't find file|No file to patch" | sed 's/^/  /' >&2
+		echo "make-overlay.sh: $p does not apply to ${files:-the tree} ($ksrc)" >&2
 		exit 1
 	fi
 done

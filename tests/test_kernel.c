@@ -98,6 +98,29 @@ static void test_unimplemented_symbol_stops_the_run_naming_it(void **state)
 	simtest_free(&r);
 }
 
+/*
+ * KSRC= a tree the series was not written for: the patch that does not
+ * apply is named with the file it failed on (here pci.h without the
+ * lines patch 0001's hunks stand on).
+ */
+static void test_patch_that_does_not_apply_is_named_with_its_file(void **state)
+{
+	char *out = NULL;
+	int rc;
+
+	(void)state;
+	rc = simtest_shell(&out,
+		"t=$(mktemp -d) && trap 'rm -rf $t' EXIT && mkdir -p $t/k/include/linux && "
+		"sed -e '/pci_ids.h>/d' -e '/acs_capabilities;/d' "
+		"    -e '/supported_speeds;/d' $(ls -d build/linux-source-*/ | head -1)include/linux/pci.h "
+		"    > $t/k/include/linux/pci.h && "
+		"pci-core/make-overlay.sh $t/k $t/ovl lu lu/patches/*.patch");
+	if (rc != 1 || !strstr(out, "make-overlay.sh: lu/patches/0001-PCI-Add-live-update-state-"
+			       "to-struct-pci_dev.patch does not apply to include/linux/pci.h"))
+		fail_msg("exit %d:\n%s", rc, out);
+	free(out);
+}
+
 static void test_default_topology_no_warnings(void **state)
 {
 	struct sim_run run = { 0 };
@@ -299,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_warn_is_trapped_reported_and_survived),
 		cmocka_unit_test(test_bug_stops_the_run_naming_file_and_line),
 		cmocka_unit_test(test_unimplemented_symbol_stops_the_run_naming_it),
+		cmocka_unit_test(test_patch_that_does_not_apply_is_named_with_its_file),
 		cmocka_unit_test(test_default_topology_no_warnings),
 		cmocka_unit_test(test_unknown_pci_option_reaches_pci_setup),
 		cmocka_unit_test(test_hpmemsize_resizes_hotplug_window),
