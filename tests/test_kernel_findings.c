@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Bugs fuzzing found in the kernel's own drivers/pci (fuzz/FINDINGS.md,
- * K1 to K4): each reproducer in tests/kernel-findings/ must still
- * do what FINDINGS.md says, and pcisim must report it as a stopped kernel
- * (exit 3, with the reason), never crash or hang. A kernel tree (KSRC=) that fixed
- * one fails here: then FINDINGS.md needs updating, not this test.
+ * Bugs found in the kernel's own drivers/pci (fuzz/FINDINGS.md, K1 to
+ * K5; K1-K4 by fuzzing): each reproducer in tests/kernel-findings/ must
+ * still do what FINDINGS.md says, and pcisim must report a kernel it
+ * stopped as such (exit 3, with the reason), never crash or hang. A kernel
+ * tree (KSRC=) that fixed one fails here: then FINDINGS.md needs updating,
+ * not this test.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <regex.h>
 
 #include "simtest.h"
 
@@ -296,6 +298,123 @@ static void test_k4_dvsec_capability_loop_is_a_soft_lockup(void **state)
 	free(out);
 }
 
+#define K5_TOPO		"K5-big-bars.topo"
+#define K5_DMESG	FINDINGS "K5-big-bars-real-7.3/dmesg.txt"
+/* resource-assignment lines in the real kernel's K5 dmesg.txt */
+#define K5_LINES	263
+
+/*
+ * K5: 64 GiB 64-bit prefetchable BARs behind two switch levels. 7.3's
+ * pbus_size_mem() sizes a second-level switch's window so that only one
+ * layout fits, and the allocator never builds it: four of the six 64 GiB
+ * BARs (and their 32 MiB siblings) and several switch windows get no
+ * space. Not a stopped kernel: enumeration ends normally (exit 0, no
+ * WARN), with the BARs unassigned.
+ */
+static void test_k5_big_bars_cannot_be_assigned(void **state)
+{
+	static const char *const lines[] = {
+		"pci 0000:05:00.0: BAR 2 [mem 0x8000000000-0x8fffffffff 64bit pref]: assigned",
+		"pci 0000:06:00.0: BAR 2 [mem size 0x1000000000 64bit pref]: can't assign; no space",
+		"pci 0000:0a:00.0: BAR 2 [mem size 0x1000000000 64bit pref]: can't assign; no space",
+		"pci 0000:0b:00.0: BAR 2 [mem size 0x1000000000 64bit pref]: can't assign; no space",
+		"pci 0000:13:00.0: BAR 2 [mem size 0x1000000000 64bit pref]: can't assign; no space",
+		"pci 0000:02:01.0: bridge window [mem size 0x2004000000 64bit pref]: can't assign; no space",
+		"pci_bus 0000:00: Some PCI device resources are unassigned, try booting with pci=realloc",
+		NULL,
+	};
+	char *out = NULL;
+
+	(void)state;
+	expect(K5_TOPO, 0, lines);
+	simtest_shell(&out, PCISIM " enumerate %s%s", FINDINGS, K5_TOPO);
+	if (strstr(out, "WARNING") || strstr(out, "BUG"))
+		fail_msg("K5: a WARN or BUG:\n%s", out);
+	free(out);
+}
+
+/*
+ * The lines a kernel log has about assigning resources: a BAR, VF BAR or
+ * bridge window followed by what happened to it (": assigned", ": can't
+ * assign; no space", ": failed to assign", ": releasing", ": failed to
+ * expand by", ...) or by its "to [bus NN] add_size". The probe's own lines
+ * ("BAR 0 [mem ...]", "  bridge window [...]") are not among them. A
+ * dmesg timestamp "[    1.234567] " is left out. Returns the number of
+ * lines, each strdup'ed into lines[] (max entries).
+ */
+static size_t assignment_lines(const char *log, char **lines, size_t max)
+{
+	regex_t re;
+	size_t n = 0;
+	const char *p = log;
+
+	assert_int_equal(regcomp(&re,
+		"^pci [0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]: "
+		"(VF BAR [0-9]+|BAR [0-9]+|bridge window) \\[[^]]*\\]"
+		"( to \\[bus [^]]*\\] add_size|: )", REG_EXTENDED | REG_NOSUB), 0);
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		char *line = strndup(p, len), *stamp;
+
+		assert_non_null(line);
+		stamp = line[0] == '[' ? strstr(line, "] ") : NULL;
+		if (stamp)
+			memmove(line, stamp + 2, strlen(stamp + 2) + 1);
+		if (regexec(&re, line, 0, NULL, 0) == 0 && n < max)
+			lines[n++] = line;
+		else
+			free(line);
+		p += len + (eol != NULL);
+	}
+	regfree(&re);
+	return n;
+}
+
+/*
+ * K5 is the real kernel's, not pcisim's: the real 7.3.4 under QEMU
+ * (K5-big-bars-real-7.3/, the hardware of K5-big-bars.topo) logs the
+ * same resource-assignment lines as pcisim's 7.3, in the same order.
+ */
+static void test_k5_matches_the_real_kernel_line_for_line(void **state)
+{
+	enum { MAX = 1024 };
+	char *real_log = simtest_slurp(K5_DMESG), *out = NULL;
+	char **real = calloc(MAX, sizeof(*real)), **sim = calloc(MAX, sizeof(*sim));
+	size_t nreal, nsim, i;
+	int rc;
+
+	(void)state;
+	assert_non_null(real_log);
+	assert_non_null(real);
+	assert_non_null(sim);
+	rc = simtest_shell(&out, PCISIM " enumerate %s%s", FINDINGS, K5_TOPO);
+	assert_non_null(out);
+	if (rc != 0)
+		fail_msg("K5: exit %d:\n%s", rc, out);
+	nreal = assignment_lines(real_log, real, MAX);
+	nsim = assignment_lines(out, sim, MAX);
+	if (nreal != K5_LINES)
+		fail_msg("%s: %zu resource-assignment lines, not %d", K5_DMESG,
+			 nreal, K5_LINES);
+	for (i = 0; i < nreal && i < nsim; i++)
+		if (strcmp(real[i], sim[i]))
+			fail_msg("K5: resource-assignment line %zu differs:\n"
+				 "  real:   %s\n  pcisim: %s", i + 1, real[i],
+				 sim[i]);
+	if (nsim != nreal)
+		fail_msg("K5: pcisim logs %zu resource-assignment lines, the real kernel %zu:\n%s",
+			 nsim, nreal, out);
+	for (i = 0; i < nreal; i++)
+		free(real[i]);
+	for (i = 0; i < nsim; i++)
+		free(sim[i]);
+	free(real);
+	free(sim);
+	free(real_log);
+	free(out);
+}
+
 int main(void)
 {
 	const char *slash = strrchr(PCISIM, '/');
@@ -312,6 +431,8 @@ int main(void)
 		cmocka_unit_test(test_k3_is_known_for_its_class_only),
 		cmocka_unit_test(test_k3_class_needs_bits_that_do_not_clear),
 		cmocka_unit_test(test_k4_dvsec_capability_loop_is_a_soft_lockup),
+		cmocka_unit_test(test_k5_big_bars_cannot_be_assigned),
+		cmocka_unit_test(test_k5_matches_the_real_kernel_line_for_line),
 	};
 
 	return cmocka_run_group_tests_name("kernel-findings", tests, NULL, NULL);
