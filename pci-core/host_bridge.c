@@ -130,6 +130,17 @@ int sim_pci_host_probe(unsigned int domain, unsigned int bus_start,
 
 	if (!(flags & SIM_HOST_KEEP_BUSES) && !pci_has_flag(PCI_PROBE_ONLY))
 		pci_add_flags(PCI_REASSIGN_ALL_BUS);
+	/*
+	 * On a device-tree host, binding a driver to any PCI function runs
+	 * pci_dma_configure() -> of_dma_configure() -> of_iommu_configure(),
+	 * which calls pci_request_acs() (drivers/iommu/of_iommu.c), IOMMU or
+	 * not, just before pci_enable_acs(): 7.x kernels on such hosts enable
+	 * ACS on every port that has it. Nothing reads the flag before the
+	 * first bind, so it is set here, once, for the device-tree
+	 * personality; x86's (keep-buses) asks only with an IOMMU.
+	 */
+	if (!(flags & SIM_HOST_KEEP_BUSES))
+		pci_request_acs();
 
 	bridge->sysdata = sd;
 	bridge->busnr = bus_start;

@@ -1590,12 +1590,14 @@ static void test_ari_off_stays_off(void **state)
 
 /*
  * ACS Control of the root port above the preserved NVMe: the first
- * kernel sets SV, RR, CR and UF with pci=config_acs (0x001d); the kernel
- * after the kexec is told to clear them all. Without an IOMMU, 6.12 writes
- * back what it finds unless the command line says otherwise, so only a
- * second kernel with its own config_acs would program another value.
+ * kernel sets SV, TB and UF with pci=config_acs (0x0013); the kernel
+ * after the kexec is told to clear them all. A 7.x kernel on a
+ * device-tree host enables the standard set (SV, RR, CR, UF: 0x001d) on
+ * every port when a driver binds (pci_request_acs() from of_iommu, then
+ * pci_enable_acs()), so a second kernel that did not adopt would program
+ * 0x001d, or 0 with its own config_acs.
  */
-#define ACS_FIRST	" pci=config_acs=11101@0000:00:01.0"
+#define ACS_FIRST	" pci=config_acs=10011@0000:00:01.0"
 #define ACS_SECOND	" pci=config_acs=00000@0000:00:01.0"
 
 static void check_acs(const char *kexec_extra, const char *const *want)
@@ -1611,14 +1613,14 @@ static void check_acs(const char *kexec_extra, const char *const *want)
 	c->kexec_cmdline = kcmd;
 	run_case(topo_root_port, c, lu_run, &r);
 	/* 7.x configures ACS when a driver binds (pci_dma_configure()) */
-	expect_log(&r, "pcieport 0000:00:01.0: Configured ACS to 0x001d");
+	expect_log(&r, "pcieport 0000:00:01.0: Configured ACS to 0x0013");
 	if (strstr(kexec_extra, "config_acs"))
 		expect_log(&r, "Kernel command line: " BASE_CMDLINE " pci=lu_vfs=core" ACS_SECOND);
-	/* the root port that is not above a preserved device: programmed */
-	assert_int_equal(hw(c, &r, "0000:00:02.0")->acs_ctrl, 0);
+	/* the root port that is not above a preserved device: the standard set */
+	assert_int_equal(hw(c, &r, "0000:00:02.0")->acs_ctrl, 0x1d);
 	if (!want) {
 		expect_clean_cycles(c, &r);
-		assert_int_equal(hw(c, &r, "0000:00:01.0")->acs_ctrl, 0x1d);
+		assert_int_equal(hw(c, &r, "0000:00:01.0")->acs_ctrl, 0x13);
 		expect_running(c, &r, "0000:01:00.0");
 	} else {
 		expect_fail_lines(&r, want);
@@ -1629,7 +1631,7 @@ static void check_acs(const char *kexec_extra, const char *const *want)
 	lu_free(c);
 }
 
-/* The new kernel adopts 0x001d instead of clearing it. */
+/* The new kernel adopts 0x0013 instead of clearing it. */
 static void test_acs_control_adopted(void **state)
 {
 	(void)state;
@@ -1647,7 +1649,7 @@ static void test_acs_control_kept_without_option(void **state)
 static void test_fault_acs_is_caught(void **state)
 {
 	static const char *const want[] = {
-		"FAIL 0000:01:00.0: ACS Control of 0000:00:01.0 is 0x0000 after kexec, was 0x001d",
+		"FAIL 0000:01:00.0: ACS Control of 0000:00:01.0 is 0x0000 after kexec, was 0x0013",
 		NULL };
 
 	(void)state;

@@ -115,6 +115,29 @@ static void check(const struct capture *c, const char *topo,
 	simtest_free(&r);
 }
 
+/*
+ * ACS Control of every function that has ACS, as lspci decodes it, from
+ * pcisim's config space after enumeration and from the capture's: a 7.x
+ * kernel on a device-tree host enables ACS on its ports (host_bridge.c).
+ */
+#define ACS_LINES "lspci -F %s -vv 2>/dev/null | awk '/^[0-9a-f]/ { d = $1 } /ACSCtl/ { print d, $0 }'"
+static void check_acs(const struct capture *c, const char *topo)
+{
+	char *mine, *real, dump[600];
+
+	snprintf(dump, sizeof(dump), "%s.dump", topo);
+	if (simtest_shell(&mine, PCISIM " enumerate %s --cmdline '%s' --dump %s"
+			  " >/dev/null 2>&1 && " ACS_LINES, topo, c->cmdline, dump, dump))
+		fail_msg("%s: enumerate --dump failed", c->name);
+	simtest_shell(&real, "f=%s%s/lspci-boot.dump; " ACS_LINES, oracle, c->name, "$f");
+	if (strcmp(mine, real))
+		fail_msg("%s: ACS Control differs from the real kernel's:\n"
+			 "pcisim:\n%s\nreal kernel:\n%s", c->name, mine, real);
+	unlink(dump);
+	free(mine);
+	free(real);
+}
+
 static void test_capture(void **state)
 {
 	const struct capture *c = *state;
@@ -122,6 +145,7 @@ static void test_capture(void **state)
 
 	import(topo, sizeof(topo), c->name, "boot");
 	check(c, topo, "boot", false);
+	check_acs(c, topo);
 	if (c->sriov)
 		check(c, topo, "sriov", true);
 	unlink(topo);
