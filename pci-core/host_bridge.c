@@ -85,7 +85,7 @@ int sim_pci_host_probe(unsigned int domain, unsigned int bus_start,
 	sd = pci_host_bridge_priv(bridge);
 	sd->domain = domain;
 
-	busn = kzalloc(sizeof(*busn), GFP_KERNEL);
+	busn = kzalloc_obj(*busn, GFP_KERNEL);
 	if (!busn)
 		return -ENOMEM;
 	busn->name = "PCI busn";
@@ -95,7 +95,7 @@ int sim_pci_host_probe(unsigned int domain, unsigned int bus_start,
 	pci_add_resource(&bridge->windows, busn);
 
 	for (i = 0; i < nr_win; i++) {
-		struct resource *res = kzalloc(sizeof(*res), GFP_KERNEL);
+		struct resource *res = kzalloc_obj(*res, GFP_KERNEL);
 
 		if (!res)
 			return -ENOMEM;

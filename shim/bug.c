@@ -76,13 +76,13 @@ int is_valid_bugaddr(unsigned long addr)
 
 /* arch/x86/entry/entry.S: ud1 (%edx),%rdi names the bug entry in %rdi */
 asm(".pushsection .text, \"ax\"\n"
-    ".globl __WARN_trap\n"
-    ".type __WARN_trap, @function\n"
-    "__WARN_trap:\n"
-    "\tud1 (%edx), %rdi\n"
-    "\tret\n"
-    ".size __WARN_trap, . - __WARN_trap\n"
-    ".popsection");
+	".globl __WARN_trap\n"
+	".type __WARN_trap, @function\n"
+	"__WARN_trap:\n"
+	"\tud1 (%edx), %rdi\n"
+	"\tret\n"
+	".size __WARN_trap, . - __WARN_trap\n"
+	".popsection");
 DEFINE_STATIC_CALL(WARN_trap, __WARN_trap);
 
 /*
@@ -165,7 +165,7 @@ int sim_report_trap(const struct sim_trap_regs *trap)
 	case BUG_TRAP_TYPE_WARN:
 		return len;
 	case BUG_TRAP_TYPE_BUG:
-		return SIM_TRAP_BUG;
+		return SIM_TRAP_STOP;
 	default:
 		return SIM_TRAP_NONE;
 	}

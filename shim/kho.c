@@ -339,7 +339,7 @@ int kho_add_subtree(const char *name, void *blob)
 	list_for_each_entry(st, &kho_out.subtrees, list)
 		if (!strcmp(st->name, name))
 			return -EEXIST;
-	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	st = kzalloc_obj(*st, GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
 	st->name = name;

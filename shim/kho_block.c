@@ -75,7 +75,7 @@ static int kho_block_append(struct kho_block_set *bs,
 {
 	struct kho_block *b, *last;
 
-	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	b = kzalloc_obj(*b, GFP_KERNEL);
 	if (!b)
 		return -ENOMEM;
 	b->ser = ser;

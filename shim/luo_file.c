@@ -150,7 +150,7 @@ int luo_preserve_file(struct luo_file_set *file_set, u64 token,
 	err = luo_flb_file_preserve(fh);
 	if (err)
 		goto err_shrink;
-	luo_file = kzalloc(sizeof(*luo_file), GFP_KERNEL);
+	luo_file = kzalloc_obj(*luo_file, GFP_KERNEL);
 	if (!luo_file) {
 		err = -ENOMEM;
 		goto err_flb;
@@ -414,7 +414,7 @@ int luo_file_deserialize(struct luo_file_set *file_set,
 			break;
 		}
 		err = -ENOMEM;
-		luo_file = kzalloc(sizeof(*luo_file), GFP_KERNEL);
+		luo_file = kzalloc_obj(*luo_file, GFP_KERNEL);
 		if (!luo_file)
 			break;
 		luo_file->fh = fh;

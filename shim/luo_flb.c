@@ -523,7 +523,7 @@ int liveupdate_register_flb(struct liveupdate_file_handler *fh,
 				return -EEXIST;
 		}
 	}
-	link = kzalloc(sizeof(*link), GFP_KERNEL);
+	link = kzalloc_obj(*link, GFP_KERNEL);
 	if (!link)
 		return -ENOMEM;
 	link->flb = flb;

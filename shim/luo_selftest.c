@@ -132,7 +132,7 @@ static int luo_test_flb_preserve(struct liveupdate_flb_op_args *argp)
 	struct luo_test_flb *obj;
 
 	luo_test_logf("flb-preserve");
-	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
+	obj = kzalloc_obj(*obj, GFP_KERNEL);
 	if (!obj)
 		return -ENOMEM;
 	obj->ser = kho_alloc_preserve(sizeof(*obj->ser));
@@ -178,7 +178,7 @@ static int luo_test_flb_retrieve(struct liveupdate_flb_op_args *argp)
 		folio_put(folio);
 		return -EINVAL;
 	}
-	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
+	obj = kzalloc_obj(*obj, GFP_KERNEL);
 	if (!obj) {
 		folio_put(folio);
 		return -ENOMEM;
@@ -339,8 +339,8 @@ static int luo_test_retrieve(struct liveupdate_file_op_args *args)
 	if (IS_ERR(ser))
 		return PTR_ERR(ser);
 	err = -ENOMEM;
-	tf = kzalloc(sizeof(*tf), GFP_KERNEL);
-	file = kzalloc(sizeof(*file), GFP_KERNEL);
+	tf = kzalloc_obj(*tf, GFP_KERNEL);
+	file = kzalloc_obj(*file, GFP_KERNEL);
 	if (!tf || !file)
 		goto err_free;
 	tf->token = ser->token;
@@ -465,7 +465,7 @@ static int luo_test_session_get(const char *name, bool incoming,
 		*tsp = ts;
 		return 0;
 	}
-	ts = kzalloc(sizeof(*ts), GFP_KERNEL);
+	ts = kzalloc_obj(*ts, GFP_KERNEL);
 	if (!ts)
 		return -ENOMEM;
 	if (incoming)
@@ -519,10 +519,10 @@ int sim_luo_selftest_preserve(const char *session, unsigned long long token,
 	err = luo_test_session_get(session, false, &ts);
 	if (err)
 		return err;
-	tf = kzalloc(sizeof(*tf), GFP_KERNEL);
+	tf = kzalloc_obj(*tf, GFP_KERNEL);
 	if (!tf)
 		return -ENOMEM;
-	tf->file = kzalloc(sizeof(*tf->file), GFP_KERNEL);
+	tf->file = kzalloc_obj(*tf->file, GFP_KERNEL);
 	tf->data = kmemdup(data, len, GFP_KERNEL);
 	if (!tf->file || (!tf->data && len)) {
 		kfree(tf->file);

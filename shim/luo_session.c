@@ -74,7 +74,7 @@ static struct liveupdate_session *luo_session_alloc(const char *name,
 {
 	struct liveupdate_session *session;
 
-	session = kzalloc(sizeof(*session), GFP_KERNEL);
+	session = kzalloc_obj(*session, GFP_KERNEL);
 	if (!session)
 		return NULL;
 	strscpy(session->name, name, sizeof(session->name));

@@ -154,7 +154,7 @@ static void sim_prep_page(struct page *page, unsigned int order, gfp_t gfp,
 		struct folio *folio = (struct folio *)page;
 
 		/* mm/page_alloc.c prep_compound_page(), mm/internal.h helpers */
-		__SetPageHead(page);
+		__folio_set_head(folio);
 		folio->_flags_1 = order;
 #ifdef NR_PAGES_IN_LARGE_FOLIO
 		folio->_nr_pages = n;

@@ -50,10 +50,11 @@ struct sim_rcu_cb {
 
 static LIST_HEAD(sim_pending_rcu);
 
-struct workqueue_struct *alloc_workqueue_noprof(const char *fmt, unsigned int flags,
-					int max_active, ...)
+struct workqueue_struct *alloc_workqueue_noprof(const char *fmt,
+						unsigned int flags,
+						int max_active, ...)
 {
-	struct workqueue_struct *wq = kzalloc(sizeof(*wq), GFP_KERNEL);
+	struct workqueue_struct *wq = kzalloc_obj(*wq, GFP_KERNEL);
 	va_list args;
 
 	if (!wq)
@@ -144,7 +145,7 @@ void __flush_workqueue(struct workqueue_struct *wq)
 
 void call_rcu(struct rcu_head *head, rcu_callback_t func)
 {
-	struct sim_rcu_cb *cb = kmalloc(sizeof(*cb), GFP_ATOMIC);
+	struct sim_rcu_cb *cb = kmalloc_obj(*cb, GFP_ATOMIC);
 
 	if (!cb) {
 		/* No memory to defer it: a grace period ends right away. */

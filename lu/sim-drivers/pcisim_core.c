@@ -185,7 +185,7 @@ int pcisim_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	struct pcisim_dev *sdev;
 	int err = 0;
 
-	sdev = kzalloc(sizeof(*sdev), GFP_KERNEL);
+	sdev = kzalloc_obj(*sdev, GFP_KERNEL);
 	if (!sdev)
 		return -ENOMEM;
 	sdev->pdev = pdev;
@@ -368,7 +368,7 @@ struct file *pcisim_dev_open(struct pci_dev *pdev)
 	/* handed over: only retrieving its preserved file opens it */
 	if (sdev->incoming)
 		return ERR_PTR(-EBUSY);
-	file = kzalloc(sizeof(*file), GFP_KERNEL);
+	file = kzalloc_obj(*file, GFP_KERNEL);
 	if (!file)
 		return ERR_PTR(-ENOMEM);
 	file->f_op = sdev->drv->fops;
@@ -550,7 +550,7 @@ static int pcisim_lu_retrieve(struct liveupdate_file_op_args *args)
 	if (err)
 		goto out;
 	err = -ENOMEM;
-	file = kzalloc(sizeof(*file), GFP_KERNEL);
+	file = kzalloc_obj(*file, GFP_KERNEL);
 	if (!file)
 		goto out;
 	file->f_op = drv->fops;

@@ -68,7 +68,7 @@ static int pcisim_session_get(const char *name, bool incoming,
 		*psp = ps;
 		return 0;
 	}
-	ps = kzalloc(sizeof(*ps), GFP_KERNEL);
+	ps = kzalloc_obj(*ps, GFP_KERNEL);
 	if (!ps)
 		return -ENOMEM;
 	if (incoming)

@@ -241,7 +241,7 @@ static void host_sigill(int sig, siginfo_t *si, void *uctx)
 		uc->uc_mcontext.gregs[REG_RIP] += len;
 		return;
 	}
-	if (len == SIM_TRAP_BUG)
+	if (len == SIM_TRAP_STOP)
 		host_abort("kernel BUG (see the log above for file:line)");
 	host_abort("illegal instruction outside a WARN/BUG site");
 }

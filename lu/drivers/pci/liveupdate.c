@@ -404,7 +404,7 @@ bool pci_liveupdate_is_outgoing(struct pci_dev *dev)
 
 static int pci_flb_preserve(struct liveupdate_flb_op_args *args)
 {
-	struct pci_lu_outgoing *out = kzalloc(sizeof(*out), GFP_KERNEL);
+	struct pci_lu_outgoing *out = kzalloc_obj(*out, GFP_KERNEL);
 
 	if (!out)
 		return -ENOMEM;
@@ -450,7 +450,7 @@ static int pci_flb_retrieve(struct liveupdate_flb_op_args *args)
 		pr_err("incoming pci_ser at %#llx was not preserved\n", args->data);
 		return -EINVAL;
 	}
-	in = kzalloc(sizeof(*in), GFP_KERNEL);
+	in = kzalloc_obj(*in, GFP_KERNEL);
 	if (!in) {
 		folio_put(folio);
 		return -ENOMEM;

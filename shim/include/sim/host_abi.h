@@ -227,10 +227,11 @@ struct sim_trap_regs {
 	unsigned long gpr[16];
 	unsigned long ip;
 };
-#define SIM_TRAP_BUG	(-1)	/* a BUG(): the run stops */
+
+#define SIM_TRAP_STOP	(-1)	/* a BUG(): the run stops */
 #define SIM_TRAP_NONE	0	/* not a WARN/BUG site */
 /*
- * WARN()/BUG() trap (ud2, or ud1 from WARN with a format): SIM_TRAP_BUG,
+ * WARN()/BUG() trap (ud2, or ud1 from WARN with a format): SIM_TRAP_STOP,
  * SIM_TRAP_NONE, or for a WARN the length of the instruction to resume
  * after.
  */
