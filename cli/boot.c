@@ -130,8 +130,10 @@ static int cli_boot(struct machine *m, const char *cmdline,
 		}
 		mhost_bus_range(h, &start, &end);
 		ret = sim_pci_host_probe(mhost_domain(h), start, end, win,
-					 (int)n, mhost_keep_buses(h) ?
-					 SIM_HOST_KEEP_BUSES : 0);
+					 (int)n, (mhost_keep_buses(h) ?
+					 SIM_HOST_KEEP_BUSES : 0) |
+					 (mhost_preserve_config(h) ?
+					  SIM_HOST_PRESERVE_CONFIG : 0));
 		free(win);
 		if (ret) {
 			fprintf(stderr, "pcisim: host bridge %04x failed: %d\n",
@@ -194,6 +196,10 @@ int cli_kexec(struct machine *m, const char *cmdline)
 
 	phase_begin("shutdown");
 	ret = sim_kernel_kexec_prepare(&fdt, &len);
+	/* the count goes with the outgoing kernel at the reset: say it now */
+	if (sim_warn_count())
+		fprintf(stderr, "pcisim: %lu kernel WARNING(s) before the kexec\n",
+			sim_warn_count());
 	if (ret)
 		return ret;
 	phase_begin("kexec");

@@ -16,11 +16,32 @@
  * drivers/acpi/pci_root.c): PCI_REASSIGN_ALL_BUS is left alone, so bus
  * numbers firmware (or the previous kernel, after a kexec) left are kept
  * unless the command line has pci=assign-busses (shim/arch.c).
+ *
+ * SIM_HOST_PRESERVE_CONFIG ("preserve-config") is firmware asking to keep
+ * its resource setup (ACPI _DSM function 5, linux,pci-probe-only): the
+ * host bridge's preserve_config, so pci_host_probe() claims every BAR and
+ * window with pci_bus_claim_resources() before assigning the rest.
  */
 #include <linux/pci.h>
 #include <linux/ioport.h>
 #include <linux/slab.h>
 #include <sim/host_abi.h>
+
+/*
+ * Domains whose firmware asks to keep its resource setup (topology flag
+ * preserve-config). pci_register_host_bridge() sets preserve_config from
+ * ACPI or the device tree (this world has neither) after the arch hooks it
+ * calls; the root bus's pcibios_fixup_bus() runs next, during the scan,
+ * before pci_host_probe() reads preserve_config.
+ */
+static DECLARE_BITMAP(sim_preserve_config, 65536);
+
+void pcibios_fixup_bus(struct pci_bus *bus)
+{
+	if (pci_is_root_bus(bus) &&
+	    test_bit(pci_domain_nr(bus), sim_preserve_config))
+		pci_find_host_bridge(bus)->preserve_config = 1;
+}
 
 /* The requester as host_cfg_read() wants it: domain, bus, devfn packed */
 static unsigned int sim_rid(struct pci_bus *bus, unsigned int devfn)
@@ -127,6 +148,11 @@ int sim_pci_host_probe(unsigned int domain, unsigned int bus_start,
 			return ret;
 		}
 	}
+
+	if (flags & SIM_HOST_PRESERVE_CONFIG)
+		set_bit(domain, sim_preserve_config);
+	else
+		clear_bit(domain, sim_preserve_config);
 
 	if (!(flags & SIM_HOST_KEEP_BUSES) && !pci_has_flag(PCI_PROBE_ONLY))
 		pci_add_flags(PCI_REASSIGN_ALL_BUS);

@@ -191,6 +191,20 @@ int sim_pci_rescan_bus(unsigned int domain, unsigned int busnr)
 	return bus ? (int)max : -ENODEV;
 }
 
+/* pci-sysfs.c remove_store(): echo 1 > /sys/bus/pci/devices/.../remove */
+int sim_pci_remove_dev(unsigned int domain, unsigned int busnr,
+		       unsigned int devfn)
+{
+	struct pci_dev *dev = pci_get_domain_bus_and_slot(domain, busnr, devfn);
+
+	if (!dev)
+		return -ENODEV;
+	pci_stop_and_remove_bus_device_locked(dev);
+	pci_dev_put(dev);
+	sim_run_deferred();
+	return 0;
+}
+
 /* echo $(cat sriov_totalvfs) > sriov_numvfs, for every PF. */
 int sim_pci_enable_all_vfs(void)
 {

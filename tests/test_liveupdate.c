@@ -106,6 +106,7 @@ struct lu_case {
 	int cycles;
 	int preserve_err[MAXPD], retrieve_err[MAXPD];
 	int prepare_err, boot_err, finish_err, hook_err;
+	uint32_t regs[8];	/* for the hooks: registers they read */
 	char driver_at_boot[MAXPD][32];	/* lu_split: right after the kexec */
 	unsigned long leaked;
 	size_t nb;
@@ -510,6 +511,10 @@ static int lu_split(struct machine *m, void *arg)
 	mark = machine_nr_events(m);
 	c->prepare_err = sim_kernel_kexec_prepare(&fdt, &len);
 	printf("lu-test: kexec prepare: %d\n", c->prepare_err);
+	/* simtest counts the last kernel's WARNs only */
+	if (sim_warn_count())
+		printf("pcisim: %lu kernel WARNING(s) before the kexec\n",
+		       sim_warn_count());
 	if (c->prepare_err)
 		return 0;
 	read_handover(m, c, fdt);
@@ -957,6 +962,7 @@ static void expect_clean_cycles(const struct lu_case *c,
 	expect_no_fail(r);
 	if (r->warns)
 		show(r, "%lu kernel WARNING(s)", r->warns);
+	expect_no_log(r, "kernel WARNING(s) before the kexec");
 	assert_int_equal(c->leaked, 0);
 	/* the memory handed back was checked, and there was some */
 	expect_line(r, "  * preserved pages restored, all freed after finish");
@@ -1301,6 +1307,56 @@ static void test_pf_and_vf_vfs_by_user(void **state)
 }
 
 /*
+ * The handover describes a preserved device as it is at the kexec, not as
+ * it was when it was preserved (0005: the entries are taken again at
+ * shutdown, when the devices freeze). The ACS Control of the root port
+ * above the preserved device changes after the device was preserved; the
+ * next kernel, which writes back the ACS Control the entry has (0007),
+ * must find the value the hardware had at the kexec.
+ */
+#define ACS_AT_KEXEC	0x001d
+
+static int change_acs_after_preserve(struct machine *m, struct lu_case *c)
+{
+	unsigned int pos = 0x100, guard = 0;
+	uint32_t v = 0;
+
+	(void)c;
+	while (pos && guard++ < 480) {
+		machine_cfg_read(m, 0, 0, PCI_DEVFN(1, 0), pos, 4, &v);
+		if ((v & 0xffff) == 0x000d) {
+			machine_cfg_write(m, 0, 0, PCI_DEVFN(1, 0), pos + 6, 2,
+					  ACS_AT_KEXEC);
+			return 0;
+		}
+		pos = (v >> 20) & 0xffc;
+	}
+	return -ENODEV;
+}
+
+static void test_handover_taken_at_kexec(void **state)
+{
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.0";
+	c->before_kexec = change_acs_after_preserve;
+	run_case(topo_root_port, c, lu_split, &r);
+	assert_int_equal(c->prepare_err, 0);
+	assert_int_equal(c->retrieve_err[0], 0);
+	assert_int_equal(c->finish_err, 0);
+	expect_log(&r, "pci 0000:01:00.0: preserved by the previous kernel");
+	assert_int_equal(hw(c, &r, "0000:00:01.0")->acs_ctrl, ACS_AT_KEXEC);
+	expect_no_log(&r, "kernel WARNING(s) before the kexec");
+	expect_running(c, &r, "0000:01:00.0");
+	if (r.warns)
+		show(&r, "%lu kernel WARNING(s)", r.warns);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+/*
  * BARs kept means decoded all along: the new kernel must not size the
  * BARs (all-ones written with Memory Space off) of a running preserved
  * device or of a bridge above one, nor the VF BARs of a preserved PF
@@ -1363,6 +1419,43 @@ static void test_preserved_pref64_window_keeps_decoding(void **state)
 	expect_clean_cycles(c, &r);
 	expect_running(c, &r, "0000:01:00.0");
 	expect_all_unchanged(c, &r);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+/*
+ * A resource the new kernel cannot assign makes it release, with
+ * pci=realloc (or CONFIG_PCI_REALLOC_ENABLE_AUTO for VF BARs), the window
+ * of the bridge above it with everything in it, and assign it all again
+ * (pci_prepare_next_assign_round() -> pci_bridge_release_resources()).
+ * Function 1 of the card is not preserved and asks for 16 MiB in the new
+ * kernel (pci=resource_alignment), which the root port's window, kept as
+ * it was around preserved function 0, cannot give: releasing that window
+ * would move function 0's BARs under its DMA (0015).
+ */
+#define REALLOC_CMDLINE	BASE_CMDLINE " pci=lu_vfs=core pci=realloc pci=resource_alignment=24@0000:01:00.1"
+
+static void test_preserved_window_kept_through_realloc(void **state)
+{
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.0";
+	c->kexec_cmdline = REALLOC_CMDLINE;
+	run_case(topo_multifunction, c, lu_run, &r);
+	expect_log(&r, "Kernel command line: " REALLOC_CMDLINE);
+	expect_clean_cycles(c, &r);
+	/* function 1 did not fit, and the kernel tried again: the path ran */
+	expect_line(&r, "pci 0000:01:00.1: BAR 0 [mem size 0x01000000]: can't assign; no space");
+	expect_log(&r, "PCI: No. 2 try to assign unassigned res");
+	for (size_t i = 0; i < c->ne; i++)
+		if (c->ev[i].kind == MEV_BAR_ROUTING_BROKEN)
+			show(&r, "%s: %s", c->ev[i].bdf, c->ev[i].what);
+	expect_unchanged(c, &r, "0000:00:01.0");
+	expect_unchanged(c, &r, "0000:01:00.0");
+	expect_running(c, &r, "0000:01:00.0");
+	expect_driver(&r, "0000:01:00.0", "pcisim-vfio");
 	simtest_free(&r);
 	lu_free(c);
 }
@@ -1583,6 +1676,43 @@ static void test_ari_off_stays_off(void **state)
 	expect_vfs(&r, "0000:01:00.0", vfs);
 	assert_int_equal(hw(c, &r, "0000:00:01.0")->ari_fwd, 0);
 	expect_running(c, &r, "0000:01:00.7");
+	expect_all_unchanged(c, &r);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+/*
+ * The first kernel ran with pci=noari, so the preserved root port does
+ * not forward ARI; the kernel after the kexec may use ARI and would
+ * turn forwarding on for the ARI-capable PF below it (pci_configure_ari()),
+ * changing how the running functions' routing IDs are decoded. It keeps
+ * forwarding as it was (0007).
+ */
+static const char topo_ari_cap[] =
+	PORTS
+	"host\n"
+	"  00.0 host-bridge id=1b36:0008\n"
+	"  01.0 rp slot=1\n"
+	"    00.0 endpoint id=8086:1572 class=020000 bar0=mem64:1M ari sriov=4 vf-offset=1 vf-stride=1 vf-device=154c vfbar0=mem64:16K\n";
+
+static void test_ari_forwarding_off_kept_without_noari(void **state)
+{
+	static const char *const vfs[] = { "0000:01:00.1", "0000:01:00.2",
+					   "0000:01:00.3", "0000:01:00.4", NULL };
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.0,0000:01:00.2";
+	c->enable_vfs = true;
+	c->cmdline = BASE_CMDLINE " pci=lu_vfs=core pci=noari";
+	c->kexec_cmdline = BASE_CMDLINE " pci=lu_vfs=core";
+	run_case(topo_ari_cap, c, lu_run, &r);
+	expect_clean_cycles(c, &r);
+	expect_vfs(&r, "0000:01:00.0", vfs);
+	assert_int_equal(hw(c, &r, "0000:00:01.0")->ari_fwd, 0);
+	expect_running(c, &r, "0000:01:00.0");
+	expect_running(c, &r, "0000:01:00.2");
 	expect_all_unchanged(c, &r);
 	simtest_free(&r);
 	lu_free(c);
@@ -2527,6 +2657,110 @@ static void test_preserved_device_missing(void **state)
 	lu_free(c);
 }
 
+/*
+ * A preserved device removed in the new kernel before its driver took it
+ * back (echo 1 > remove): the kernel says so (0002's cleanup hook), and
+ * its file can no longer be retrieved.
+ */
+static int remove_preserved(struct machine *m, struct lu_case *c)
+{
+	(void)m;
+	c->hook_err = sim_pci_remove_dev(0, 1, PCI_DEVFN(0, 0));
+	return 0;
+}
+
+static void test_preserved_device_removed_is_reported(void **state)
+{
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.0";
+	c->after_boot = remove_preserved;
+	run_case(topo_root_port, c, lu_split, &r);
+	assert_int_equal(c->prepare_err, 0);
+	assert_int_equal(c->boot_err, 0);
+	assert_int_equal(c->hook_err, 0);
+	expect_log(&r, "pci 0000:01:00.0: preserved by the previous kernel");
+	expect_log(&r, "pci 0000:01:00.0: removed while preserved for live update");
+	assert_null(simtest_find(&r, "0000:01:00.0"));
+	assert_int_not_equal(c->retrieve_err[0], 0);
+	if (r.warns)
+		show(&r, "%lu kernel WARNING(s)", r.warns);
+	simtest_free(&r);
+	lu_free(c);
+}
+
+/*
+ * A preserved bridge's window the new kernel could not claim: 7.3's
+ * pci_claim_bridge_resource() then writes it, clipped to what the host
+ * bridge has or disabled (pci_setup_one_bridge_window()), under the
+ * device decoding through it. The claim runs where firmware asks the OS
+ * to keep its setup (preserve_config: pci_bus_claim_resources()); the
+ * previous kernel left the root port's 64-bit prefetchable window
+ * reaching past the host bridge's window (an inconsistent platform, made
+ * here during the kexec by moving its limit up by 4 GiB). Writing that
+ * window clears its upper limit first, so the BARs behind it stop being
+ * routed for a moment even when the clipped window still holds them; the
+ * window must stay as the hardware has it (0015).
+ */
+static const char topo_claim_fails[] =
+	PORTS
+	"host io=0x0-0xffff mem=0x10000000-0x1fffffff pref=0x8000000000-0x80ffffffff preserve-config\n"
+	"  00.0 host-bridge id=1b36:0008\n"
+	"  01.0 rp slot=1\n"
+	"    00.0 endpoint id=8086:1572 class=020000 bar0=pref64:1M bar3=pref64:32K\n";
+
+#define RP1	PCI_DEVFN(1, 0)
+
+static struct machine *pref_window_past_host(struct machine *m,
+					     struct lu_case *c)
+{
+	uint32_t v = 0;
+
+	machine_cfg_read(m, 0, 0, RP1, 0x2c, 4, &v);
+	machine_cfg_write(m, 0, 0, RP1, 0x2c, 4, v + 1);
+	for (int i = 0; i < 3; i++)
+		machine_cfg_read(m, 0, 0, RP1, 0x24 + 4 * i, 4, &c->regs[i]);
+	return m;
+}
+
+static int read_pref_window(struct machine *m, struct lu_case *c)
+{
+	for (int i = 0; i < 3; i++)
+		machine_cfg_read(m, 0, 0, RP1, 0x24 + 4 * i, 4, &c->regs[3 + i]);
+	return 0;
+}
+
+static void test_preserved_window_kept_when_claim_fails(void **state)
+{
+	struct lu_case *c = lu_new();
+	struct sim_result r;
+
+	(void)state;
+	c->preserve = "0000:01:00.0";
+	c->at_kexec = pref_window_past_host;
+	c->after_finish = read_pref_window;
+	run_case(topo_claim_fails, c, lu_split, &r);
+	assert_int_equal(c->prepare_err, 0);
+	assert_int_equal(c->retrieve_err[0], 0);
+	assert_int_equal(c->finish_err, 0);
+	expect_log(&r, "pci 0000:01:00.0: preserved by the previous kernel");
+	/* the claim did fail: the path under test ran */
+	expect_line(&r, "pci 0000:00:01.0: bridge window [mem 0x8000000000-0x81*64bit pref]: can't claim; no compatible bridge window");
+	for (size_t i = 0; i < c->ne; i++)
+		if (c->ev[i].kind == MEV_BAR_ROUTING_BROKEN)
+			show(&r, "%s: %s", c->ev[i].bdf, c->ev[i].what);
+	for (int i = 0; i < 3; i++)
+		if (c->regs[3 + i] != c->regs[i])
+			show(&r, "00:01.0: prefetchable window register %#x written: %08x, was %08x",
+			     0x24 + 4 * i, c->regs[3 + i], c->regs[i]);
+	expect_running(c, &r, "0000:01:00.0");
+	expect_driver(&r, "0000:01:00.0", "pcisim-vfio");
+	simtest_free(&r);
+	lu_free(c);
+}
+
 /* ---- a corrupt pci_ser ---- */
 
 enum ser_corruption {
@@ -3148,8 +3382,10 @@ int main(void)
 		cmocka_unit_test(test_multifunction_preserve_function_1_only),
 		cmocka_unit_test(test_pf_and_vf_vfs_by_core),
 		cmocka_unit_test(test_pf_and_vf_vfs_by_user),
+		cmocka_unit_test(test_handover_taken_at_kexec),
 		cmocka_unit_test(test_preserved_bars_keep_decoding),
 		cmocka_unit_test(test_preserved_pref64_window_keeps_decoding),
+		cmocka_unit_test(test_preserved_window_kept_through_realloc),
 		cmocka_unit_test(test_vf_only_vfs_by_core),
 		cmocka_unit_test(test_vf_only_vfs_by_user),
 		cmocka_unit_test(test_device_list_of_a_vf),
@@ -3158,6 +3394,7 @@ int main(void)
 		cmocka_unit_test(test_ari_forwarding_kept),
 		cmocka_unit_test(test_ari_forwarding_kept_with_noari),
 		cmocka_unit_test(test_ari_off_stays_off),
+		cmocka_unit_test(test_ari_forwarding_off_kept_without_noari),
 		cmocka_unit_test(test_acs_control_adopted),
 		cmocka_unit_test(test_acs_control_kept_without_option),
 		cmocka_unit_test(test_fault_acs_is_caught),
@@ -3180,6 +3417,8 @@ int main(void)
 		cmocka_unit_test(test_preserved_bridge_lost_bus_numbers_same_model),
 		cmocka_unit_test(test_preserved_device_replaced),
 		cmocka_unit_test(test_preserved_device_missing),
+		cmocka_unit_test(test_preserved_device_removed_is_reported),
+		cmocka_unit_test(test_preserved_window_kept_when_claim_fails),
 		cmocka_unit_test(test_corrupt_ser_version),
 		cmocka_unit_test(test_corrupt_ser_count),
 		cmocka_unit_test(test_corrupt_ser_list_pointer),

@@ -197,7 +197,8 @@ static void test_every_attribute(void **state)
 {
 	static const char text[] =
 		"host domain=0003 bus=10-7f io=0x1000-0x1fff mem=0x20000000-0x2fffffff "
-		"mem64=0x100000000-0x1ffffffff pref=0x200000000-0x2ffffffff keep-buses\n"
+		"mem64=0x100000000-0x1ffffffff pref=0x200000000-0x2ffffffff keep-buses "
+		"preserve-config\n"
 		"  00.0 host-bridge id=1234:0001 subsys=1234:0002 rev=3 pin=b rom=64K "
 		"bar4=io:4 pm no-msi msix=4 raw=0x40:01020304 raw=0x0a0:ff\n"
 		"  01.0 root-port id=1234:0003 class=060400 bar0=mem64:1M bar1=none "
@@ -549,6 +550,8 @@ static const struct bad bads[] = {
 	  1, 16, "'keep-buses' is a flag and takes no value" },
 	{ "host flag twice", "host keep-buses keep-buses\n",
 	  1, 17, "duplicate host attribute 'keep-buses'" },
+	{ "host preserve-config twice", "host preserve-config preserve-config\n",
+	  1, 22, "duplicate host attribute 'preserve-config'" },
 	{ "flag with value", HOST "  00.0 rciep " EP " pm=1\n",
 	  2, 42, "'pm' is a flag and takes no value" },
 	{ "preserve with value", HOST "  00.0 rciep " EP " preserve=1\n",

@@ -65,6 +65,7 @@ struct mhost {
 	uint16_t domain;
 	uint8_t bus_start, bus_end;
 	bool keep_buses;	/* its driver keeps firmware's bus numbers */
+	bool preserve_config;	/* firmware says: keep its resources */
 	struct mwin *win;
 	size_t nr_win;
 	struct mbus root;
@@ -719,6 +720,16 @@ void mhost_set_keep_buses(struct mhost *h, bool keep)
 bool mhost_keep_buses(const struct mhost *h)
 {
 	return h->keep_buses;
+}
+
+void mhost_set_preserve_config(struct mhost *h, bool keep)
+{
+	h->preserve_config = keep;
+}
+
+bool mhost_preserve_config(const struct mhost *h)
+{
+	return h->preserve_config;
 }
 
 void mhost_bus_range(const struct mhost *h, uint8_t *start, uint8_t *end)

@@ -190,6 +190,14 @@ uint16_t mhost_domain(const struct mhost *h);
  */
 void mhost_set_keep_buses(struct mhost *h, bool keep);
 bool mhost_keep_buses(const struct mhost *h);
+/*
+ * true: the firmware asks the OS to keep the resources it finds (ACPI
+ * _DSM function 5 returning 0, or a device tree's linux,pci-probe-only):
+ * the host bridge's preserve_config, so pci_host_probe() claims every BAR
+ * and window as the hardware has them before assigning what is left.
+ */
+void mhost_set_preserve_config(struct mhost *h, bool keep);
+bool mhost_preserve_config(const struct mhost *h);
 void mhost_bus_range(const struct mhost *h, uint8_t *start, uint8_t *end);
 size_t mhost_nr_windows(const struct mhost *h);
 void mhost_window(const struct mhost *h, size_t i, enum mwindow_kind *kind,

@@ -82,6 +82,7 @@ struct ttemplate {
 #define TH_BUS		0x02
 #define TH_WINDOWS	0x04		/* windows written (else defaults) */
 #define TH_KEEP_BUSES	0x08		/* keep-buses: firmware bus numbers kept */
+#define TH_PRESERVE_CONFIG 0x10	/* preserve-config: firmware's resources kept */
 #define TH_NR_WIN	4		/* MW_IO, MW_MEM, MW_PREF, MW_MEM64 */
 
 struct thost {

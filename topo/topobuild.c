@@ -146,6 +146,7 @@ struct machine *topo_build(const struct topo *t, struct topo_error *err)
 		if (!mh)
 			return fail(&b, m, h->line, h->col, msg, 0);
 		mhost_set_keep_buses(mh, h->given & TH_KEEP_BUSES);
+		mhost_set_preserve_config(mh, h->given & TH_PRESERVE_CONFIG);
 		for (int w = 0; w < TH_NR_WIN; w++) {
 			if (!(h->windows & (1u << w)))
 				continue;

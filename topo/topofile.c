@@ -826,15 +826,15 @@ static bool parse_range(const char *s, size_t n, bool hex, uint64_t *a,
 
 /*
  * "host [domain=HHHH] [bus=SS-EE] [io=A-B] [mem=A-B] [mem64=A-B] [pref=A-B]
- *  [keep-buses]"
+ *  [keep-buses] [preserve-config]"
  */
 static int do_host(struct parser *p)
 {
-	/* Window keys map to enum mwindow_kind; -1, -2, -3: domain, bus, flag. */
+	/* Window keys map to enum mwindow_kind; -1, -2: domain, bus; -3, -4: flags. */
 	static const struct { const char *name; int win; } keys[] = {
 		{ "domain", -1 }, { "bus", -2 }, { "io", MW_IO },
 		{ "mem", MW_MEM }, { "mem64", MW_MEM64 }, { "pref", MW_PREF },
-		{ "keep-buses", -3 },
+		{ "keep-buses", -3 }, { "preserve-config", -4 },
 	};
 	struct topo *t = p->t;
 	struct thost *h;
@@ -867,24 +867,26 @@ static int do_host(struct parser *p)
 		const char *name;
 		int key = -1, w;
 
-		for (int j = 0; j < 7; j++)
+		for (int j = 0; j < (int)(sizeof(keys) / sizeof(keys[0])); j++)
 			if (strlen(keys[j].name) == kl &&
 			    !memcmp(keys[j].name, k->s, kl))
 				key = j;
 		if (key < 0)
 			return fail(p, k->col, "unknown host attribute '%.*s' "
 				    "(domain=, bus=, io=, mem=, mem64=, pref=, "
-				    "keep-buses)", (int)kl, k->s);
+				    "keep-buses, preserve-config)", (int)kl, k->s);
 		name = keys[key].name;
 		w = keys[key].win;
-		if (w == -3) {
+		if (w == -3 || w == -4) {
+			uint8_t flag = w == -3 ? TH_KEEP_BUSES : TH_PRESERVE_CONFIG;
+
 			if (eq)
 				return fail(p, k->col + (uint32_t)kl,
 					    "'%s' is a flag and takes no value",
 					    name);
-			if (h->given & TH_KEEP_BUSES)
+			if (h->given & flag)
 				goto dup;
-			h->given |= TH_KEEP_BUSES;
+			h->given |= flag;
 			continue;
 		}
 		if (!eq)

@@ -89,6 +89,9 @@ static int write_host(const struct thost *h, FILE *f)
 	}
 	if ((h->given & TH_KEEP_BUSES) && fputs(" keep-buses", f) == EOF)
 		return -1;
+	if ((h->given & TH_PRESERVE_CONFIG) &&
+	    fputs(" preserve-config", f) == EOF)
+		return -1;
 	return fputc('\n', f) == EOF ? -1 : 0;
 }
 

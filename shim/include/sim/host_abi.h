@@ -140,6 +140,12 @@ unsigned long sim_kho_restored_pages(unsigned long *not_freed,
  * pci=assign-busses renumbers).
  */
 #define SIM_HOST_KEEP_BUSES	0x1
+/*
+ * The firmware asks to keep its resource setup (ACPI _DSM function 5, a
+ * device tree's linux,pci-probe-only): the host bridge's preserve_config,
+ * so pci_host_probe() claims everything with pci_bus_claim_resources().
+ */
+#define SIM_HOST_PRESERVE_CONFIG 0x2
 
 int sim_pci_host_probe(unsigned int domain, unsigned int bus_start,
 		       unsigned int bus_end, const struct sim_window *win,
@@ -151,6 +157,13 @@ int sim_pci_host_probe(unsigned int domain, unsigned int bus_start,
  * Returns the highest bus number below it, or -ENODEV.
  */
 int sim_pci_rescan_bus(unsigned int domain, unsigned int bus);
+
+/*
+ * What echo 1 > /sys/bus/pci/devices/.../remove does: the kernel's
+ * pci_stop_and_remove_bus_device_locked(). 0, or -ENODEV.
+ */
+int sim_pci_remove_dev(unsigned int domain, unsigned int bus,
+		       unsigned int devfn);
 
 /* Enable every SR-IOV PF's VFs (NumVFs = TotalVFs), as sysfs would. */
 int sim_pci_enable_all_vfs(void);
