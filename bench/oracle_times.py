@@ -4,7 +4,7 @@
 
     python3 bench/oracle_times.py PCISIM ORACLE_DIR > table.md
 
-For every capture ORACLE_DIR/NAME/ (make oracle: Debian's arm64 6.12 under
+For every capture ORACLE_DIR/NAME/ (make oracle: Debian's arm64 7.3 under
 QEMU 7.2 TCG, oracle/README.md), from its dmesg.txt:
   scan+assign   "PCI host bridge to bus" to the last "pci_bus ...:
                 resource" line (printed when resource assignment ends)

@@ -173,7 +173,7 @@ def main():
         o.append(f"| {k} | {v} |")
     o += ["",
           "The kernel code is Linux " + machine.get("pcisim_kernel", "?") +
-          " (Debian's linux-source-6.12), compiled unmodified into the "
+          ", compiled unmodified into the "
           "process with the live update patches; it runs on one core, as "
           "pcisim is single-threaded.", "",
           "## What runs", "",
@@ -238,7 +238,7 @@ def main():
     o += beside("oracle-times.md", [
         "## Beside the real kernel", "",
         "The reference machines of `make oracle` (tests/oracle/: Debian's "
-        "arm64 6.12.117 booted by QEMU 7.2 `virt`, TCG, so an emulated "
+        "arm64 7.3.4 booted by QEMU 7.2 `virt`, TCG, so an emulated "
         "CPU), enumerated by pcisim from their own captures "
         "(bench/oracle_times.py; `make oracle` prints the same table "
         "after a capture). Real kernel: from the dmesg timestamps, "
