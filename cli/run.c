@@ -140,7 +140,9 @@ static int pick_one(const struct sim_pci_info *info, void *ctx)
 
 static int pick_fraction(double frac, struct run_dev **pd, size_t *np)
 {
-	struct pick p = { .every = frac >= 1 ? 1 : (size_t)(1 / frac + 0.5) };
+	/* a fraction so small that 1/F is past size_t: the first one only */
+	double every = frac >= 1 ? 1 : 1 / frac + 0.5;
+	struct pick p = { .every = every < (double)SIZE_MAX ? (size_t)every : SIZE_MAX };
 
 	if (sim_pci_visit_devs(pick_one, &p)) {
 		free(p.v);

@@ -397,6 +397,23 @@ static void test_run_preserve_fraction_skips_host_bridges(void **state)
 	free(out);
 }
 
+/*
+ * A fraction inside (0, 1] so small that 1/F does not fit a size_t used to
+ * divide by zero (SIGFPE): every k-th with k past the machine is the first.
+ */
+static void test_run_preserve_fraction_tiny_picks_the_first(void **state)
+{
+	char *out;
+	int st;
+
+	(void)state;
+	st = run(&out, PCISIM " run --preserve-fraction 1e-300 --log /dev/null");
+	if (st || !strstr(out, "preserving 1 of them") ||
+	    !strstr(out, "run: 1 kexec(s), every check held"))
+		fail_msg("pcisim run --preserve-fraction 1e-300 exited %d:\n%s", st, out);
+	free(out);
+}
+
 /* The log of boot nr (0 the first) of a run: from its command line on. */
 static const char *boot_log(const char *log, int nr, size_t *len)
 {
@@ -505,6 +522,7 @@ int main(void)
 		cmocka_unit_test(test_run_marks_from_templates),
 		cmocka_unit_test(test_run_enable_vfs_without_preserve_enables_them_again),
 		cmocka_unit_test(test_run_preserve_fraction_skips_host_bridges),
+		cmocka_unit_test(test_run_preserve_fraction_tiny_picks_the_first),
 		cmocka_unit_test(test_run_cmdline_per_boot),
 	};
 
