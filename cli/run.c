@@ -14,6 +14,7 @@
  * neither, what is handed over is a KHO self-test of every kind of
  * preserved memory, checked byte for byte.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,23 +225,34 @@ static void boot_cmdline(char *buf, size_t len, const char *vf_policy,
 			n += snprintf(buf + n, len - n, " %s", c[k].text);
 }
 
-/* "16G", "4096M": RAM sizes for --ram. */
+/*
+ * --ram: "16G", "4096M", "1T" (binary units), up to RUN_RAM_MAX: the
+ * kernel world's memmap and the shim's bitmaps of that much RAM (1/64 of
+ * it) are host memory allocated at boot. 0 for anything else: no sign, no
+ * value that wraps when its unit is applied.
+ */
+#define RUN_RAM_MAX	(1ULL << 40)
 static unsigned long long parse_size(const char *s)
 {
+	static const char units[] = "KMGT";
+	unsigned long long v;
+	unsigned int shift = 0;
+	const char *u;
 	char *end;
-	unsigned long long v = strtoull(s, &end, 0);
 
-	switch (*end) {
-	case 'G':
-		v <<= 30;
+	if (*s < '0' || *s > '9')
+		return 0;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno)
+		return 0;
+	if (*end && (u = strchr(units, *end))) {
+		shift = 10 * (unsigned int)(u - units + 1);
 		end++;
-		break;
-	case 'M':
-		v <<= 20;
-		end++;
-		break;
 	}
-	return *end ? 0 : v;
+	if (*end || v > RUN_RAM_MAX >> shift)
+		return 0;
+	return v << shift;
 }
 
 int cmd_run(int argc, char **argv)
@@ -304,7 +316,7 @@ int cmd_run(int argc, char **argv)
 		} else if (!strcmp(a, "--ram") && i + 1 < argc) {
 			ram = parse_size(argv[++i]);
 			if (!ram || ram % 4096) {
-				fprintf(stderr, "pcisim run: --ram takes a size like 16G, not '%s'\n",
+				fprintf(stderr, "pcisim run: --ram takes a size of whole 4 KiB pages up to 1T, like 16G, not '%s'\n",
 					argv[i]);
 				return EXIT_BAD_INPUT;
 			}

@@ -414,6 +414,30 @@ static void test_run_preserve_fraction_tiny_picks_the_first(void **state)
 	free(out);
 }
 
+/*
+ * --ram: a size that wraps when its unit is applied (2^34 G + 1 G used to
+ * be taken as 1G), a sign, or more than the documented 1T is bad input,
+ * exit 2 with the rule; 1T itself boots.
+ */
+static void test_run_ram_sizes_that_wrap_or_exceed_are_refused(void **state)
+{
+	static const char *const bad[] = { "17179869185G", "-1G", "1025G", "1G5", "16E" };
+	char *out;
+	int st;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		st = run(&out, PCISIM " run --ram %s --log /dev/null", bad[i]);
+		if (st != 2 || !strstr(out, "--ram takes a size of whole 4 KiB pages up to 1T"))
+			fail_msg("--ram %s exited %d:\n%s", bad[i], st, out);
+		free(out);
+	}
+	st = run(&out, PCISIM " run --ram 1T --log /dev/null");
+	if (st || !strstr(out, "every check held"))
+		fail_msg("--ram 1T exited %d:\n%s", st, out);
+	free(out);
+}
+
 /* The log of boot nr (0 the first) of a run: from its command line on. */
 static const char *boot_log(const char *log, int nr, size_t *len)
 {
@@ -523,6 +547,7 @@ int main(void)
 		cmocka_unit_test(test_run_enable_vfs_without_preserve_enables_them_again),
 		cmocka_unit_test(test_run_preserve_fraction_skips_host_bridges),
 		cmocka_unit_test(test_run_preserve_fraction_tiny_picks_the_first),
+		cmocka_unit_test(test_run_ram_sizes_that_wrap_or_exceed_are_refused),
 		cmocka_unit_test(test_run_cmdline_per_boot),
 	};
 
