@@ -438,6 +438,30 @@ static void test_run_ram_sizes_that_wrap_or_exceed_are_refused(void **state)
 	free(out);
 }
 
+/*
+ * Files that are not topologies: a directory, an endless stream, an empty
+ * file. Each is bad input naming the file (the stream within the 64 MiB
+ * limit, not read for ever), never "out of memory" or an empty machine.
+ */
+static void test_topology_that_is_no_file_is_refused(void **state)
+{
+	static const struct { const char *path, *msg; } bad[] = {
+		{ "/tmp", "/tmp: error: a directory, not a topology file" },
+		{ "/dev/zero", "/dev/zero: error: longer than 64 MiB" },
+		{ "/dev/null", "/dev/null: error: no function under any host" },
+	};
+	char *out;
+	int st;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		st = run(&out, "timeout 60 " PCISIM " enumerate %s", bad[i].path);
+		if (st != 2 || !strstr(out, bad[i].msg))
+			fail_msg("enumerate %s exited %d:\n%s", bad[i].path, st, out);
+		free(out);
+	}
+}
+
 /* The log of boot nr (0 the first) of a run: from its command line on. */
 static const char *boot_log(const char *log, int nr, size_t *len)
 {
@@ -548,6 +572,7 @@ int main(void)
 		cmocka_unit_test(test_run_preserve_fraction_skips_host_bridges),
 		cmocka_unit_test(test_run_preserve_fraction_tiny_picks_the_first),
 		cmocka_unit_test(test_run_ram_sizes_that_wrap_or_exceed_are_refused),
+		cmocka_unit_test(test_topology_that_is_no_file_is_refused),
 		cmocka_unit_test(test_run_cmdline_per_boot),
 	};
 

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "topo_tree.h"
 #include "toporid.h"
@@ -1035,6 +1036,27 @@ static int span_cmp(const void *a, const void *b)
 }
 
 /*
+ * A file with no function under any host (empty, comments only, templates
+ * or hosts only) describes a machine with nothing to enumerate: refused,
+ * not taken for one.
+ */
+static int check_not_empty(struct parser *p)
+{
+	const struct thost *h = NULL;
+
+	for (uint32_t i = 0; i < p->t->nr_hosts; i++) {
+		if (p->t->hosts[i].first_child != TNONE)
+			return 0;
+		if (!p->t->hosts[i].implicit && !h)
+			h = &p->t->hosts[i];
+	}
+	/* at the first host line, else the file's first line (if any) */
+	p->line = h ? h->line : p->line ? 1 : 0;
+	return fail(p, h ? h->col : p->line, "no function under any host: "
+		    "a machine with nothing to enumerate");
+}
+
+/*
  * CPU address == bus address here, so two windows that overlap would have
  * two host bridges decode one address (and mem vs pref within one host
  * too). Sorted sweep: O(h log h).
@@ -1144,6 +1166,8 @@ struct topo *topo_parse_string(const char *name, const char *text,
 	if (!rc)
 		rc = check_windows(&p);
 	if (!rc)
+		rc = check_not_empty(&p);
+	if (!rc)
 		rc = topo_check_buses(t, err);
 	parser_free(&p);
 	if (rc) {
@@ -1159,6 +1183,7 @@ struct topo *topo_parse_file(const char *path, struct topo_error *err)
 	struct topo *t;
 	size_t len = 0, cap = 1 << 16;
 	char *buf = NULL, *nb;
+	struct stat st;
 	FILE *f;
 
 	if (!err)
@@ -1171,13 +1196,20 @@ struct topo *topo_parse_file(const char *path, struct topo_error *err)
 			 strerror(errno));
 		return NULL;
 	}
-	/* Ask for the whole file at once; grow only if it was still growing. */
-	if (!fseek(f, 0, SEEK_END)) {
-		long sz = ftell(f);
-		if (sz > 0)
-			cap = (size_t)sz + 1;
-		rewind(f);
+	if (fstat(fileno(f), &st)) {
+		snprintf(err->msg, sizeof(err->msg), "cannot stat: %s",
+			 strerror(errno));
+		goto out;
 	}
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "a directory, not a topology file");
+		goto out;
+	}
+	/* A file: read it at once. A pipe or device: grow, up to the limit. */
+	if (S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uint64_t)st.st_size < TOPO_MAX_FILE_BYTES)
+		cap = (size_t)st.st_size + 1;
 	for (;;) {
 		nb = realloc(buf, cap);
 		if (!nb) {
@@ -1188,6 +1220,13 @@ struct topo *topo_parse_file(const char *path, struct topo_error *err)
 		len += fread(buf + len, 1, cap - len, f);
 		if (len < cap)
 			break;
+		if (cap > TOPO_MAX_FILE_BYTES) {
+			snprintf(err->msg, sizeof(err->msg),
+				 "longer than %u MiB, the limit of a topology file "
+				 "(an endless stream such as /dev/zero?)",
+				 TOPO_MAX_FILE_BYTES >> 20);
+			goto out;
+		}
 		cap *= 2;
 	}
 	if (ferror(f)) {

@@ -30,7 +30,16 @@ struct topo_error {
 	char msg[512];
 };
 
-/* Parse a whole file (read in one go). NULL with *err filled on error. */
+/*
+ * The longest topology file read: templates keep a million functions to a
+ * few thousand lines, so anything near this is not a topology (/dev/zero).
+ */
+#define TOPO_MAX_FILE_BYTES	(64u << 20)
+
+/*
+ * Parse a whole file (read in one go; a directory, or more than
+ * TOPO_MAX_FILE_BYTES, is an error). NULL with *err filled on error.
+ */
 struct topo *topo_parse_file(const char *path, struct topo_error *err);
 
 /* Parse text in memory; name is what error messages call the file. */
