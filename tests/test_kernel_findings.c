@@ -415,6 +415,54 @@ static void test_k5_matches_the_real_kernel_line_for_line(void **state)
 	free(out);
 }
 
+/*
+ * K6 (found by the fuzz smoke on 7.3, with quirks compiled): a function
+ * with the IDs of TI's XIO2000A bridge that is not a bridge. The final
+ * fixup quirk_xio2000a() walks dev->subordinate->devices without checking
+ * that there is a subordinate bus: a NULL pointer dereference, which pcisim
+ * reports as the kernel would report the oops (exit 3), never a crash of
+ * its own; from a topology file and from the fuzz input that found it.
+ */
+static void test_k6_xio2000a_ids_on_an_endpoint_oops(void **state)
+{
+	static const char *const lines[] = {
+		"pci 0000:01:00.0: TI XIO2000a quirk detected",
+		"kernel stopped: oops: BUG: unable to handle page fault for address 0x28 "
+		"(a NULL pointer dereference)",
+		NULL,
+	};
+	char *out = NULL;
+	int rc;
+
+	(void)state;
+	expect("K6-xio2000a-ids-on-an-endpoint.topo", 3, lines);
+	rc = simtest_shell(&out, "FUZZ_KNOWN=/dev/null %s %sK6-xio2000a-ids-fuzz-input.config",
+			   fuzz_config, FINDINGS);
+	if (rc != 2 || !strstr(out, "TI XIO2000a quirk detected") ||
+	    !strstr(out, "kernel stopped: oops"))
+		fail_msg("K6 through fuzz-config: exit %d:\n%s", rc, out);
+	free(out);
+}
+
+/*
+ * K7 (the same smoke run): a downstream port whose Link Capabilities give
+ * no speed the kernel knows. pcie_failed_link_retrain() (quirks.c) only
+ * skips speeds at or below 2.5GT/s, so PCI_SPEED_UNKNOWN reaches
+ * pcie_set_target_speed(), whose WARN_ON_ONCE is for callers' bugs.
+ */
+static void test_k7_unknown_link_speed_warns_in_bwctrl(void **state)
+{
+	char *out = NULL;
+	int rc;
+
+	(void)state;
+	rc = simtest_shell(&out, "FUZZ_KNOWN=/dev/null %s %sK7-unknown-link-speed-retrain.config",
+			   fuzz_config, FINDINGS);
+	if (rc != 2 || !strstr(out, "kernel WARN at drivers/pci/pcie/bwctrl.c:"))
+		fail_msg("K7: exit %d:\n%s", rc, out);
+	free(out);
+}
+
 int main(void)
 {
 	const char *slash = strrchr(PCISIM, '/');
@@ -431,6 +479,8 @@ int main(void)
 		cmocka_unit_test(test_k3_is_known_for_its_class_only),
 		cmocka_unit_test(test_k3_class_needs_bits_that_do_not_clear),
 		cmocka_unit_test(test_k4_dvsec_capability_loop_is_a_soft_lockup),
+		cmocka_unit_test(test_k6_xio2000a_ids_on_an_endpoint_oops),
+		cmocka_unit_test(test_k7_unknown_link_speed_warns_in_bwctrl),
 		cmocka_unit_test(test_k5_big_bars_cannot_be_assigned),
 		cmocka_unit_test(test_k5_matches_the_real_kernel_line_for_line),
 	};

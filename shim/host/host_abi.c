@@ -181,6 +181,9 @@ int host_ram_readable(unsigned long long pa, unsigned long long len)
  * A kernel touching RAM that a kexec poisoned (nobody preserved it) is
  * the bug live update must never have; report it where it happened.
  */
+/* pci-core/initcalls.ld: the kernel world's code */
+extern const char __kworld_text_start[], __kworld_text_end[];
+
 static void host_sigsegv(int sig, siginfo_t *si, void *uctx)
 {
 	ucontext_t *uc = uctx;
@@ -209,6 +212,18 @@ static void host_sigsegv(int sig, siginfo_t *si, void *uctx)
 		snprintf(msg, sizeof(msg),
 			 "stack overflow (a recursion that does not end?) at ip %#llx",
 			 ip);
+		host_abort(msg);
+	}
+	/*
+	 * Any other fault in kernel code is what the kernel calls an oops
+	 * ("BUG: unable to handle page fault"): the kernel world stops there,
+	 * as the task that faulted would be killed.
+	 */
+	if (ip >= (uintptr_t)__kworld_text_start && ip < (uintptr_t)__kworld_text_end) {
+		snprintf(msg, sizeof(msg),
+			 "oops: BUG: unable to handle page fault for address %#lx%s at ip %#llx",
+			 (unsigned long)addr,
+			 addr < 4096 ? " (a NULL pointer dereference)" : "", ip);
 		host_abort(msg);
 	}
 	signal(SIGSEGV, SIG_DFL);
