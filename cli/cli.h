@@ -24,6 +24,12 @@ int cmd_draw(int argc, char **argv);
 /* Write len bytes of text to path (NULL: stdout); prints errors. */
 int cli_write_output(const char *path, const char *text, size_t len);
 
+/*
+ * Close (stdout: flush) an output file and say if anything written to it
+ * was lost (a full disk, /dev/full, a closed pipe), naming it; 0 or -1.
+ */
+int cli_close_output(FILE *f, const char *name);
+
 /* Load TOPO (NULL: the built-in default); prints errors; NULL on failure. */
 struct machine *cli_load_topology(const char *path);
 

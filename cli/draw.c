@@ -455,7 +455,7 @@ int cmd_draw(int argc, char **argv)
 	else if (run_dot(ext + 1, out, text, len))
 		ret = EXIT_CHECK_FAILED;
 	free(text);
-	if (logf)
-		fclose(logf);
+	if (logf && cli_close_output(logf, log))
+		return EXIT_BAD_INPUT;
 	return ret;
 }

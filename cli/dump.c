@@ -59,5 +59,5 @@ int report_dump(const char *path, struct machine *m)
 		return -1;
 	}
 	sim_pci_visit_devs(dump_one, &c);
-	return fclose(c.out) ? -1 : 0;
+	return cli_close_output(c.out, path);
 }

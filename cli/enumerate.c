@@ -88,7 +88,7 @@ int cmd_enumerate(int argc, char **argv)
 	if (sim_warn_count())
 		fprintf(stderr, "pcisim: the kernel issued %lu WARNING(s)\n",
 			sim_warn_count());
-	if (logf)
-		fclose(logf);
+	if (logf && cli_close_output(logf, log))
+		return EXIT_BAD_INPUT;
 	return EXIT_OK;
 }

@@ -38,11 +38,29 @@ int cli_write_output(const char *path, const char *text, size_t len)
 		fprintf(stderr, "%s: error: %s\n", path, strerror(errno));
 		return -1;
 	}
-	if (fwrite(text, 1, len, f) != len || (path ? fclose(f) : fflush(f))) {
-		fprintf(stderr, "%s: error: write failed\n", path ? path : "<stdout>");
+	if (fwrite(text, 1, len, f) != len) {
+		fprintf(stderr, "%s: error: write failed: %s\n",
+			path ? path : "standard output", strerror(errno));
+		if (path)
+			fclose(f);
 		return -1;
 	}
-	return 0;
+	return cli_close_output(f, path ? path : "standard output");
+}
+
+int cli_close_output(FILE *f, const char *name)
+{
+	int lost = fflush(f) || ferror(f);
+	int err = errno;
+
+	if (f != stdout && fclose(f) && !lost) {
+		lost = 1;
+		err = errno;
+	}
+	if (lost)
+		fprintf(stderr, "%s: error: write failed: %s\n", name,
+			strerror(err ? err : EIO));
+	return lost ? -1 : 0;
 }
 
 static int import(const char *dump, const char *resources, const char *out)

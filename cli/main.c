@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* pcisim: the real Linux PCI core on simulated hardware. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -47,7 +48,7 @@ static void usage(FILE *out)
 		"               unimplemented symbol)\n");
 }
 
-int main(int argc, char **argv)
+static int command(int argc, char **argv)
 {
 	if (argc < 2) {
 		usage(stderr);
@@ -73,4 +74,20 @@ int main(int argc, char **argv)
 	fprintf(stderr, "pcisim: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return EXIT_BAD_INPUT;
+}
+
+/*
+ * Output that could not be written (standard output a full disk or a
+ * pipe whose reader went away) is reported, exit 2, never a success that
+ * lost it: a closed pipe is a write error here, not a silent SIGPIPE.
+ */
+int main(int argc, char **argv)
+{
+	int ret;
+
+	signal(SIGPIPE, SIG_IGN);
+	ret = command(argc, argv);
+	if (cli_close_output(stdout, "standard output") && ret == EXIT_OK)
+		ret = EXIT_BAD_INPUT;
+	return ret;
 }

@@ -21,6 +21,7 @@
 
 #include "host.h"
 #include "machine.h"
+#include "cli.h"
 #include "phase.h"
 #include "sim/host_abi.h"
 
@@ -226,7 +227,7 @@ int phase_write(const char *path, unsigned long long functions)
 		fprintf(f, "%s\t%.6f\t%llu\t%ld\t%ld\n", ph.rec[i].name,
 			ph.rec[i].wall, (unsigned long long)ph.rec[i].cycles,
 			ph.rec[i].rss_kb, ph.rec[i].peak_kb);
-	return fclose(f);
+	return cli_close_output(f, path);
 }
 
 bool phase_tty(void)

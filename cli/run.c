@@ -483,10 +483,8 @@ int cmd_run(int argc, char **argv)
 	}
 	free(before.name);
 	free(pd);
-	if (logf)
-		fclose(logf);
-	if (phase_write(phases, before.n))
-		failures++;
+	if ((logf && cli_close_output(logf, log)) || phase_write(phases, before.n))
+		return EXIT_BAD_INPUT;
 	if (failures) {
 		printf("run: %d check(s) failed\n", failures);
 		return EXIT_CHECK_FAILED;

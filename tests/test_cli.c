@@ -462,6 +462,34 @@ static void test_topology_that_is_no_file_is_refused(void **state)
 	}
 }
 
+/*
+ * Output that cannot be written (a full disk: /dev/full) is reported with
+ * the file's name and exit 2; nothing claims success after losing it.
+ */
+static void test_lost_output_is_reported(void **state)
+{
+	static const struct { const char *cmd, *msg; } lost[] = {
+		{ PCISIM " enumerate --log /dev/full >/dev/null", "/dev/full: error: write failed" },
+		{ PCISIM " enumerate --dump /dev/full >/dev/null 2>&1; "
+		  PCISIM " enumerate --quiet --dump /dev/full", "/dev/full: error: write failed" },
+		{ PCISIM " run --log /dev/null --phases /dev/full >/dev/null", "/dev/full: error: write failed" },
+		{ PCISIM " run --log /dev/full >/dev/null", "/dev/full: error: write failed" },
+		{ PCISIM " enumerate --log /dev/null >/dev/full", "standard output: error: write failed" },
+		{ PCISIM " gen --functions 10 -o /dev/full", "/dev/full: error: write failed" },
+	};
+	char *out;
+	int st;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(lost) / sizeof(lost[0]); i++) {
+		/* the command's own redirections, and stderr to the test */
+		st = run(&out, "{ %s; }", lost[i].cmd);
+		if (st != 2 || !strstr(out, lost[i].msg))
+			fail_msg("%s exited %d:\n%s", lost[i].cmd, st, out);
+		free(out);
+	}
+}
+
 /* The log of boot nr (0 the first) of a run: from its command line on. */
 static const char *boot_log(const char *log, int nr, size_t *len)
 {
@@ -573,6 +601,7 @@ int main(void)
 		cmocka_unit_test(test_run_preserve_fraction_tiny_picks_the_first),
 		cmocka_unit_test(test_run_ram_sizes_that_wrap_or_exceed_are_refused),
 		cmocka_unit_test(test_topology_that_is_no_file_is_refused),
+		cmocka_unit_test(test_lost_output_is_reported),
 		cmocka_unit_test(test_run_cmdline_per_boot),
 	};
 
