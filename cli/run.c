@@ -394,7 +394,7 @@ int cmd_run(int argc, char **argv)
 		return EXIT_CHECK_FAILED;
 	}
 	before = snapshot();
-	if (run_check_preservable(pd, np)) {
+	if (run_check_preservable(pd, np, enable_vfs)) {
 		free(before.name);
 		free(pd);
 		if (logf)

@@ -23,8 +23,12 @@ int run_parse_preserve(const char *list, struct run_dev **out, size_t *n);
 /* User space: bind SR-IOV PFs to pcisim-pf and enable all their VFs. */
 int run_enable_vfs(void);
 
-/* Bridges named to preserve, each reported on stderr (bad input). */
-int run_check_preservable(const struct run_dev *pd, size_t np);
+/*
+ * Devices named to preserve that cannot be (bridges, a BDF named twice, a
+ * function the boot did not find), each reported on stderr: bad input,
+ * found before anything is preserved, not as failed checks after a kexec.
+ */
+int run_check_preservable(const struct run_dev *pd, size_t np, bool vfs_enabled);
 
 /* Preserve, kexec, retrieve, finish, check; returns failures. */
 int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,

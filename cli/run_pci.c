@@ -291,7 +291,7 @@ struct pci_state {
  * space preserves: bridges are kept because of the devices below them,
  * and vfio-pci refuses them. Naming one is bad input: say so, count it.
  */
-int run_check_preservable(const struct run_dev *pd, size_t np)
+int run_check_preservable(const struct run_dev *pd, size_t np, bool vfs_enabled)
 {
 	struct devs d = snapshot();
 	int bad = 0;
@@ -299,8 +299,24 @@ int run_check_preservable(const struct run_dev *pd, size_t np)
 	for (size_t i = 0; i < np; i++) {
 		const struct sim_pci_info *x = find(&d, pd[i].bdf);
 
-		if (!x || !(x->is_bridge || x->hdr_type == 1 ||
-			    x->class_code >> 16 == 0x06))
+		for (size_t k = 0; k < i; k++) {
+			if (strcmp(pd[k].bdf, pd[i].bdf))
+				continue;
+			fprintf(stderr, "pcisim: --preserve %s: named twice\n",
+				pd[i].bdf);
+			bad++;
+			break;
+		}
+		if (!x) {
+			fprintf(stderr,
+				"pcisim: --preserve %s: no such function after the boot%s\n",
+				pd[i].bdf, vfs_enabled ? "" :
+				" (a VF exists only once its PF's VFs are enabled: --enable-vfs)");
+			bad++;
+			continue;
+		}
+		if (!(x->is_bridge || x->hdr_type == 1 ||
+		      x->class_code >> 16 == 0x06))
 			continue;
 		fprintf(stderr,
 			"pcisim: --preserve %s: a bridge (class %06x): bridges are kept because of the devices below them, not preserved by name\n",

@@ -490,6 +490,30 @@ static void test_lost_output_is_reported(void **state)
 	}
 }
 
+/*
+ * --preserve lists are checked before anything is preserved: a BDF named
+ * twice, a function the boot did not find, a VF without --enable-vfs are
+ * bad input (exit 2, named), not failed checks found after the kexec.
+ */
+static void test_run_preserve_list_checked_before_preserving(void **state)
+{
+	static const struct { const char *list, *msg; } bad[] = {
+		{ "0000:03:00.0,0000:03:00.0", "--preserve 0000:03:00.0: named twice" },
+		{ "0000:99:00.0", "--preserve 0000:99:00.0: no such function after the boot" },
+		{ "0000:05:10.0", "only once its PF's VFs are enabled: --enable-vfs" },
+	};
+	char *out;
+	int st;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		st = run(&out, PCISIM " run --preserve %s --log /dev/null", bad[i].list);
+		if (st != 2 || !strstr(out, bad[i].msg) || strstr(out, "kexec 1:"))
+			fail_msg("--preserve %s exited %d:\n%s", bad[i].list, st, out);
+		free(out);
+	}
+}
+
 /* The log of boot nr (0 the first) of a run: from its command line on. */
 static const char *boot_log(const char *log, int nr, size_t *len)
 {
@@ -602,6 +626,7 @@ int main(void)
 		cmocka_unit_test(test_run_ram_sizes_that_wrap_or_exceed_are_refused),
 		cmocka_unit_test(test_topology_that_is_no_file_is_refused),
 		cmocka_unit_test(test_lost_output_is_reported),
+		cmocka_unit_test(test_run_preserve_list_checked_before_preserving),
 		cmocka_unit_test(test_run_cmdline_per_boot),
 	};
 
