@@ -24,7 +24,11 @@ static char *read_or_complain(const char *path, size_t *len)
 {
 	char *text = lspci_read_file(path, len);
 
-	if (!text)
+	if (!text && errno == EFBIG)
+		fprintf(stderr, "%s: error: longer than %u MiB, the limit of a capture "
+			"(an endless stream such as /dev/zero?)\n", path,
+			LSPCI_MAX_FILE_BYTES >> 20);
+	else if (!text)
 		fprintf(stderr, "%s: error: %s\n", path, strerror(errno));
 	return text;
 }

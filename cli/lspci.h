@@ -34,6 +34,11 @@ int lspci_resources_parse(const char *name, const char *text, size_t len,
 			  struct topo_error *err);
 
 /* Read a whole file; NULL (errno set) on failure. */
+/*
+ * The longest capture read: a 1,000-function lspci -xxxx capture is about
+ * 18 MB, so anything past this is no capture (/dev/zero).
+ */
+#define LSPCI_MAX_FILE_BYTES	(256u << 20)
 char *lspci_read_file(const char *path, size_t *len);
 
 #endif /* PCISIM_LSPCI_H */

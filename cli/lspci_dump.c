@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lspci.h"
 
@@ -327,13 +328,25 @@ char *lspci_read_file(const char *path, size_t *len)
 	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
 	size_t cap = 0;
+	struct stat st;
 
 	*len = 0;
 	if (!f)
 		return NULL;
+	if (!fstat(fileno(f), &st) && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		errno = EISDIR;
+		return NULL;
+	}
 	for (;;) {
 		size_t got;
 
+		if (*len > LSPCI_MAX_FILE_BYTES) {
+			free(buf);
+			fclose(f);
+			errno = EFBIG;
+			return NULL;
+		}
 		if (*len + 4096 + 1 > cap) {
 			char *nb = realloc(buf, cap = cap ? cap * 2 : 65536);
 

@@ -460,6 +460,15 @@ static void test_topology_that_is_no_file_is_refused(void **state)
 			fail_msg("enumerate %s exited %d:\n%s", bad[i].path, st, out);
 		free(out);
 	}
+	/* captures too: a directory was an "Input/output error", /dev/zero endless */
+	st = run(&out, PCISIM " import-lspci /tmp");
+	if (st != 2 || !strstr(out, "/tmp: error: Is a directory"))
+		fail_msg("import-lspci /tmp exited %d:\n%s", st, out);
+	free(out);
+	st = run(&out, "timeout 60 " PCISIM " import-lspci /dev/zero");
+	if (st != 2 || !strstr(out, "/dev/zero: error: longer than 256 MiB"))
+		fail_msg("import-lspci /dev/zero exited %d:\n%s", st, out);
+	free(out);
 }
 
 /*
