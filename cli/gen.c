@@ -25,6 +25,7 @@
  * are not prefetchable, a 16 MiB 32-bit window; no I/O space.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,15 +150,19 @@ static int set_param(struct gen_params *p, const char *key, const char *val,
 			return snprintf(err, errlen, "bar-kind is pref64 or mem32"), -1;
 		return 0;
 	}
+	/* no sign (strtoull takes "-1" for 2^64 - 1), no value that wraps */
 	errno = 0;
 	v = strtoull(val, &end, 0);
+	if (*val < '0' || *val > '9')
+		end = (char *)val;
 	if (!strcmp(key, "bar") && end != val) {
-		if (*end == 'K')
-			v <<= 10, end++;
-		else if (*end == 'M')
-			v <<= 20, end++;
-		else if (*end == 'G')
-			v <<= 30, end++;
+		unsigned int shift = *end == 'K' ? 10 : *end == 'M' ? 20 :
+				     *end == 'G' ? 30 : 0;
+
+		if (shift && v > ULLONG_MAX >> shift)
+			errno = ERANGE;
+		else if (shift)
+			v <<= shift, end++;
 	}
 	if (errno || end == val || *end)
 		return snprintf(err, errlen, "%s: '%s' is not a number", key, val), -1;

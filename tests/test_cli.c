@@ -523,6 +523,24 @@ static void test_run_preserve_list_checked_before_preserving(void **state)
 	}
 }
 
+/* gen: shapes: a sign or a size that wraps is not a number (it was 2^64 - 1) */
+static void test_gen_numbers_that_wrap_are_refused(void **state)
+{
+	static const char *const bad[] = {
+		"gen:functions=-1", "gen:functions=+5", "gen:bar=17179869184G", "gen:bar=-1G",
+	};
+	char *out;
+	int st;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		st = run(&out, PCISIM " enumerate %s --quiet --log /dev/null", bad[i]);
+		if (st != 2 || !strstr(out, "is not a number"))
+			fail_msg("%s exited %d:\n%s", bad[i], st, out);
+		free(out);
+	}
+}
+
 /* The log of boot nr (0 the first) of a run: from its command line on. */
 static const char *boot_log(const char *log, int nr, size_t *len)
 {
@@ -636,6 +654,7 @@ int main(void)
 		cmocka_unit_test(test_topology_that_is_no_file_is_refused),
 		cmocka_unit_test(test_lost_output_is_reported),
 		cmocka_unit_test(test_run_preserve_list_checked_before_preserving),
+		cmocka_unit_test(test_gen_numbers_that_wrap_are_refused),
 		cmocka_unit_test(test_run_cmdline_per_boot),
 	};
 
