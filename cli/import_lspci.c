@@ -72,7 +72,7 @@ static int import(const char *dump, const char *resources, const char *out)
 	struct pcicfg_diag dg = { .f = stderr, .source = dump };
 	struct pcicfg *fns = NULL;
 	struct topo_error err;
-	size_t n = 0, len, tlen = 0, unknown = 0;
+	size_t n = 0, len, tlen = 0;
 	char *text, *topo = NULL;
 	FILE *o;
 	int rc = EXIT_BAD_INPUT;
@@ -94,13 +94,10 @@ static int import(const char *dump, const char *resources, const char *out)
 		text = read_or_complain(resources, &len);
 		if (!text)
 			goto out;
-		if (lspci_resources_parse(resources, text, len, fns, n, &unknown, &err)) {
+		if (lspci_resources_parse(resources, text, len, fns, n, &err)) {
 			topo_error_print(&err, stderr);
 			goto out;
 		}
-		if (unknown)
-			fprintf(stderr, "warning: %s: %zu resources of functions not in %s ignored\n",
-				resources, unknown, dump);
 	}
 	o = open_memstream(&topo, &tlen);
 	if (!o)

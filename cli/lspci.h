@@ -26,12 +26,11 @@ int lspci_dump_parse(const char *name, const char *text, size_t len,
 /*
  * Add the sizes of a resources file (BARs 0-5, ROM 6, VF BARs 7-12; bridge
  * windows 13-16 are the kernel's choice, not hardware, and are skipped).
- * Rows naming functions not in fns are counted in *unknown. Returns 0, or
- * -1 with err filled.
+ * A row naming a function not in fns, or a BAR its header cannot have, is
+ * an error. Returns 0, or -1 with err filled.
  */
 int lspci_resources_parse(const char *name, const char *text, size_t len,
-			  struct pcicfg *fns, size_t n, size_t *unknown,
-			  struct topo_error *err);
+			  struct pcicfg *fns, size_t n, struct topo_error *err);
 
 /* Read a whole file; NULL (errno set) on failure. */
 /*

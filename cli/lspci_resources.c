@@ -90,8 +90,44 @@ static struct pcicfg *find_bdf(const struct field *f, struct pcicfg *fns,
 	return NULL;
 }
 
+static uint32_t cfg32(const struct pcicfg *c, unsigned int pos)
+{
+	return (uint32_t)c->cfg[pos] | (uint32_t)c->cfg[pos + 1] << 8 |
+	       (uint32_t)c->cfg[pos + 2] << 16 | (uint32_t)c->cfg[pos + 3] << 24;
+}
+
+/*
+ * A row for a standard BAR the captured config space cannot have: past
+ * the header's BARs (two for a bridge, one for CardBus) or the upper half
+ * of a 64-bit BAR. (A register that reads 0 proves nothing: an unassigned
+ * BAR reads 0, and so does every BAR of a VF.)
+ */
+static int bar_not_in_config(const struct pcicfg *c, int idx,
+			     struct topo_error *err, int line, size_t col)
+{
+	static const int nr_bars[] = { 6, 2, 1 };
+	unsigned int hdr = c->cfg[0x0e] & 0x7f;
+
+	if (hdr < 3 && idx >= nr_bars[hdr])
+		return fail(err, line, col, "%04x:%02x:%02x.%u has no BAR %d (header type %u has %d)",
+			    c->domain, c->bus, c->devfn >> 3, c->devfn & 7, idx,
+			    hdr, nr_bars[hdr]);
+	for (int i = 0; i < idx; i++) {
+		uint32_t reg = cfg32(c, 0x10 + 4 * i);
+
+		if ((reg & 1) || (reg & 6) != 4)
+			continue;
+		if (i + 1 == idx)
+			return fail(err, line, col, "%04x:%02x:%02x.%u BAR %d is the upper half of 64-bit BAR %d",
+				    c->domain, c->bus, c->devfn >> 3, c->devfn & 7,
+				    idx, i);
+		i++;	/* its upper half */
+	}
+	return 0;
+}
+
 static int row(int line, struct field *fl, struct pcicfg *fns,
-	       size_t n, size_t *unknown, struct topo_error *err)
+	       size_t n, struct topo_error *err)
 {
 	struct pcicfg_res *r;
 	struct pcicfg *c;
@@ -110,12 +146,13 @@ static int row(int line, struct field *fl, struct pcicfg *fns,
 		return fail(err, line, fl[6].col, "expected a size in hex (0x4000)");
 	if (!hex_u64(&fl[7], &flags))
 		return fail(err, line, fl[7].col, "expected resource flags in hex");
-	if (!c) {
-		(*unknown)++;
-		return 0;
-	}
+	if (!c)
+		return fail(err, line, fl[0].col, "%.*s: the capture has no such function",
+			    (int)fl[0].n, fl[0].s);
 	if (idx >= RES_WINDOW_FIRST || !size)
 		return 0;
+	if (idx < RES_ROM && bar_not_in_config(c, (int)idx, err, line, fl[1].col))
+		return -1;
 	r = idx < RES_ROM ? &c->bar[idx] : idx == RES_ROM ? &c->rom :
 	    &c->vf_bar[idx - RES_VF_FIRST];
 	r->size = size;
@@ -127,7 +164,7 @@ static int row(int line, struct field *fl, struct pcicfg *fns,
 }
 
 int lspci_resources_parse(const char *name, const char *text, size_t len,
-			  struct pcicfg *fns, size_t n, size_t *unknown,
+			  struct pcicfg *fns, size_t n,
 			  struct topo_error *err)
 {
 	size_t pos = 0;
@@ -135,7 +172,6 @@ int lspci_resources_parse(const char *name, const char *text, size_t len,
 
 	memset(err, 0, sizeof(*err));
 	snprintf(err->file, sizeof(err->file), "%s", name);
-	*unknown = 0;
 	while (pos < len) {
 		const char *l = text + pos, *nl = memchr(l, '\n', len - pos);
 		size_t ll = nl ? (size_t)(nl - l) : len - pos, col = 0;
@@ -163,7 +199,7 @@ int lspci_resources_parse(const char *name, const char *text, size_t len,
 		if (nf < NR_FIELDS || col <= ll)
 			return fail(err, line, nf < NR_FIELDS ? ll : col,
 				    "expected %d tab-separated fields", NR_FIELDS);
-		if (row(line, fl, fns, n, unknown, err))
+		if (row(line, fl, fns, n, err))
 			return -1;
 	}
 	return 0;

@@ -83,7 +83,7 @@ static void lspci_one(const uint8_t *data, size_t len)
 	char *dump, *res = NULL, *topo = NULL;
 	struct pcicfg *fns = NULL;
 	struct topo_error err;
-	size_t n = 0, dlen = len, rlen = 0, tlen = 0, unknown = 0;
+	size_t n = 0, dlen = len, rlen = 0, tlen = 0;
 	FILE *o;
 	int rc;
 
@@ -118,7 +118,7 @@ static void lspci_one(const uint8_t *data, size_t len)
 	if (res) {
 		memset(&err, 0, sizeof(err));
 		if (lspci_resources_parse("<resources>", res, rlen, fns, n,
-					  &unknown, &err)) {
+					  &err)) {
 			check_error(&err, "the resources file",
 				    count_lines(res, rlen));
 			goto out;

@@ -329,6 +329,37 @@ static void test_bus_numbers_not_a_tree_is_exit_2(void **state)
 	unlink(path);
 }
 
+/*
+ * --resources rows that describe a BAR the captured config space cannot
+ * have, or a function the capture does not show, are refused at
+ * file:line:column (they used to be taken, or ignored with a warning).
+ */
+static void test_resources_rows_the_capture_cannot_have_are_refused(void **state)
+{
+	static const struct { const char *row, *msg; } bad[] = {
+		{ "0000:00:01.0\t3\tBAR3\tmem\t0x10900000\t0x10900fff\t0x1000\t0x40200\t0",
+		  ":11:14: error: 0000:00:01.0 has no BAR 3 (header type 1 has 2)" },
+		{ "0000:03:00.0\t1\tBAR1\tmem\t0x10900000\t0x10900fff\t0x1000\t0x40200\t0",
+		  ":11:14: error: 0000:03:00.0 BAR 1 is the upper half of 64-bit BAR 0" },
+		{ "0000:09:00.0\t0\tBAR0\tmem\t0x10900000\t0x10900fff\t0x1000\t0x40200\t0",
+		  ":11:1: error: 0000:09:00.0: the capture has no such function" },
+	};
+	char *out;
+	int st;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		st = simtest_shell(&out, "(t=$(mktemp) && head -10 %s > $t && printf '%s\\n' >> $t && "
+				   PCISIM " import-lspci %s --resources $t -o /dev/null; "
+				   "rc=$?; rm -f $t; exit $rc)",
+				   "tests/oracle/T3_switch/resources-boot.tsv", bad[i].row,
+				   "tests/oracle/T3_switch/lspci-boot.dump");
+		if (st != 2 || !strstr(out, bad[i].msg))
+			fail_msg("row %s: exit %d:\n%s", bad[i].row, st, out);
+		free(out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -344,6 +375,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_dump_line_is_exit_2_at_line_col),
 		cmocka_unit_test(test_malformed_resources_is_exit_2_at_line_col),
 		cmocka_unit_test(test_bus_numbers_not_a_tree_is_exit_2),
+		cmocka_unit_test(test_resources_rows_the_capture_cannot_have_are_refused),
 	};
 
 	return cmocka_run_group_tests_name("import", tests, NULL, NULL);
