@@ -423,23 +423,35 @@ static void test_k5_matches_the_real_kernel_line_for_line(void **state)
  * reports as the kernel would report the oops (exit 3), never a crash of
  * its own; from a topology file and from the fuzz input that found it.
  */
+/*
+ * In the sanitizer build (fuzz/variant.mk) UBSan's null check stops the
+ * kernel world at the member access itself, before the fault (exit 1).
+ */
+#ifdef __SANITIZE_ADDRESS__
+#define K6_STATUS	1
+#define K6_STOP		"quirks.c:1070:2: runtime error: member access within null pointer " \
+			"of type 'struct pci_bus'"
+#else
+#define K6_STATUS	3
+#define K6_STOP		"kernel stopped: oops: BUG: unable to handle page fault for address " \
+			"0x28 (a NULL pointer dereference)"
+#endif
+
 static void test_k6_xio2000a_ids_on_an_endpoint_oops(void **state)
 {
 	static const char *const lines[] = {
 		"pci 0000:01:00.0: TI XIO2000a quirk detected",
-		"kernel stopped: oops: BUG: unable to handle page fault for address 0x28 "
-		"(a NULL pointer dereference)",
+		K6_STOP,
 		NULL,
 	};
 	char *out = NULL;
 	int rc;
 
 	(void)state;
-	expect("K6-xio2000a-ids-on-an-endpoint.topo", 3, lines);
+	expect("K6-xio2000a-ids-on-an-endpoint.topo", K6_STATUS, lines);
 	rc = simtest_shell(&out, "FUZZ_KNOWN=/dev/null %s %sK6-xio2000a-ids-fuzz-input.config",
 			   fuzz_config, FINDINGS);
-	if (rc != 2 || !strstr(out, "TI XIO2000a quirk detected") ||
-	    !strstr(out, "kernel stopped: oops"))
+	if (rc != 2 || !strstr(out, K6_STOP))
 		fail_msg("K6 through fuzz-config: exit %d:\n%s", rc, out);
 	free(out);
 }
