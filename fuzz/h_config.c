@@ -295,6 +295,22 @@ static bool known_k4(const uint8_t *c, size_t n)
 }
 
 /*
+ * Inputs of K6 (fuzz/FINDINGS.md): the fuzzed function reports TI's
+ * XIO2000A IDs (104c:8231) with a header that is not a bridge's, so the
+ * final fixup quirk_xio2000a() dereferences its NULL subordinate bus: an
+ * oops that stops the kernel world. With "input K6" in
+ * fuzz/known-findings.txt they are not booted.
+ */
+static bool known_k6(const uint8_t *c, size_t n)
+{
+	if (!fuzz_known("input", "K6", 0) || n < 0x10)
+		return false;
+	return cfg_rd(c, n, PCI_VENDOR_ID, 2) == 0x104c &&
+	       cfg_rd(c, n, PCI_DEVICE_ID, 2) == 0x8231 &&
+	       (cfg_rd(c, n, PCI_HEADER_TYPE, 1) & 0x7f) != PCI_HEADER_TYPE_BRIDGE;
+}
+
+/*
  * Inputs of K3 (fuzz/FINDINGS.md): the first SR-IOV capability, where
  * pci_find_ext_capability() finds it, has VF Enable and VF MSE set in
  * SR-IOV Control and neither can be cleared (hard-wired: the device's
@@ -343,7 +359,8 @@ static void config_one(const uint8_t *data, size_t len)
 	if (!m)
 		return;
 	known = known_k2(mfunc_config(f), mfunc_config_size(f)) ? "K2" :
-		known_k4(mfunc_config(f), mfunc_config_size(f)) ? "K4" : NULL;
+		known_k4(mfunc_config(f), mfunc_config_size(f)) ? "K4" :
+		known_k6(mfunc_config(f), mfunc_config_size(f)) ? "K6" : NULL;
 	if (known) {
 		if (fuzz_verbose)
 			fprintf(stderr, "fuzz-config: known finding %s, not booted\n",

@@ -454,6 +454,11 @@ static void test_k6_xio2000a_ids_on_an_endpoint_oops(void **state)
 	if (rc != 2 || !strstr(out, K6_STOP))
 		fail_msg("K6 through fuzz-config: exit %d:\n%s", rc, out);
 	free(out);
+	rc = simtest_shell(&out, "FUZZ_KNOWN=fuzz/known-findings.txt %s -v %sK6-xio2000a-ids-fuzz-input.config",
+			   fuzz_config, FINDINGS);
+	if (rc != 0 || !strstr(out, "known finding K6, not booted"))
+		fail_msg("K6 with fuzz/known-findings.txt: exit %d:\n%s", rc, out);
+	free(out);
 }
 
 /*
@@ -472,6 +477,11 @@ static void test_k7_unknown_link_speed_warns_in_bwctrl(void **state)
 			   fuzz_config, FINDINGS);
 	if (rc != 2 || !strstr(out, "kernel WARN at drivers/pci/pcie/bwctrl.c:"))
 		fail_msg("K7: exit %d:\n%s", rc, out);
+	free(out);
+	rc = simtest_shell(&out, "FUZZ_KNOWN=fuzz/known-findings.txt %s %sK7-unknown-link-speed-retrain.config",
+			   fuzz_config, FINDINGS);
+	if (rc != 0 || strstr(out, "FINDING"))
+		fail_msg("K7 with fuzz/known-findings.txt: exit %d:\n%s", rc, out);
 	free(out);
 }
 
