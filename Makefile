@@ -148,7 +148,7 @@ deps: $(B)/.stamp-deps
 
 # ---- The pinned kernel tree: fetch, extract, configure, prepare -----------
 $(KCACHE)/usr/src/$(KDEB_PKG).tar.xz:
-	$(Q)pci-core/fetch-kernel.sh $(KDEB_PKG) $(KDEB_SUITE) $(KCACHE) >/dev/null
+	$(Q)pci-core/fetch-kernel.sh $(KDEB_PKG) $(KDEB_SUITE) $(KCACHE) $(KPIN_VERSION) >/dev/null
 
 ifeq ($(KSRC),$(ABS_B)/linux-source-$(KVER))
 # The tarball must be the pinned one: its SHA-256 and its Makefile's version.
@@ -333,7 +333,8 @@ run: $(B)/pcisim
 	$(B)/pcisim run $(TOPO) --preserve $(PRESERVE) --kexec $(KEXEC) $(RUN_ARGS) \
 		--log $(B)/run.log
 
-$(B)/tests/%: tests/%.c tests/simtest.c tests/simtest.h $(HOST_LIB_OBJS) $(B)/h/default-topo.o $(B)/kernel-world.o
+$(B)/tests/%: tests/%.c tests/simtest.c tests/simtest.h $(HOST_LIB_OBJS) $(B)/h/default-topo.o \
+		$(B)/kernel-world.o pci-core/initcalls.ld
 	@echo "  CC      $@"
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(HOST_CFLAGS) $(EXTRA_HCFLAGS) -Itests -no-pie -o $@ $< tests/simtest.c $(HOST_LIB_OBJS) \

@@ -54,16 +54,22 @@ int cli_write_output(const char *path, const char *text, size_t len)
 
 int cli_close_output(FILE *f, const char *name)
 {
-	int lost = fflush(f) || ferror(f);
-	int err = errno;
+	int lost = fflush(f) != 0;
+	int err = lost ? errno : 0;
 
+	/* an earlier write failed: its errno is gone, say what is known */
+	if (!lost && ferror(f))
+		lost = 1;
 	if (f != stdout && fclose(f) && !lost) {
 		lost = 1;
 		err = errno;
 	}
-	if (lost)
+	if (lost) {
 		fprintf(stderr, "%s: error: write failed: %s\n", name,
 			strerror(err ? err : EIO));
+		if (f == stdout)
+			clearerr(f);	/* said once, not again at exit */
+	}
 	return lost ? -1 : 0;
 }
 

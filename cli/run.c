@@ -227,9 +227,9 @@ static void boot_cmdline(char *buf, size_t len, const char *vf_policy,
 
 /*
  * --ram: "16G", "4096M", "1T" (binary units), up to RUN_RAM_MAX: the
- * kernel world's memmap and the shim's bitmaps of that much RAM (1/64 of
- * it) are host memory allocated at boot. 0 for anything else: no sign, no
- * value that wraps when its unit is applied.
+ * kernel world's memmap (64 bytes a page) and the slab's per-page data (32)
+ * of that much RAM are host memory allocated at boot, 24 GiB for 1T. 0 for
+ * anything else: no sign, no value that wraps when its unit is applied.
  */
 #define RUN_RAM_MAX	(1ULL << 40)
 static unsigned long long parse_size(const char *s)
@@ -266,7 +266,7 @@ int cmd_run(int argc, char **argv)
 	double fraction = 0;
 	unsigned long long ram = 0;
 	unsigned long warns_total = 0;
-	bool enable_vfs = false, from_marks = false;
+	bool enable_vfs = false, from_marks = false, lost;
 	struct bdf_list before, after;
 	struct cli_marks marks;
 	char cmdline[4096];
@@ -483,12 +483,15 @@ int cmd_run(int argc, char **argv)
 	}
 	free(before.name);
 	free(pd);
-	if ((logf && cli_close_output(logf, log)) || phase_write(phases, before.n))
-		return EXIT_BAD_INPUT;
+	/* both written even if one fails; a failed check outranks lost output */
+	lost = logf && cli_close_output(logf, log);
+	lost |= phase_write(phases, before.n) != 0;
 	if (failures) {
 		printf("run: %d check(s) failed\n", failures);
 		return EXIT_CHECK_FAILED;
 	}
+	if (lost)
+		return EXIT_BAD_INPUT;
 	printf("run: %d kexec(s), every check held\n", kexecs);
 	return EXIT_OK;
 }

@@ -30,7 +30,7 @@ export FUZZ_KNOWN := $(abspath fuzz/known-findings.txt)
 # One per harness, linked like a test program. Every build makes them:
 # make check replays the crash inputs under tests/fuzz/ with them.
 $(B)/fuzz/fuzz-%: fuzz/h_%.c $(FUZZ_SRCS) fuzz/fuzz.h $(HOST_LIB_OBJS) \
-		$(B)/h/default-topo.o $(B)/kernel-world.o
+		$(B)/h/default-topo.o $(B)/kernel-world.o pci-core/initcalls.ld
 	@echo "  CC      $@"
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(HOST_CFLAGS) $(EXTRA_HCFLAGS) -Ifuzz -DFUZZ_OVERLAY='"$(OVL)"' -DFUZZ_KSRC_DEFAULT='"$(KSRC)"' \

@@ -1,13 +1,13 @@
 #!/bin/bash
-# oracle/fetch.sh CACHE SUITE SRCVERSION_FILE: what `make oracle` boots,
+# oracle/fetch.sh CACHE SUITE SRCVERSION: what `make oracle` boots,
 # from Debian's archive.
 #
 # - qemu-system-arm (QEMU 7.2 on Debian 12: qemu-system-aarch64) and cpio,
 #   installed with apt-get when missing (as root; otherwise the command is
 #   printed);
 # - Debian's arm64 kernel of the same version as the linux-source-7.3 that
-#   pcisim compiles: SRCVERSION_FILE is the version pci-core/fetch-kernel.sh
-#   recorded (7.3.4-1~bpo13+1 -> linux-image-7.3.4+deb13-arm64). It is in
+#   pcisim compiles: SRCVERSION is the pinned version (pci-core/
+#   linux-source.pin; 7.3.4-1~bpo13+1 -> linux-image-7.3.4+deb13-arm64). It is in
 #   SUITE (trixie-backports), which this machine's apt does not list, so it
 #   comes through pci-core/apt-private.sh (private lists under CACHE/apt,
 #   the system's apt configuration untouched). Since 7.x linux-image-ABI is
@@ -26,7 +26,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=$(mkdir -p "$1" && cd "$1" && pwd)
-suite=$2 verfile=$3
+suite=$2 want_src=$3
 
 fail() {
 	echo "make oracle: $*" >&2
@@ -70,9 +70,9 @@ apt_ready() {
 # The kernel package of linux-source's version.
 pkg=${ORACLE_KERNEL_PKG:-} want=
 if [ -z "$pkg" ]; then
-	[ -s "$verfile" ] || fail "no $verfile: the version of the linux-source pcisim compiles" \
-		"(pci-core/fetch-kernel.sh writes it: make; or ORACLE_KERNEL_PKG=)"
-	want=$(cat "$verfile")
+	[ -n "$want_src" ] || fail "no version of the linux-source pcisim compiles" \
+		"(pci-core/linux-source.pin; or ORACLE_KERNEL_PKG=)"
+	want=$want_src
 	up=${want%%-*}
 	# 7.3.4-1~bpo13+1 -> 7.3.4+deb13, 6.12.117-1~deb12u1 -> 6.12.117+deb12
 	if [[ $want =~ [~+](bpo|deb)([0-9]+) ]]; then

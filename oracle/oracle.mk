@@ -1,8 +1,8 @@
 # make oracle: the differential test against the real kernel (#3).
 #
 # Boots Debian's arm64 Linux 7.3 (the version of the linux-source-7.3
-# pcisim compiles, as pci-core/fetch-kernel.sh recorded it in
-# $(KCACHE)/$(KDEB_PKG).version; fetched from $(KDEB_SUITE) with private
+# pcisim compiles, as pci-core/linux-source.pin pins it; fetched from
+# $(KDEB_SUITE) with private
 # apt lists, pci-core/apt-private.sh) under QEMU's arm64 virt machine for
 # every topology in oracle/topologies/ and writes what the kernel assigned
 # to tests/oracle/NAME/ (oracle/README.md), then compares pcisim with it.
@@ -19,7 +19,7 @@ ORACLE_TIMEOUT ?= 60
 ORACLE_ONLY    ?=
 # prints the kernel package name (bench-qemu uses it too)
 ORACLE_FETCH    = ORACLE_KERNEL_PKG=$(ORACLE_KERNEL_PKG) oracle/fetch.sh $(ORACLE_CACHE) \
-		  $(KDEB_SUITE) $(KCACHE)/$(KDEB_PKG).version
+		  $(KDEB_SUITE) $(KPIN_VERSION)
 
 .PHONY: oracle
 oracle: $(B)/pcisim

@@ -39,12 +39,6 @@ static struct task_struct sim_task = {
 DEFINE_PER_CPU_CACHE_HOT(struct task_struct *, current_task) = &sim_task;
 DEFINE_PER_CPU_CACHE_HOT(unsigned long, __preempt_count) = INIT_PREEMPT_COUNT;
 
-/*
- * arch/x86/kernel/setup.c: the CPU's features, none of them (no local
- * APIC: irq_work waits for the next tick, shim/workqueue.c)
- */
-struct cpuinfo_x86 boot_cpu_data __read_mostly;
-
 /* kernel/cpu.c: the one CPU there is */
 struct cpumask __cpu_possible_mask __read_mostly = { CPU_BITS_CPU0 };
 

@@ -14,7 +14,6 @@
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/list.h>
-#include <linux/rcuwait.h>
 #include <sim/host_abi.h>
 #include <sim/kernel.h>
 
@@ -139,20 +138,6 @@ int wait_for_completion_state(struct completion *x, unsigned int state)
 asmlinkage void schedule(void)
 {
 	sim_abortf("%s: a wait can never end, no other task runs", __func__);
-}
-
-/* kernel/exit.c */
-int rcuwait_wake_up(struct rcuwait *w)
-{
-	struct task_struct *task = rcu_dereference(w->task);
-
-	return task ? wake_up_process(task) : 0;
-}
-
-void finish_rcuwait(struct rcuwait *w)
-{
-	rcu_assign_pointer(w->task, NULL);
-	__set_current_state(TASK_RUNNING);
 }
 
 int wake_up_process(struct task_struct *p)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Workqueues, async calls, RCU callbacks and the tick that runs irq_work
- * (kernel/workqueue.c, kernel/async.c, kernel/rcu/tiny.c).
+ * Workqueues, async calls and RCU callbacks (kernel/workqueue.c,
+ * kernel/async.c, kernel/rcu/tiny.c).
  *
  * Departs from the kernel: no worker threads. Queued work and RCU
  * callbacks wait on one FIFO and run when the kernel world is quiescent:
@@ -22,7 +22,6 @@
 #include <linux/jiffies.h>
 #include <linux/delay.h>
 #include <linux/cpuhotplug.h>
-#include <linux/irq_work.h>
 #include <sim/kernel.h>
 
 struct workqueue_struct {
@@ -168,19 +167,10 @@ void wakeme_after_rcu(struct rcu_head *head)
 	complete(&rcu->completion);
 }
 
-/*
- * Run everything that was deferred, in order, until nothing is left. A
- * quiescent point is also a timer tick: the real kernel/irq_work.c runs
- * the irq_work raised since the last one (no local APIC to interrupt
- * sooner, boot_cpu_data).
- */
+/* Run everything that was deferred, in order, until nothing is left. */
 void sim_run_deferred(void)
 {
 	for (;;) {
-		if (irq_work_needs_cpu()) {
-			irq_work_tick();
-			continue;
-		}
 		if (!list_empty(&sim_pending_rcu)) {
 			struct sim_rcu_cb *cb = list_first_entry(&sim_pending_rcu,
 					struct sim_rcu_cb, node);

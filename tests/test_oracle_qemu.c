@@ -120,7 +120,8 @@ static void check(const struct capture *c, const char *topo,
  * pcisim's config space after enumeration and from the capture's: a 7.x
  * kernel on a device-tree host enables ACS on its ports (host_bridge.c).
  */
-#define ACS_LINES "lspci -F %s -vv 2>/dev/null | awk '/^[0-9a-f]/ { d = $1 } /ACSCtl/ { print d, $0 }'"
+#define ACS_LINES "l=$(lspci -F %s -vv 2>/dev/null) || exit 1; printf '%%s\\n' \"$l\" | " \
+		  "awk '/^[0-9a-f]/ { d = $1 } /ACSCtl/ { print d, $0 }'"
 static void check_acs(const struct capture *c, const char *topo)
 {
 	char *mine, *real, dump[600];
@@ -128,8 +129,12 @@ static void check_acs(const struct capture *c, const char *topo)
 	snprintf(dump, sizeof(dump), "%s.dump", topo);
 	if (simtest_shell(&mine, PCISIM " enumerate %s --cmdline '%s' --dump %s"
 			  " >/dev/null 2>&1 && " ACS_LINES, topo, c->cmdline, dump, dump))
-		fail_msg("%s: enumerate --dump failed", c->name);
-	simtest_shell(&real, "f=%s%s/lspci-boot.dump; " ACS_LINES, oracle, c->name, "$f");
+		fail_msg("%s: enumerate --dump or lspci failed:\n%s", c->name, mine);
+	if (simtest_shell(&real, "f=%s%s/lspci-boot.dump; " ACS_LINES, oracle, c->name, "$f"))
+		fail_msg("%s: lspci of the capture failed:\n%s", c->name, real);
+	/* the capture's root ports have ACS: then the comparison compares something */
+	if (strstr(c->name, "T2_") && !strstr(real, "ACSCtl"))
+		fail_msg("%s: no ACS Control in the capture's lspci -vv", c->name);
 	if (strcmp(mine, real))
 		fail_msg("%s: ACS Control differs from the real kernel's:\n"
 			 "pcisim:\n%s\nreal kernel:\n%s", c->name, mine, real);

@@ -1220,14 +1220,15 @@ struct topo *topo_parse_file(const char *path, struct topo_error *err)
 		len += fread(buf + len, 1, cap - len, f);
 		if (len < cap)
 			break;
-		if (cap > TOPO_MAX_FILE_BYTES) {
+		if (len > TOPO_MAX_FILE_BYTES) {
 			snprintf(err->msg, sizeof(err->msg),
 				 "longer than %u MiB, the limit of a topology file "
 				 "(an endless stream such as /dev/zero?)",
 				 TOPO_MAX_FILE_BYTES >> 20);
 			goto out;
 		}
-		cap *= 2;
+		/* one byte past the limit tells a longer file from one at it */
+		cap = cap * 2 > TOPO_MAX_FILE_BYTES ? TOPO_MAX_FILE_BYTES + 1 : cap * 2;
 	}
 	if (ferror(f)) {
 		snprintf(err->msg, sizeof(err->msg), "read error: %s",
