@@ -121,6 +121,47 @@ static void test_patch_that_does_not_apply_is_named_with_its_file(void **state)
 	free(out);
 }
 
+/*
+ * The PCI fixup tables pci-core/initcalls.ld gathers: each a run of 16-byte
+ * entries (PREL32: vendor, device, class, class_shift, hook offset) that
+ * starts where the first one does. A label 8 bytes early read the padding
+ * as an entry (a shift of 2^32 - 1 in pci_do_fixups(), which UBSan saw).
+ */
+struct fixup_entry {
+	uint16_t vendor, device;
+	uint32_t class_code, class_shift;
+	int32_t hook_offset;
+};
+extern const struct fixup_entry __start_pci_fixups_early[], __end_pci_fixups_early[];
+extern const struct fixup_entry __start_pci_fixups_header[], __end_pci_fixups_header[];
+extern const struct fixup_entry __start_pci_fixups_final[], __end_pci_fixups_final[];
+extern const struct fixup_entry __start_pci_fixups_enable[], __end_pci_fixups_enable[];
+
+static void test_pci_fixup_tables_are_whole_entries(void **state)
+{
+	const struct fixup_entry *const tables[][2] = {
+		{ __start_pci_fixups_early, __end_pci_fixups_early },
+		{ __start_pci_fixups_header, __end_pci_fixups_header },
+		{ __start_pci_fixups_final, __end_pci_fixups_final },
+		{ __start_pci_fixups_enable, __end_pci_fixups_enable },
+	};
+	size_t total = 0;
+
+	(void)state;
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+		assert_int_equal((uintptr_t)tables[t][0] % 16, 0);
+		for (const struct fixup_entry *f = tables[t][0]; f < tables[t][1]; f++) {
+			if (f->class_shift > 24 || !f->hook_offset)
+				fail_msg("fixup table %zu entry %td: %04x:%04x class %#x shift %u hook %d",
+					 t, f - tables[t][0], f->vendor, f->device,
+					 f->class_code, f->class_shift, f->hook_offset);
+			total++;
+		}
+	}
+	/* quirks.c has hundreds; none at all would be a table not linked */
+	assert_true(total > 300);
+}
+
 static void test_default_topology_no_warnings(void **state)
 {
 	struct sim_run run = { 0 };
@@ -323,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_bug_stops_the_run_naming_file_and_line),
 		cmocka_unit_test(test_unimplemented_symbol_stops_the_run_naming_it),
 		cmocka_unit_test(test_patch_that_does_not_apply_is_named_with_its_file),
+		cmocka_unit_test(test_pci_fixup_tables_are_whole_entries),
 		cmocka_unit_test(test_default_topology_no_warnings),
 		cmocka_unit_test(test_unknown_pci_option_reaches_pci_setup),
 		cmocka_unit_test(test_hpmemsize_resizes_hotplug_window),
