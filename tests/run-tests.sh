@@ -13,8 +13,10 @@ for t in "$@"; do
 	f=$(grep -c '^not ok ' <<<"$out")
 	pass=$((pass + p))
 	fail=$((fail + f))
-	if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
-		echo "not ok - $(basename "$t") exited with status $rc"
+	# CMocka exits with the number of failed tests; anything else (a
+	# crash, an abort, a sanitizer's report at exit) is one more failure
+	if [ $rc -ne 0 ] && [ $rc -ne "$f" ]; then
+		echo "not ok - $(basename "$t") exited with status $rc ($f failure(s) reported)"
 		fail=$((fail + 1))
 	fi
 done

@@ -542,6 +542,25 @@ static void test_gen_numbers_that_wrap_are_refused(void **state)
 	}
 }
 
+/*
+ * tests/run-tests.sh counts a test program that died after reporting (a
+ * crash, a sanitizer's report at exit) as a failure of its own, and its
+ * closing line never says fewer failures than there were.
+ */
+static void test_run_tests_counts_a_crash_after_failures(void **state)
+{
+	char *out;
+	int st;
+
+	(void)state;
+	st = run(&out, "(d=$(mktemp -d) && printf '%%s\\n' '#!/bin/sh' 'echo ok 1 - a' "
+		 "'echo not ok 2 - b' 'kill -SEGV $$' > $d/t && chmod +x $d/t && "
+		 "tests/run-tests.sh $d/t; rc=$?; rm -rf $d; exit $rc)");
+	if (st == 0 || !strstr(out, "1 passed, 2 failed"))
+		fail_msg("run-tests.sh exited %d:\n%s", st, out);
+	free(out);
+}
+
 /* The log of boot nr (0 the first) of a run: from its command line on. */
 static const char *boot_log(const char *log, int nr, size_t *len)
 {
@@ -656,6 +675,7 @@ int main(void)
 		cmocka_unit_test(test_lost_output_is_reported),
 		cmocka_unit_test(test_run_preserve_list_checked_before_preserving),
 		cmocka_unit_test(test_gen_numbers_that_wrap_are_refused),
+		cmocka_unit_test(test_run_tests_counts_a_crash_after_failures),
 		cmocka_unit_test(test_run_cmdline_per_boot),
 	};
 
