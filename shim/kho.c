@@ -2,8 +2,9 @@
 /*
  * Kexec HandOver (kernel/liveupdate/kexec_handover.c of newer kernels).
  *
- * Linux 6.12 has no KHO. This is our implementation of the newest
- * upstream API and ABI (<linux/kexec_handover.h>,
+ * Written when the pinned tree (6.12) had no KHO, and standing in for
+ * 7.3's kernel/liveupdate/kexec_handover.c until #12 compiles it: our
+ * implementation of the upstream API and ABI of that time (<linux/kexec_handover.h>,
  * <linux/kho/abi/kexec_handover.h>): preserved memory is tracked in the
  * "kho-v2" radix tree of pages, built directly in RAM; at kexec a
  * flattened device tree names the tree and every subsystem blob; the next

@@ -43,14 +43,6 @@ void kho_block_set_init(struct kho_block_set *bs, size_t entry_size)
 	bs->incoming = false;
 }
 
-/* list_last_entry_or_null() is newer than 6.12 */
-static struct kho_block *kho_block_last(struct kho_block_set *bs)
-{
-	if (list_empty(&bs->blocks))
-		return NULL;
-	return list_last_entry(&bs->blocks, struct kho_block, list);
-}
-
 static void *kho_block_entry(struct kho_block_set *bs, struct kho_block *b,
 			     u64 i)
 {
@@ -79,7 +71,7 @@ static int kho_block_append(struct kho_block_set *bs,
 	if (!b)
 		return -ENOMEM;
 	b->ser = ser;
-	last = kho_block_last(bs);
+	last = list_last_entry_or_null(&bs->blocks, struct kho_block, list);
 	if (last)
 		last->ser->next = virt_to_phys(ser);
 	else
@@ -99,7 +91,7 @@ static void kho_block_drop_last(struct kho_block_set *bs)
 	kho_block_free_ser(bs, b->ser);
 	kfree(b);
 	/* the chain must end where the list ends */
-	last = kho_block_last(bs);
+	last = list_last_entry_or_null(&bs->blocks, struct kho_block, list);
 	if (last)
 		last->ser->next = 0;
 	else

@@ -210,7 +210,7 @@ static void test_hpmemsize_resizes_hotplug_window(void **state)
 
 /*
  * pci=hpbussize= reserves that many bus numbers below every hotplug-capable
- * bridge, occupied or not (6.12's pci_scan_child_bus_extend()), and the
+ * bridge, occupied or not (the kernel's pci_scan_child_bus_extend()), and the
  * bridges above grow to hold them.
  */
 static void expect_buses(const struct sim_result *r, const char *bdf,

@@ -2,7 +2,7 @@
 /*
  * Fidelity: the same hardware gives the same enumeration as a real kernel.
  *
- * tests/oracle/ holds what Linux 6.12.117 assigned on QEMU's arm64 virt
+ * tests/oracle/ holds what Linux 7.3.4 assigned on QEMU's arm64 virt
  * machine (generic ECAM host, no firmware) for three topologies;
  * tests/topo/ models the same hardware. Every function the real kernel
  * found must be found at the same BDF, with the same bridge bus numbers,

@@ -2,7 +2,7 @@
 /*
  * The differential test against the real kernel (#3), on every capture
  * `make oracle` committed: tests/oracle/NAME/ holds what Debian's Linux
- * 6.12 assigned on QEMU's arm64 virt machine for the topology
+ * 7.3 assigned on QEMU's arm64 virt machine for the topology
  * oracle/topologies/NAME.qemu. For each, the hardware is imported from the
  * capture (import-lspci with the resources file, so no size is guessed),
  * enumerated by pcisim with the kernel command line of the capture

@@ -2,9 +2,11 @@
 /*
  * Kexec HandOver (KHO): the kernel API.
  *
- * Linux 6.12 has no KHO; this header gives the kernel world the API of
- * the newest upstream kernel (names, signatures and semantics mirrored,
- * code our own), so the live update code runs as it would there.
+ * pcisim's hand-written KHO (shim/kho.c), written when the pinned tree
+ * (6.12) had none. Linux 7.3 has its own header of this name, with another
+ * API and ABI (pci-core/README.md, "Stand-ins"); until #12 compiles the
+ * real kernel/liveupdate/, this one stands in for it, and the build names
+ * it (STANDIN).
  */
 #ifndef _LINUX_KEXEC_HANDOVER_H
 #define _LINUX_KEXEC_HANDOVER_H

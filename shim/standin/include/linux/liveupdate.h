@@ -2,11 +2,12 @@
 /*
  * Live Update Orchestrator (LUO): the kernel API.
  *
- * Linux 6.12 has no LUO (and no CONFIG_LIVEUPDATE, so this is always
- * built). The types and functions mirror the newest upstream
- * include/linux/liveupdate.h: file handlers, their ops, FLBs with
- * refcounted incoming and outgoing objects. The code is ours
- * (shim/luo_*.c).
+ * pcisim's hand-written LUO (shim/luo_*.c), written when the pinned tree
+ * (6.12) had none: always built, whatever CONFIG_LIVEUPDATE says. It
+ * stands in for 7.3's header of this name until #12 compiles the real
+ * kernel/liveupdate/ (pci-core/README.md, "Stand-ins"). The types and
+ * functions mirror upstream's: file handlers, their ops, FLBs with
+ * refcounted incoming and outgoing objects.
  *
  * There is no VFS and no /dev/liveupdate here. A "file" is a struct file
  * that a driver allocates itself (f_op and private_data set), and the
