@@ -77,7 +77,7 @@ STAMP_OVERLAY := $(B)/.stamp-overlay
 STAMP_PREPARE := $(B)/.stamp-prepare
 KFLAGS_FILE   := $(B)/kflags.txt
 KFLAGS     = $(file < $(KFLAGS_FILE))
-SHIM_INC   = -I$(OVL)/drivers/pci -I$(KSRC)/drivers/pci -I$(KSRC)/drivers/base
+SHIM_INC   = -I$(OVL)/drivers/pci -I$(KSRC)/drivers/pci -I$(KSRC)/drivers/base -I$(KSRC)/kernel -I$(KSRC)/mm
 
 # Every file a patch changes, as PATCH:FILE.
 PATCH_TARGETS := $(shell awk '/^\+\+\+ b\//{ print FILENAME ":" substr($$2, 3) }' $(PATCHES) /dev/null)
@@ -248,10 +248,20 @@ $(KFF)/.stamp: $(STAMP_PREPARE) pci-core/kfile-flags.sh pci-core/kernel-files.tx
 # for the tree.
 kcc_k = $(KCC) $(filter-out $(file < $(KFF)/$*.remove),$(KFLAGS)) $(EXTRA_KCFLAGS) \
 	-I$$d/$(dir $*) -I$(KSRC)/$(dir $*) -fmacro-prefix-map=$(OVL)/= \
-	$(file < $(KFF)/$*.add) -MMD -MF $(@:.o=.d) -c $$d/$*.c -o $@
+	$(file < $(KFF)/$*.add) -MMD -MP -MF $(@:.o=.d) -c $$d/$*.c -o $@
 kcc_ks = $(KCC) $(KFLAGS) $(EXTRA_KCFLAGS) $(SHIM_INC) -DKBUILD_MODFILE='"$*"' \
 	-DKBUILD_BASENAME='"$(call kname,$*)"' -DKBUILD_MODNAME='"$(call kname,$*)"' \
-	-D__KBUILD_MODNAME=$(call kname,$*) -MMD -MF $(@:.o=.d) -c $< -o $@
+	-D__KBUILD_MODNAME=$(call kname,$*) -MMD -MP -MF $(@:.o=.d) -c $< -o $@
+
+# x86 builds arch/x86/lib/hweight.S, whose __sw_hweight{32,64}() keep every
+# register but the result: the call that asm/arch_hweight.h makes in place
+# of popcnt declares no other clobber. lib/hweight.c stands in for it,
+# compiled as x86 compiled it before hweight.S (ARCH_HWEIGHT_CFLAGS), and
+# without instrumentation, whose calls would break that promise.
+HWEIGHT_CFLAGS := $(foreach r,rdi rsi rdx rcx r8 r9 r10 r11,-fcall-saved-$(r))
+HWEIGHT_NOINSTR := -fsanitize% -fprofile% --coverage -fsanitize-coverage%
+$(B)/k/lib/hweight.o: EXTRA_KCFLAGS := $(filter-out $(HWEIGHT_NOINSTR),$(EXTRA_KCFLAGS)) \
+	$(HWEIGHT_CFLAGS)
 
 # (After everything $(KWORLD_SIG) holds is defined.)
 sq = $(subst ','\'',$(1))
@@ -308,7 +318,7 @@ $(B)/kernel-world.o: $(B)/kernel-pass1.o $(B)/stubs.o
 $(B)/h/%.o: %.c | $(B)/.stamp-deps
 	@echo "  CC      $<"
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(HOST_CFLAGS) $(EXTRA_HCFLAGS) -MMD -MF $(@:.o=.d) -c $< -o $@
+	$(Q)$(CC) $(HOST_CFLAGS) $(EXTRA_HCFLAGS) -MMD -MP -MF $(@:.o=.d) -c $< -o $@
 
 # The built-in default topology travels inside the binary.
 $(B)/h/default-topo.o: topo/examples/default.topo

@@ -78,12 +78,10 @@ static unsigned int cli_window_kind(enum mwindow_kind k)
 
 /* Boot a kernel on m, handing it the KHO blob of a previous one (or 0). */
 static int cli_boot(struct machine *m, const char *cmdline,
-		    unsigned long long kho_fdt, unsigned long long kho_len)
+		    const struct sim_handover *kho)
 {
 	struct sim_boot_params bp = {
 		.cmdline = cmdline ? cmdline : "",
-		.kho_fdt = kho_fdt,
-		.kho_fdt_len = kho_len,
 	};
 	uint64_t base, size;
 	size_t i, w;
@@ -96,6 +94,8 @@ static int cli_boot(struct machine *m, const char *cmdline,
 	}
 	bp.ram_base = base;
 	bp.ram_size = size;
+	if (kho)
+		bp.kho = *kho;
 	/*
 	 * A boot and what follows it until the next take a few hundred
 	 * config cycles per function; a kernel still going after 4096 per
@@ -180,22 +180,35 @@ int cli_boot_and_probe(struct machine *m, const char *cmdline)
 		fprintf(stderr, "pcisim: out of memory\n");
 		return -1;
 	}
-	return cli_boot(m, cmdline, 0, 0);
+	return cli_boot(m, cmdline, NULL);
 }
 
 int cli_boot_again(struct machine *m, const char *cmdline,
-		   unsigned long long kho_fdt, unsigned long long kho_len)
+		   const struct sim_handover *kho)
 {
-	return cli_boot(m, cmdline, kho_fdt, kho_len);
+	return cli_boot(m, cmdline, kho);
+}
+
+int cli_kexec_reboot(struct machine *m, const char *cmdline,
+		     const struct sim_handover *kho)
+{
+	machine_ram_poison_unkept(m);
+	if (host_kexec_load_segments()) {
+		fprintf(stderr, "pcisim: a kexec segment is not in usable RAM\n");
+		return -1;
+	}
+	host_vmalloc_reset();
+	host_kworld_reset();
+	return cli_boot(m, cmdline, kho);
 }
 
 int cli_kexec(struct machine *m, const char *cmdline)
 {
-	unsigned long long fdt = 0, len = 0;
+	struct sim_handover kho;
 	int ret;
 
 	phase_begin("shutdown");
-	ret = sim_kernel_kexec_prepare(&fdt, &len);
+	ret = sim_kernel_kexec_prepare(&kho);
 	/* the count goes with the outgoing kernel at the reset: say it now */
 	if (sim_warn_count())
 		fprintf(stderr, "pcisim: %lu kernel WARNING(s) before the kexec\n",
@@ -203,10 +216,8 @@ int cli_kexec(struct machine *m, const char *cmdline)
 	if (ret)
 		return ret;
 	phase_begin("kexec");
-	machine_ram_poison_unkept(m);
-	host_kworld_reset();
 	phase_boot_prefix("kexec-");
-	ret = cli_boot(m, cmdline, fdt, len);
+	ret = cli_kexec_reboot(m, cmdline, &kho);
 	phase_boot_prefix(NULL);
 	return ret;
 }

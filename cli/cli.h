@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 struct machine;
+struct sim_handover;
 struct sim_pci_info;
 
 /* Exit statuses (design.md section 7). */
@@ -75,9 +76,17 @@ int cli_boot_and_probe(struct machine *m, const char *cmdline);
  */
 int cli_kexec(struct machine *m, const char *cmdline);
 
-/* The second half of cli_kexec(): boot after the reset, with a blob. */
+/* Boot again after a reset, handed a KHO handover (NULL: none). */
 int cli_boot_again(struct machine *m, const char *cmdline,
-		   unsigned long long kho_fdt, unsigned long long kho_len);
+		   const struct sim_handover *kho);
+
+/*
+ * The second half of cli_kexec(), after sim_kernel_kexec_prepare(): RAM
+ * nobody preserved poisoned, the kexec segments written, the kernel
+ * world reset and booted with the handover.
+ */
+int cli_kexec_reboot(struct machine *m, const char *cmdline,
+		     const struct sim_handover *kho);
 
 /* Reports over what the kernel enumerated. */
 void report_tree(FILE *out);

@@ -376,7 +376,7 @@ static void config_one(const uint8_t *data, size_t len)
 		if (fuzz_verbose)
 			fprintf(stderr, "fuzz-config: an input of class K3\n");
 	}
-	ret = cli_boot_again(m, cmdlines[flags >> 4 & 3], 0, 0);
+	ret = cli_boot_again(m, cmdlines[flags >> 4 & 3], NULL);
 	if (ret)
 		fuzz_finding("the kernel failed to boot or to probe the host bridge: %d",
 			     ret);

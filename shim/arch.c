@@ -25,6 +25,11 @@
 #include <linux/swiotlb.h>
 #include <linux/tracepoint.h>
 #include <asm/current.h>
+#include <asm/early_ioremap.h>
+#include <asm/processor.h>
+#include <linux/utsname.h>
+#include <generated/utsrelease.h>
+#include <sim/kernel.h>
 
 /*
  * The one task that ever runs. Like init_task (init/init_task.c) it holds
@@ -53,6 +58,50 @@ int noioapicreroute;
 
 unsigned long phys_base;
 unsigned long pci_mem_start;
+
+/* arch/x86/kernel/setup.c, arch/x86/mm/init.c */
+struct cpuinfo_x86 boot_cpu_data = {
+	.x86_phys_bits = 46,
+	.x86_virt_bits = 48,
+	.x86_clflush_size = 64,
+	.x86_cache_alignment = 64,
+};
+pteval_t __default_kernel_pte_mask = ~0;
+
+/*
+ * init/version-timestamp.c, which needs the generated/compile.h only a
+ * full kernel link makes: the release is the pinned tree's, so KHO's
+ * kexec-metadata names it as 7.3 does.
+ */
+struct uts_namespace init_uts_ns = {
+	.ns.__ns_ref = REFCOUNT_INIT(2),
+	.name = {
+		.sysname = "Linux",
+		.nodename = "(none)",
+		.release = UTS_RELEASE,
+		.version = "#1 pcisim",
+		.machine = "x86_64",
+		.domainname = "(none)",
+	},
+};
+
+/*
+ * mm/early_ioremap.c: RAM is always mapped (the direct map), so an early
+ * mapping of RAM is its direct-map address; anything else fails, as a
+ * mapping of nothing would.
+ */
+void *early_memremap(resource_size_t phys_addr, unsigned long size)
+{
+	if (!size || phys_addr + size < phys_addr ||
+	    !sim_mm_pfn_valid(PHYS_PFN(phys_addr)) ||
+	    !sim_mm_pfn_valid(PHYS_PFN(phys_addr + size - 1)))
+		return NULL;
+	return phys_to_virt(phys_addr);
+}
+
+void early_memunmap(void *addr, unsigned long size)
+{
+}
 
 #ifdef CONFIG_SPARSEMEM_EXTREME
 struct mem_section **mem_section;

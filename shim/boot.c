@@ -103,21 +103,32 @@ int sim_kernel_boot(const struct sim_boot_params *bp)
 {
 	int level;
 
-	/* mm_core_init(): memory first, and what KHO hands over reserved */
+	/*
+	 * setup_arch(): RAM to memblock, the KHO handover the boot protocol
+	 * names (setup_data SETUP_KEXEC_KHO), early options
+	 */
 	sim_mm_init(bp->ram, bp->ram_base, bp->ram_size);
-	sim_slab_init(PHYS_PFN(bp->ram_base), bp->ram_size >> PAGE_SHIFT);
-	/* start_kernel(): the caches lib/ needs before any initcall */
-	radix_tree_init();
-	if (bp->kho_fdt)
-		kho_populate(bp->kho_fdt, bp->kho_fdt_len, 0, 0);
-	kho_memory_init();
-
+	if (bp->kho.fdt)
+		kho_populate(bp->kho.fdt, bp->kho.fdt_len, bp->kho.scratch,
+			     bp->kho.scratch_len);
 	strscpy(sim_cmdline, bp->cmdline ? bp->cmdline : "",
 		sizeof(sim_cmdline));
 	strscpy(sim_cmdline_early, sim_cmdline, sizeof(sim_cmdline_early));
 	pr_notice("Kernel command line: %s\n", sim_cmdline);
 	parse_args("early options", sim_cmdline_early, NULL, 0, 0, 0, NULL,
 		   sim_do_early_param);
+
+	/* mm_core_init_early(): KHO's early half, then the memmap */
+	kho_memory_init_early();
+	sim_mm_init_memmap();
+	/* mm_core_init(): what KHO preserved reserved, the rest freed */
+	kho_memory_init();
+	sim_kho_note_incoming(&bp->kho);
+	sim_mm_memblock_done();
+	sim_slab_init(PHYS_PFN(bp->ram_base), bp->ram_size >> PAGE_SHIFT);
+	sim_vmalloc_init();
+	/* start_kernel(): the caches lib/ needs before any initcall */
+	radix_tree_init();
 
 	parse_args("Booting kernel", sim_cmdline, NULL, 0, 0, 0, NULL,
 		   sim_do_setup_param);

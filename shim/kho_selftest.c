@@ -117,7 +117,7 @@ int sim_kho_selftest_preserve(unsigned long long seed)
 	if (err)
 		return err;
 
-	return kho_add_subtree(KHO_SELFTEST_NAME, ser);
+	return kho_add_subtree(KHO_SELFTEST_NAME, ser, sizeof(*ser));
 }
 
 int sim_kho_selftest_verify(unsigned long long seed)
@@ -129,7 +129,7 @@ int sim_kho_selftest_verify(unsigned long long seed)
 	void *area;
 	int err;
 
-	err = kho_retrieve_subtree(KHO_SELFTEST_NAME, &pa);
+	err = kho_retrieve_subtree(KHO_SELFTEST_NAME, &pa, NULL);
 	if (err) {
 		pr_err("no %s subtree: %d\n", KHO_SELFTEST_NAME, err);
 		return err;
@@ -203,8 +203,8 @@ static int kho_selftest_tail_restores(int *bad)
 	phys_addr_t pa, f, r, v;
 	int n = 0;
 
-	if (kho_retrieve_subtree(KHO_SELFTEST_NAME, &pa) ||
-	    !kho_is_restorable_phys(pa))
+	if (kho_retrieve_subtree(KHO_SELFTEST_NAME, &pa, NULL) ||
+	    !sim_kho_preserved_head(pa))
 		return 0;
 	ser = phys_to_virt(pa);
 	f = ser->folio;
@@ -223,7 +223,7 @@ static int kho_selftest_tail_restores(int *bad)
 				  "page run tail as a folio", r, bad);
 	n += kho_selftest_refused(kho_restore_pages(r + PAGE_SIZE, 2),
 				  "page run from its second page", r, bad);
-	if (kho_is_restorable_phys(ser->vmalloc.first.phys)) {
+	if (sim_kho_preserved_head(ser->vmalloc.first.phys)) {
 		chunk = phys_to_virt(ser->vmalloc.first.phys);
 		v = chunk->phys[1];
 		n += kho_selftest_refused(kho_restore_folio(v),
@@ -268,7 +268,7 @@ int sim_kho_selftest_bad_restores(void)
 /* 1 if pa is the head of a range handed over and not restored yet. */
 int sim_kho_selftest_restorable(unsigned long long pa)
 {
-	return kho_is_restorable_phys(pa);
+	return sim_kho_preserved_head(pa);
 }
 
 /* Read a byte at a physical address, as a buggy kernel might. */
@@ -429,7 +429,7 @@ static int kho_chain_preserve(void)
 	err = kho_preserve_vmalloc(kho_chain.area, &ser->vmalloc);
 	if (err)
 		goto err_run;
-	err = kho_add_subtree(KHO_CHAIN_NAME, ser);
+	err = kho_add_subtree(KHO_CHAIN_NAME, ser, sizeof(*ser));
 	if (err)
 		goto err_vmalloc;
 	kho_chain.outgoing = true;
@@ -451,7 +451,7 @@ static int kho_chain_restore(void)
 	phys_addr_t pa;
 	int err;
 
-	err = kho_retrieve_subtree(KHO_CHAIN_NAME, &pa);
+	err = kho_retrieve_subtree(KHO_CHAIN_NAME, &pa, NULL);
 	if (err)
 		return err;
 	folio = kho_restore_folio(pa);
@@ -495,7 +495,7 @@ static int kho_chain_restore(void)
 		return -EIO;
 	}
 	pr_info("chain: generation %llu restored, %llu entries in %lu blocks\n",
-		ser->generation, ser->nr_entries, kho_chain.in.nr_blocks);
+		ser->generation, ser->nr_entries, kho_chain.in.nblocks);
 	return 0;
 }
 
@@ -639,7 +639,7 @@ int sim_kho_chain_step(int flags)
 		goto err;
 	}
 	pr_info("chain: generation %llu, %llu entries in %lu blocks, preserved again\n",
-		gen, kho_chain.ser->nr_entries, kho_chain.out.nr_blocks);
+		gen, kho_chain.ser->nr_entries, kho_chain.out.nblocks);
 	return 0;
 err:
 	vfree(stale);

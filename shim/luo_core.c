@@ -34,6 +34,7 @@
 #include <linux/mm.h>
 #include <linux/printk.h>
 #include <linux/string.h>
+#include <sim/kernel.h>
 #include "luo_internal.h"
 
 static struct {
@@ -122,14 +123,10 @@ static void __init luo_setup_incoming(void)
 	phys_addr_t pa;
 	int err;
 
-	if (!is_kho_boot()) {
-		if (kho_handover_refused()) {
-			pr_err("incoming state lost: the KHO handover was refused\n");
-			luo_refuse_incoming();
-		}
+	/* a handover KHO refused is a cold boot (kho_populate()) */
+	if (!is_kho_boot())
 		return;
-	}
-	err = kho_retrieve_subtree(LUO_KHO_ENTRY_NAME, &pa);
+	err = kho_retrieve_subtree(LUO_KHO_ENTRY_NAME, &pa, NULL);
 	if (err) {
 		if (err != -ENOENT) {
 			pr_err("cannot find the incoming state: %d\n", err);
@@ -137,7 +134,7 @@ static void __init luo_setup_incoming(void)
 		}
 		return;
 	}
-	if (!kho_is_restorable_phys(pa)) {
+	if (!sim_kho_preserved_head(pa)) {
 		pr_err("incoming state refused: root at %pa is not preserved memory\n",
 		       &pa);
 		luo_refuse_incoming();
@@ -205,7 +202,7 @@ static int __init luo_late_init(void)
 	err = luo_flb_setup_outgoing(root);
 	if (err)
 		goto fail_free;
-	err = kho_add_subtree(LUO_KHO_ENTRY_NAME, root);
+	err = kho_add_subtree(LUO_KHO_ENTRY_NAME, root, sizeof(*root));
 	if (err)
 		goto fail_free;
 	luo_global.root = root;

@@ -34,6 +34,7 @@
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <sim/kernel.h>
 #include "luo_internal.h"
 
 #define LUO_FLB_PGCNT	1
@@ -260,7 +261,7 @@ int __init luo_flb_setup_incoming(u64 flbs_pa)
 
 	if (!flbs_pa)
 		return 0;
-	if (!kho_is_restorable_phys(flbs_pa)) {
+	if (!sim_kho_preserved_head(flbs_pa)) {
 		pr_err("incoming FLBs refused: %#llx is not preserved memory\n",
 		       flbs_pa);
 		return -EINVAL;

@@ -35,6 +35,7 @@
 #include <linux/stdarg.h>
 #include <linux/string.h>
 #include <sim/host_abi.h>
+#include <sim/kernel.h>
 #include "luo_internal.h"
 
 #define LUO_TEST_COMPATIBLE	"pcisim-test-v1"
@@ -167,7 +168,7 @@ static int luo_test_flb_retrieve(struct liveupdate_flb_op_args *argp)
 	struct folio *folio;
 
 	luo_test_logf("flb-retrieve");
-	if (!kho_is_restorable_phys(argp->data))
+	if (!sim_kho_preserved_head(argp->data))
 		return -EINVAL;
 	folio = kho_restore_folio(argp->data);
 	if (!folio)
@@ -293,7 +294,7 @@ static u64 luo_test_token(struct liveupdate_file_op_args *args)
 	if (args->retrieve_status > 0)
 		return ((struct luo_test_file *)args->file->private_data)->token;
 	/* still preserved, unclaimed memory: reading it is allowed */
-	if (!kho_is_restorable_phys(args->serialized_data))
+	if (!sim_kho_preserved_head(args->serialized_data))
 		return U64_MAX;
 	ser = phys_to_virt(args->serialized_data);
 	return ser->token;
@@ -305,7 +306,7 @@ static struct luo_test_ser *luo_test_restore(u64 pa)
 	struct luo_test_ser *ser;
 	struct folio *folio;
 
-	if (!kho_is_restorable_phys(pa))
+	if (!sim_kho_preserved_head(pa))
 		return ERR_PTR(-EINVAL);
 	folio = kho_restore_folio(pa);
 	if (!folio)
@@ -392,7 +393,7 @@ static void luo_test_finish(struct liveupdate_file_op_args *args)
 		tf->finished = true;
 	} else {
 		/* never retrieved (or failed): drop the handover anyway */
-		if (kho_is_restorable_phys(args->serialized_data))
+		if (sim_kho_preserved_head(args->serialized_data))
 			kho_restore_free(phys_to_virt(args->serialized_data));
 	}
 	if (!liveupdate_flb_get_incoming(&luo_test_flb, (void **)&flb)) {
@@ -630,6 +631,9 @@ int sim_luo_selftest_reboot(void)
 	return liveupdate_reboot();
 }
 
+/* KHO_MAX_BLOCKS of kernel/liveupdate/kho_block.c, which keeps it private */
+#define LUO_TEST_MAX_BLOCKS	10000
+
 /* Make a block chain of extra preserved blocks, one entry each. */
 static int luo_test_long_chain(struct kho_block_set *bs,
 			       struct kho_block *last)
@@ -637,7 +641,7 @@ static int luo_test_long_chain(struct kho_block_set *bs,
 	struct kho_block_header_ser *prev = last->ser, *ser;
 	unsigned long i;
 
-	for (i = 0; i < KHO_MAX_BLOCKS; i++) {
+	for (i = 0; i < LUO_TEST_MAX_BLOCKS; i++) {
 		ser = kho_alloc_preserve(KHO_BLOCK_SIZE);
 		if (IS_ERR(ser))
 			return PTR_ERR(ser);

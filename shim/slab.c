@@ -19,6 +19,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/err.h>
+#include <linux/vmalloc.h>
 #include <sim/host_abi.h>
 #include <sim/kernel.h>
 
@@ -285,7 +286,10 @@ void *__kvmalloc_node_noprof(DECL_KMALLOC_PARAMS(size, b, token),
 
 void kvfree(const void *addr)
 {
-	kfree(addr);
+	if (is_vmalloc_addr(addr))
+		vfree(addr);
+	else
+		kfree(addr);
 }
 
 void kvfree_sensitive(const void *addr, size_t len)
@@ -373,9 +377,10 @@ void kmem_cache_free(struct kmem_cache *s, void *objp)
 	kfree(objp);
 }
 
+/* mm_core_init(): slab comes up once memblock handed its pages over */
 bool slab_is_available(void)
 {
-	return true;
+	return sim_mm_is_up();
 }
 
 /* mm/util.c */

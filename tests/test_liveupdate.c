@@ -374,7 +374,7 @@ static uint64_t find_pci_flb(struct machine *m, uint64_t fdt_pa,
 	p = fdt_getprop(fdt, node, "preserved-data", &len);
 	if (!p || len != 8)
 		return 0;
-	luo = fdt64_to_cpu(*p);
+	memcpy(&luo, p, 8);		/* KHO writes it CPU-endian */
 	if (!ram_at(m, luo, 192))
 		return 0;
 	*luo_pa = luo;
@@ -475,7 +475,7 @@ static void record_list(struct lu_case *c, int at, int which)
 static int lu_split(struct machine *m, void *arg)
 {
 	struct lu_case *c = arg;
-	unsigned long long fdt = 0, len = 0;
+	struct sim_handover kho;
 	struct run_dev *pd = NULL;
 	struct machine *m2;
 	size_t np = 0, mark;
@@ -509,7 +509,7 @@ static int lu_split(struct machine *m, void *arg)
 	record_list(c, LIST_OUT, SIM_LU_LIST_OUTGOING);
 
 	mark = machine_nr_events(m);
-	c->prepare_err = sim_kernel_kexec_prepare(&fdt, &len);
+	c->prepare_err = sim_kernel_kexec_prepare(&kho);
 	printf("lu-test: kexec prepare: %d\n", c->prepare_err);
 	/* simtest counts the last kernel's WARNs only */
 	if (sim_warn_count())
@@ -517,17 +517,15 @@ static int lu_split(struct machine *m, void *arg)
 		       sim_warn_count());
 	if (c->prepare_err)
 		return 0;
-	read_handover(m, c, fdt);
+	read_handover(m, c, kho.fdt);
 	m2 = c->at_kexec ? c->at_kexec(m, c) : m;
 	if (!m2)
 		return -EIO;
-	machine_ram_poison_unkept(m);
-	host_kworld_reset();
 	if (m2 != m) {
 		host_set_machine(m2);
 		mark = 0;
 	}
-	c->boot_err = cli_boot_again(m2, kexec_cmdline_of(c), fdt, len);
+	c->boot_err = cli_kexec_reboot(m2, kexec_cmdline_of(c), &kho);
 	printf("lu-test: boot after kexec: %d\n", c->boot_err);
 	if (c->boot_err)
 		return c->boot_err;
@@ -2558,14 +2556,12 @@ static const char topo_missing[] =
 	"  02.0 rp slot=2\n"
 	"    00.0 endpoint id=8086:10d3 class=020000 bar0=mem32:128K\n";
 
-#define RAM_COPY	(64ULL << 20)
-
 /*
  * The machine API has no way to change a function's IDs (read-only to
  * config writes, mfunc_config() is const) or to detach one, so the card
- * is "swapped" by moving to a second machine during the kexec: the first
- * RAM_COPY bytes of RAM (where the kernel world allocates) are copied,
- * and the registers the old kernel programmed are written again.
+ * is "swapped" by moving to a second machine during the kexec: the RAM
+ * moves over (machine_ram_move()), and the registers the old kernel
+ * programmed are written again.
  */
 static struct machine *swap_machine(struct machine *m, struct lu_case *c)
 {
@@ -2573,9 +2569,6 @@ static struct machine *swap_machine(struct machine *m, struct lu_case *c)
 	struct topo_error err;
 	struct machine *m2;
 	struct topo *t;
-	uint64_t b1, s1, b2, s2;
-	char *r1, *r2;
-
 	memset(&err, 0, sizeof(err));
 	t = topo_parse_string("<swap>", text, strlen(text), &err);
 	m2 = t ? topo_build(t, &err) : NULL;
@@ -2584,13 +2577,8 @@ static struct machine *swap_machine(struct machine *m, struct lu_case *c)
 		topo_error_print(&err, stdout);
 		return NULL;
 	}
-	r1 = machine_ram(m, &b1, &s1);
-	r2 = machine_ram(m2, &b2, &s2);
-	if (!r1 || !r2 || b1 != b2 || s1 != s2)
-		return NULL;
-	/* the copy is no longer RAM that reads as zeroes: claim it */
-	machine_ram_claim(m2, b2, RAM_COPY);
-	memcpy(r2, r1, RAM_COPY);
+	/* the same RAM, with what the outgoing kernel preserved in it */
+	machine_ram_move(m2, m);
 	/* top-down, so routing to each function works when it is written */
 	for (size_t i = 0; i < c->nb; i++) {
 		const struct sim_pci_info *d = &c->before[i];

@@ -177,16 +177,14 @@ static void dump_callbacks(const char *tag)
 /* cli_kexec(), with the outgoing kernel's callback log dumped last. */
 static int kexec(struct machine *m, const char *cmdline, const char *tag)
 {
-	unsigned long long fdt = 0, len = 0;
+	struct sim_handover kho;
 	int ret;
 
-	ret = sim_kernel_kexec_prepare(&fdt, &len);
+	ret = sim_kernel_kexec_prepare(&kho);
 	if (ret)
 		return ret;
 	dump_callbacks(tag);
-	machine_ram_poison_unkept(m);
-	host_kworld_reset();
-	return cli_boot_again(m, cmdline, fdt, len);
+	return cli_kexec_reboot(m, cmdline, &kho);
 }
 
 /* ---- what the kernel enumerated, before and after ---- */

@@ -262,7 +262,16 @@ int machine_set_ram(struct machine *m, uint64_t base, uint64_t size,
 void *machine_ram(struct machine *m, uint64_t *base, uint64_t *size);
 /* Mark [pa, pa+len) as surviving the coming kexec. */
 bool machine_ram_keep(struct machine *m, uint64_t pa, uint64_t len);
-/* Poison every page not kept since the last call; returns pages poisoned. */
+/*
+ * Mark [pa, pa+len) as KHO scratch for the coming kexec: not kept, but not
+ * poisoned either: wiped (it reads as zeroes) and left accessible, for the
+ * next kernel's early allocations.
+ */
+bool machine_ram_scratch(struct machine *m, uint64_t pa, uint64_t len);
+/*
+ * Poison every page not kept (nor scratch) since the last call; returns
+ * pages poisoned.
+ */
 uint64_t machine_ram_poison_unkept(struct machine *m);
 /*
  * Make [pa, pa+len) usable for the kernel world: poisoned pages become
@@ -275,6 +284,16 @@ bool machine_ram_claim(struct machine *m, uint64_t pa, uint64_t len);
 bool machine_ram_is_poisoned(struct machine *m, const void *addr,
 			     uint64_t *pa);
 uint64_t machine_ram_nr_poisoned(const struct machine *m);
+/*
+ * Move src's RAM, contents and kexec state, to dst (dst's goes to src):
+ * the same memory in a machine whose devices changed.
+ */
+void machine_ram_move(struct machine *dst, struct machine *src);
+/*
+ * Map RAM [pa, pa+len) a second time at host address va (page-aligned,
+ * replacing what was there): vmalloc's view of scattered pages. 0 or -1.
+ */
+int machine_ram_alias(struct machine *m, void *va, uint64_t pa, uint64_t len);
 
 /*
  * The machine's clock: virtual time in nanoseconds since power-on. Kernel

@@ -2,8 +2,10 @@
 /*
  * The machine's physical RAM, and what a kexec does to it.
  *
- * RAM is one anonymous mapping reserved with MAP_NORESERVE: a page costs
- * memory only once touched. A page the outgoing kernel did not preserve is
+ * RAM is a memfd mapped shared with MAP_NORESERVE: a page costs memory
+ * only once touched, and a page can be mapped a second time elsewhere, as
+ * vmalloc maps scattered RAM pages at one virtual range
+ * (machine_ram_alias()). A page the outgoing kernel did not preserve is
  * poisoned at kexec: it is made inaccessible (PROT_NONE), so the next
  * kernel reading it faults at the exact access instead of silently reading
  * stale data. When the next kernel allocates such a page, it is made
@@ -13,8 +15,10 @@
  * cost a host fault and a clear for each (10-15% of the new kernel's
  * boot and restore at 300,000 functions), without lowering the peak.
  */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/mman.h>
 
 #include "machine.h"
@@ -24,11 +28,13 @@
 
 struct mram {
 	uint8_t *virt;		/* NULL until first use */
+	int fd;			/* the memfd behind virt */
 	uint64_t base, size;
 	uint64_t nr_pages;
 	uint64_t *kept;		/* bitmap: preserved for the coming kexec */
 	uint64_t *poisoned;	/* bitmap: inaccessible */
 	uint64_t *claimed;	/* bitmap: ever made usable for a kernel */
+	uint64_t *scratch;	/* bitmap: wiped, not poisoned, at kexec */
 	uint64_t nr_poisoned;
 };
 
@@ -65,9 +71,12 @@ void mram_free(struct mram *ram)
 {
 	if (!ram)
 		return;
-	if (ram->virt)
+	if (ram->virt) {
 		munmap(ram->virt, ram->size);
+		close(ram->fd);
+	}
 	free(ram->kept);
+	free(ram->scratch);
 	free(ram->poisoned);
 	free(ram->claimed);
 	free(ram);
@@ -97,20 +106,33 @@ void *machine_ram(struct machine *m, uint64_t *base, uint64_t *size)
 	if (!ram)
 		return NULL;
 	if (!ram->virt) {
-		void *v = mmap(NULL, ram->size, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-			       -1, 0);
+		int fd = memfd_create("pcisim-ram", MFD_CLOEXEC);
+		void *v;
 
-		if (v == MAP_FAILED)
+		if (fd < 0)
 			return NULL;
+		if (ftruncate(fd, (off_t)ram->size)) {
+			close(fd);
+			return NULL;
+		}
+		v = mmap(NULL, ram->size, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_NORESERVE, fd, 0);
+		if (v == MAP_FAILED) {
+			close(fd);
+			return NULL;
+		}
 		ram->nr_pages = ram->size / RAM_PAGE;
 		ram->kept = calloc((ram->nr_pages + 63) / 64, 8);
 		ram->poisoned = calloc((ram->nr_pages + 63) / 64, 8);
 		ram->claimed = calloc((ram->nr_pages + 63) / 64, 8);
-		if (!ram->kept || !ram->poisoned || !ram->claimed) {
+		ram->scratch = calloc((ram->nr_pages + 63) / 64, 8);
+		if (!ram->kept || !ram->poisoned || !ram->claimed ||
+		    !ram->scratch) {
 			munmap(v, ram->size);
+			close(fd);
 			return NULL;
 		}
+		ram->fd = fd;
 		ram->virt = v;
 	}
 	if (base)
@@ -144,6 +166,41 @@ bool machine_ram_keep(struct machine *m, uint64_t pa, uint64_t len)
 	return true;
 }
 
+bool machine_ram_scratch(struct machine *m, uint64_t pa, uint64_t len)
+{
+	struct mram *ram = ram_get(m);
+	uint64_t i, end;
+
+	if (!ram_range(ram, pa, len, &i, &end))
+		return false;
+	for (; i < end; i++)
+		bit_set(ram->scratch, i);
+	return true;
+}
+
+/*
+ * A scratch run at kexec: its old contents are dropped (the memfd's pages
+ * are freed and read as zeroes again) and it stays accessible, because
+ * the next kernel's memblock allocates from it before any page
+ * allocator could claim it.
+ */
+static void ram_wipe_run(struct mram *ram, uint64_t first, uint64_t end)
+{
+	uint64_t i;
+
+	fallocate(ram->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		  (off_t)(first * RAM_PAGE), (off_t)((end - first) * RAM_PAGE));
+	for (i = first; i < end; i++) {
+		if (bit_test(ram->poisoned, i)) {
+			bit_clear(ram->poisoned, i);
+			ram->nr_poisoned--;
+			mprotect(ram->virt + i * RAM_PAGE, RAM_PAGE,
+				 PROT_READ | PROT_WRITE);
+		}
+		bit_clear(ram->claimed, i);
+	}
+}
+
 /* Apply prot (and drop contents when poisoning) to a run of pages. */
 static void ram_protect_run(struct mram *ram, uint64_t first, uint64_t end,
 			    bool poison)
@@ -169,6 +226,7 @@ uint64_t machine_ram_poison_unkept(struct machine *m)
 		return 0;
 	for (i = 0; i <= ram->nr_pages; i++) {
 		bool poison = i < ram->nr_pages && !bit_test(ram->kept, i) &&
+			      !bit_test(ram->scratch, i) &&
 			      !bit_test(ram->poisoned, i);
 
 		if (poison) {
@@ -183,7 +241,19 @@ uint64_t machine_ram_poison_unkept(struct machine *m)
 			in_run = false;
 		}
 	}
+	for (i = 0; i < ram->nr_pages; i++) {
+		uint64_t end = i;
+
+		while (end < ram->nr_pages && bit_test(ram->scratch, end) &&
+		       !bit_test(ram->kept, end))
+			end++;
+		if (end > i) {
+			ram_wipe_run(ram, i, end);
+			i = end;
+		}
+	}
 	memset(ram->kept, 0, (ram->nr_pages + 63) / 64 * 8);
+	memset(ram->scratch, 0, (ram->nr_pages + 63) / 64 * 8);
 	ram->nr_poisoned += count;
 	return count;
 }
@@ -243,6 +313,29 @@ bool machine_ram_is_poisoned(struct machine *m, const void *addr,
 	if (pa)
 		*pa = ram->base + (uint64_t)(a - ram->virt);
 	return bit_test(ram->poisoned, i);
+}
+
+void machine_ram_move(struct machine *dst, struct machine *src)
+{
+	struct mram **d = machine_mram(dst), **s = machine_mram(src), *t;
+
+	t = *d;
+	*d = *s;
+	*s = t;
+}
+
+int machine_ram_alias(struct machine *m, void *va, uint64_t pa, uint64_t len)
+{
+	struct mram *ram = ram_get(m);
+	uint64_t i, end;
+
+	if ((uintptr_t)va % RAM_PAGE || !ram_range(ram, pa, len, &i, &end) ||
+	    pa % RAM_PAGE || len % RAM_PAGE)
+		return -1;
+	if (mmap(va, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+		 ram->fd, (off_t)(pa - ram->base)) == MAP_FAILED)
+		return -1;
+	return 0;
 }
 
 uint64_t machine_ram_nr_poisoned(const struct machine *m)

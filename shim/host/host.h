@@ -30,6 +30,14 @@ void host_set_progress_hook(void (*fn)(void));
  */
 void host_watchdog_arm(unsigned long long cycles);
 
+/*
+ * At kexec, after RAM was poisoned: write the kexec_file segments the
+ * outgoing kernel added to RAM (-1 if one did not fit), and empty the
+ * vmalloc range.
+ */
+int host_kexec_load_segments(void);
+void host_vmalloc_reset(void);
+
 /* The kernel world's image (kworld.c). */
 int host_kworld_snapshot(void);
 void host_kworld_reset(void);

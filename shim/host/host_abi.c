@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -163,6 +164,103 @@ void host_ram_keep(unsigned long long pa, unsigned long long len)
 		host_abort("KHO preserved memory outside the machine's RAM");
 }
 
+void host_ram_scratch(unsigned long long pa, unsigned long long len)
+{
+	if (!machine_ram_scratch(host_machine, pa, len))
+		host_abort("KHO scratch outside the machine's RAM");
+}
+
+/*
+ * kexec_file segments waiting for the next kernel: the outgoing kernel's
+ * memory is reset before they are written to RAM, so they are copied.
+ */
+struct host_segment {
+	struct host_segment *next;
+	unsigned long long mem;
+	unsigned long len;
+	unsigned char data[];
+};
+
+static struct host_segment *host_segments;
+
+int host_kexec_segment(unsigned long long mem, const void *buf,
+		       unsigned long bufsz)
+{
+	struct host_segment *seg = malloc(sizeof(*seg) + bufsz);
+
+	if (!seg)
+		return -1;
+	seg->mem = mem;
+	seg->len = bufsz;
+	memcpy(seg->data, buf, bufsz);
+	seg->next = host_segments;
+	host_segments = seg;
+	return 0;
+}
+
+int host_kexec_load_segments(void)
+{
+	struct host_segment *seg;
+	uint64_t base, size;
+	char *ram = machine_ram(host_machine, &base, &size);
+	int ret = 0;
+
+	while ((seg = host_segments)) {
+		host_segments = seg->next;
+		if (!ram || seg->mem < base || seg->mem - base >= size ||
+		    seg->len > size - (seg->mem - base) ||
+		    !host_ram_readable(seg->mem, seg->len))
+			ret = -1;
+		else
+			memcpy(ram + (seg->mem - base), seg->data, seg->len);
+		free(seg);
+	}
+	return ret;
+}
+
+/*
+ * vmalloc's host range: 64 GiB of address space, reserved inaccessible
+ * (it costs no memory); areas are RAM pages mapped into it.
+ */
+#define HOST_VMALLOC_SIZE	(64ULL << 30)
+
+static void *host_vmalloc_base;
+
+void *host_vmalloc_window(unsigned long long *size)
+{
+	if (!host_vmalloc_base) {
+		void *v = mmap(NULL, HOST_VMALLOC_SIZE, PROT_NONE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+			       -1, 0);
+
+		if (v == MAP_FAILED)
+			return NULL;
+		host_vmalloc_base = v;
+	}
+	*size = HOST_VMALLOC_SIZE;
+	return host_vmalloc_base;
+}
+
+int host_vmalloc_map(void *va, unsigned long long pa, unsigned long long len)
+{
+	return machine_ram_alias(host_machine, va, pa, len);
+}
+
+void host_vmalloc_unmap(void *va, unsigned long long len)
+{
+	if (mmap(va, len, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,
+		 -1, 0) == MAP_FAILED)
+		host_abort("cannot unmap a vmalloc area");
+}
+
+/* At kexec: the next kernel's vmalloc range starts empty. */
+void host_vmalloc_reset(void)
+{
+	if (host_vmalloc_base)
+		host_vmalloc_unmap(host_vmalloc_base, HOST_VMALLOC_SIZE);
+}
+
 int host_ram_readable(unsigned long long pa, unsigned long long len)
 {
 	uint64_t base, size;
@@ -195,6 +293,13 @@ static void host_sigsegv(int sig, siginfo_t *si, void *uctx)
 	unsigned long long ip = uc->uc_mcontext.gregs[REG_RIP];
 
 	(void)sig;
+	if (host_machine && machine_ram_is_poisoned(host_machine, si->si_addr,
+						    &pa) &&
+	    sim_mm_early_owned(pa)) {
+		/* memblock's allocation, touched first: usable from now on */
+		machine_ram_claim(host_machine, pa & ~4095ULL, 4096);
+		return;
+	}
 	if (host_machine && machine_ram_is_poisoned(host_machine, si->si_addr,
 						    &pa)) {
 		snprintf(msg, sizeof(msg),

@@ -576,8 +576,7 @@ static struct pci_lu_incoming *pci_lu_incoming(void)
 		 * could be read: devices may have been preserved and still
 		 * be running, and nothing tells which.
 		 */
-		pr_err("the handover from the previous kernel was refused (%s): keeping every bus number, BAR and window as the hardware has them\n",
-		       kho_handover_refused() ? "by KHO" : "by LUO");
+		pr_err("the handover from the previous kernel was refused by LUO: keeping every bus number, BAR and window as the hardware has them\n");
 		pci_lu_had_incoming = true;
 		pci_lu_safe_mode = true;
 		break;

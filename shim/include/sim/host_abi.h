@@ -44,6 +44,31 @@ int host_ram_claim(unsigned long long pa, unsigned long long len);
 void host_ram_keep(unsigned long long pa, unsigned long long len);
 
 /*
+ * At kexec: [pa, pa+len) is KHO scratch. It does not survive (it reads as
+ * zeroes after the kexec) but is not poisoned: the next kernel's memblock
+ * allocates from it before anything could claim it.
+ */
+void host_ram_scratch(unsigned long long pa, unsigned long long len);
+
+/*
+ * At kexec: a kexec_file segment, bufsz bytes to be at physical address
+ * mem when the next kernel starts (copied now: this kernel is gone by
+ * then). Returns 0, or -1 when out of host memory.
+ */
+int host_kexec_segment(unsigned long long mem, const void *buf,
+		       unsigned long bufsz);
+
+/*
+ * The host range vmalloc maps pages into (reserved once, inaccessible;
+ * every kexec makes it all inaccessible again), and mapping RAM
+ * [pa, pa+len) at va inside it. host_vmalloc_unmap() makes [va, va+len)
+ * inaccessible again.
+ */
+void *host_vmalloc_window(unsigned long long *size);
+int host_vmalloc_map(void *va, unsigned long long pa, unsigned long long len);
+void host_vmalloc_unmap(void *va, unsigned long long len);
+
+/*
  * Would reading [pa, pa+len) work: RAM, and not poisoned by a kexec? For
  * the incoming KHO, which checks every address a handover gives it.
  */
@@ -97,14 +122,26 @@ struct sim_window {
 #define SIM_WIN_MEM64	2		/* 64-bit, not prefetchable */
 #define SIM_WIN_PREF	3		/* prefetchable */
 
+/*
+ * What a kexec hands the next kernel for KHO, as x86's setup_data
+ * SETUP_KEXEC_KHO (struct kho_data) does: the handover FDT and the array
+ * of scratch areas (struct kho_scratch), both by physical address. All
+ * zero: no handover.
+ */
+struct sim_handover {
+	unsigned long long fdt;
+	unsigned long long fdt_len;
+	unsigned long long scratch;
+	unsigned long long scratch_len;
+};
+
 /* What the boot loader (or kexec) hands a kernel. */
 struct sim_boot_params {
 	const char *cmdline;
 	void *ram;			/* host address of the machine's RAM */
 	unsigned long long ram_base;	/* its physical address */
 	unsigned long long ram_size;
-	unsigned long long kho_fdt;	/* KHO handover blob, 0 if none */
-	unsigned long long kho_fdt_len;
+	struct sim_handover kho;	/* from the previous kernel */
 };
 
 /* Boot the kernel world: memory, KHO, command line, initcalls. */
@@ -112,11 +149,18 @@ int sim_kernel_boot(const struct sim_boot_params *bp);
 
 /*
  * The outgoing half of a kexec: liveupdate_reboot(), device_shutdown(),
- * then KHO finalizes the handover blob, reporting every preserved range
- * through host_ram_keep(). On error the kernel keeps running.
+ * then kexec_file's KHO step (kho_fill_kimage()) names the handover and
+ * every preserved range is reported through host_ram_keep(), the scratch
+ * areas through host_ram_scratch(). On error the kernel keeps running.
  */
-int sim_kernel_kexec_prepare(unsigned long long *kho_fdt,
-			     unsigned long long *kho_fdt_len);
+int sim_kernel_kexec_prepare(struct sim_handover *kho);
+
+/*
+ * During early boot (memblock still allocating), does memblock own the
+ * page at pa: the host makes a poisoned page usable when memblock's
+ * allocator first touches it, as the page allocator claims its pages.
+ */
+int sim_mm_early_owned(unsigned long long pa);
 
 /* Pages in use by the kernel world's page allocator. */
 unsigned long sim_mm_pages_in_use(void);

@@ -29,22 +29,30 @@ u64 sim_clock_now_ns(void);
 
 /* The page allocator over the machine's RAM (page_alloc.c). */
 void sim_mm_init(void *ram, u64 phys_base, u64 size);
+void sim_mm_init_memmap(void);
+void sim_mm_memblock_done(void);
+bool sim_mm_is_up(void);
 bool sim_mm_pfn_valid(unsigned long pfn);
 bool sim_mm_pfn_in_use(unsigned long pfn);
+bool sim_mm_held_since_boot(unsigned long pfn, unsigned long nr);
 unsigned long sim_mm_nr_used(void);
-int sim_mm_reserve(phys_addr_t pa, unsigned long nr_pages);
 void sim_mm_free_run(struct page *page, unsigned long nr_pages);
-void sim_mm_prep_restored(struct page *page, unsigned int order, bool folio);
+
+/* vmalloc's range (vmalloc.c), once slab is up. */
+void sim_vmalloc_init(void);
 
 /* kmalloc classes on top of it (slab.c). */
 void sim_slab_init(unsigned long first_pfn, unsigned long nr_pages);
 
 /*
- * KHO at kexec (kho.c): build the handover blob, report every preserved
- * range to the host, return the blob's physical address and size.
+ * The real KHO seen from outside (kho_account.c): is pa the head of a
+ * range the previous kernel preserved and nobody restored yet; what
+ * survives the coming kexec; what the incoming handover preserved.
  */
-int sim_kho_finalize(phys_addr_t *fdt, u64 *len);
-unsigned long sim_kho_unrestored_pages(void);
+bool sim_kho_preserved_head(phys_addr_t pa);
+int sim_kho_keep_outgoing(phys_addr_t fdt_phys);
+struct sim_handover;
+void sim_kho_note_incoming(const struct sim_handover *kho);
 
 /* Stop the run with a formatted reason (bug.c). */
 __printf(1, 2) __noreturn void sim_abortf(const char *fmt, ...);
