@@ -193,6 +193,12 @@ int cli_kexec_reboot(struct machine *m, const char *cmdline,
 		     const struct sim_handover *kho)
 {
 	machine_ram_poison_unkept(m);
+	return cli_kexec_boot(m, cmdline, kho);
+}
+
+int cli_kexec_boot(struct machine *m, const char *cmdline,
+		   const struct sim_handover *kho)
+{
 	if (host_kexec_load_segments()) {
 		fprintf(stderr, "pcisim: a kexec segment is not in usable RAM\n");
 		return -1;

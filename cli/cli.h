@@ -87,6 +87,9 @@ int cli_boot_again(struct machine *m, const char *cmdline,
  */
 int cli_kexec_reboot(struct machine *m, const char *cmdline,
 		     const struct sim_handover *kho);
+/* cli_kexec_reboot() for a machine whose RAM was poisoned already. */
+int cli_kexec_boot(struct machine *m, const char *cmdline,
+		   const struct sim_handover *kho);
 
 /* Reports over what the kernel enumerated. */
 void report_tree(FILE *out);

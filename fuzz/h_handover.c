@@ -49,7 +49,7 @@
 #include "sim/host_abi.h"
 #include "topofile.h"
 
-#define RAM_SIZE	(16ULL << 20)
+#define RAM_SIZE	(64ULL << 20)	/* KHO's scratch areas take 8 MiB */
 #define SESSION		"fuzz"
 #define CMDLINE		"kho=on liveupdate=on pci=lu_vfs=core"
 #define CMDLINE_USER	"kho=on liveupdate=on pci=lu_vfs=user"
@@ -161,6 +161,7 @@ static struct {
 	size_t nr;
 	size_t total;			/* bytes of all regions */
 	uint64_t fdt_pa, fdt_len;
+	struct sim_handover kho;	/* as the outgoing kernel hands it over */
 	char *baseline;			/* errors of an untouched handover */
 } hv;
 
@@ -181,7 +182,7 @@ static void *ram_at(struct machine *m, uint64_t pa, uint64_t len)
 
 /* Boot, bind, preserve, prepare the kexec. NULL with a message if any
  * step fails (the harness's own set-up: never the input's doing). */
-static struct machine *outgoing(uint64_t *fdt_pa, uint64_t *fdt_len)
+static struct machine *outgoing(struct sim_handover *kho)
 {
 	struct topo_error err;
 	struct machine *m = topo_build(hv.topo, &err);
@@ -192,7 +193,7 @@ static struct machine *outgoing(uint64_t *fdt_pa, uint64_t *fdt_len)
 		return NULL;
 	host_set_machine(m);
 	host_kworld_reset();
-	ret = cli_boot_again(m, CMDLINE, 0, 0);
+	ret = cli_boot_again(m, CMDLINE, NULL);
 	ret = ret ?: sim_lu_bind(0, 5, 0x00, "pcisim-pf");
 	ret = ret ?: sim_lu_enable_vfs(0, 5, 0x00, 4);
 	for (size_t i = 0; !ret && i < NR_PRESERVED; i++) {
@@ -202,8 +203,7 @@ static struct machine *outgoing(uint64_t *fdt_pa, uint64_t *fdt_len)
 		ret = ret ?: sim_lu_preserve(SESSION, 0, preserved[i].bus,
 					     preserved[i].devfn);
 	}
-	ret = ret ?: sim_kernel_kexec_prepare((unsigned long long *)fdt_pa,
-					      (unsigned long long *)fdt_len);
+	ret = ret ?: sim_kernel_kexec_prepare(kho);
 	if (ret || sim_warn_count()) {
 		fprintf(stderr, "fuzz-handover: the outgoing kernel failed (%d, %lu WARNs):\n%s",
 			ret, sim_warn_count(), fuzz_klog());
@@ -286,8 +286,8 @@ static int find_regions(struct machine *m)
 	prop = node < 0 ? NULL : fdt_getprop(fdt, node, "preserved-data", &len);
 	if (!prop || len != 8)
 		return -1;
-	memcpy(&luo_pa, prop, 8);	/* properties are only 4-byte aligned */
-	luo_pa = fdt64_to_cpu(luo_pa);
+	/* KHO writes it CPU-endian; properties are only 4-byte aligned */
+	memcpy(&luo_pa, prop, 8);
 	luo = ram_at(m, luo_pa, sizeof(*luo));
 	if (!luo || strcmp(luo->compatible, "luo-v1"))
 		return -1;
@@ -325,9 +325,11 @@ static int handover_init(void)
 		return -1;
 	}
 	fuzz_klog_begin(3);
-	m = outgoing(&hv.fdt_pa, &hv.fdt_len);
+	m = outgoing(&hv.kho);
 	if (!m)
 		return -1;
+	hv.fdt_pa = hv.kho.fdt;
+	hv.fdt_len = hv.kho.fdt_len;
 	if (find_regions(m)) {
 		fprintf(stderr, "fuzz-handover: the handover is not laid out as this harness expects: update fuzz/h_handover.c with the ABI\n");
 		return -1;
@@ -460,7 +462,8 @@ static uint64_t luo_root_pa(struct machine *m, uint64_t fdt_len)
 				return 0;
 			if (in_luo && plen == 8 && noff + 15 <= xsize &&
 			    !memcmp(b + xoff + noff, "preserved-data", 15)) {
-				for (int i = 0; i < 8; i++)
+				/* KHO writes it CPU-endian */
+				for (int i = 7; i >= 0; i--)
 					pa = pa << 8 | b[pos + i];
 			}
 			pos += (plen + 3) & ~3U;
@@ -695,7 +698,8 @@ static bool only_baseline_errors(void)
 static void handover_run(const uint8_t *data, size_t len, int max_level)
 {
 	uint8_t ctl[CTL_LEN] = { 0 };
-	uint64_t fdt_pa, fdt_len;
+	struct sim_handover kho;
+	uint64_t fdt_len;
 	const uint8_t *p = data + (len < CTL_LEN ? len : CTL_LEN);
 	size_t left = len < CTL_LEN ? 0 : len - CTL_LEN;
 	struct machine *m;
@@ -706,9 +710,10 @@ static void handover_run(const uint8_t *data, size_t len, int max_level)
 
 	memcpy(ctl, data, len < CTL_LEN ? len : CTL_LEN);
 	fuzz_klog_begin(3);
-	m = outgoing(&fdt_pa, &fdt_len);
-	if (!m || fdt_pa != hv.fdt_pa || fdt_len != hv.fdt_len)
+	m = outgoing(&kho);
+	if (!m || memcmp(&kho, &hv.kho, sizeof(kho)))
 		fuzz_finding("the outgoing kernel is not deterministic (harness bug)");
+	fdt_len = kho.fdt_len;
 	for (size_t i = 0; i < hv.nr && left; i++) {
 		size_t n = left < hv.r[i].len ? left : hv.r[i].len;
 
@@ -724,12 +729,11 @@ static void handover_run(const uint8_t *data, size_t len, int max_level)
 		desc[k] = described(m, head, k);
 
 	/* the kexec, as cli_kexec() does it after the prepare */
-	machine_ram_poison_unkept(m);
-	host_kworld_reset();
+	kho.fdt_len = fdt_len;
 	mark = machine_nr_events(m);
 	fuzz_klog_begin(max_level);
-	if (cli_boot_again(m, ctl[0] & F_VFS_BY_USER ? CMDLINE_USER : CMDLINE,
-			   fdt_pa, fdt_len))
+	if (cli_kexec_reboot(m, ctl[0] & F_VFS_BY_USER ? CMDLINE_USER : CMDLINE,
+			     &kho))
 		fuzz_finding("the incoming kernel failed to boot");
 	retrieved = retrieve(ctl[0]);
 	if (!(ctl[0] & F_NO_FINISH))
@@ -805,14 +809,14 @@ static size_t offset_of(size_t region)
 
 static int handover_seeds(const char *dir)
 {
-	uint64_t fdt_pa, fdt_len;
+	struct sim_handover kho;
 	struct machine *m;
 	uint8_t *orig, *s;
 	size_t len = CTL_LEN + hv.total, off;
 	int ret = 0;
 
 	fuzz_klog_begin(3);
-	m = outgoing(&fdt_pa, &fdt_len);
+	m = outgoing(&kho);
 	if (!m)
 		return -1;
 	orig = calloc(1, len);
@@ -839,6 +843,10 @@ static int handover_seeds(const char *dir)
 		uint32_t n = hv.r[0].len;
 		uint64_t *blob = malloc(n + 8);
 
+		/* KHO's u64 properties are CPU-endian */
+		uint64_t map_low = 0x1000, none = 0;
+		uint64_t map_top = MACHINE_RAM_BASE + RAM_SIZE - 4096;
+
 #define FDT_SEED(name, edit) SEED(name,				\
 		memcpy(blob, s + CTL_LEN, n);				\
 		if (edit)						\
@@ -847,14 +855,14 @@ static int handover_seeds(const char *dir)
 		FDT_SEED("kho-bad-compatible",
 			 fdt_setprop_inplace(blob, 0, "compatible", "kho-v9", 7));
 		FDT_SEED("kho-map-outside-ram",
-			 fdt_setprop_inplace_u64(blob, 0, "preserved-memory-map",
-						 0x1000));
+			 fdt_setprop_inplace(blob, 0, "preserved-memory-map",
+					     &map_low, 8));
 		FDT_SEED("kho-map-unpreserved",
-			 fdt_setprop_inplace_u64(blob, 0, "preserved-memory-map",
-						 MACHINE_RAM_BASE + RAM_SIZE - 4096));
+			 fdt_setprop_inplace(blob, 0, "preserved-memory-map",
+					     &map_top, 8));
 		FDT_SEED("kho-no-luo",
-			 fdt_setprop_inplace_u64(blob, fdt_subnode_offset(blob, 0, "LUO"),
-						 "preserved-data", 0));
+			 fdt_setprop_inplace(blob, fdt_subnode_offset(blob, 0, "LUO"),
+					     "preserved-data", &none, 8));
 #undef FDT_SEED
 		free(blob);
 	}

@@ -29,6 +29,7 @@
 #include <asm/processor.h>
 #include <linux/utsname.h>
 #include <generated/utsrelease.h>
+#include <sim/host_abi.h>
 #include <sim/kernel.h>
 
 /*
@@ -186,4 +187,31 @@ void swiotlb_dev_init(struct device *dev)
 bool kmem_dump_obj(void *object)
 {
 	return false;
+}
+
+/*
+ * The contract of asm/arch_hweight.h's call in place of popcnt: only rax
+ * changes. Calls __sw_hweight64() as that header does, with a known value
+ * in every other caller-saved register; returns how many registers
+ * changed, or -1 if the weight is wrong. A test of the build, for
+ * make check.
+ */
+int sim_check_sw_hweight_abi(void)
+{
+	unsigned long w = 0xf0f0f0f0f0f0f0f0UL, res;
+	unsigned long dx = 0x1111, cx = 0x2222, si = 0x3333;
+	register unsigned long r8 asm("r8") = 0x4444;
+	register unsigned long r9 asm("r9") = 0x5555;
+	register unsigned long r10 asm("r10") = 0x6666;
+	register unsigned long r11 asm("r11") = 0x7777;
+
+	asm volatile("call __sw_hweight64"
+		     : "=a" (res), "+D" (w), "+d" (dx), "+c" (cx), "+S" (si),
+		       "+r" (r8), "+r" (r9), "+r" (r10), "+r" (r11)
+		     : : "memory", "cc");
+	if (res != 32)
+		return -1;
+	return (w != 0xf0f0f0f0f0f0f0f0UL) + (dx != 0x1111) + (cx != 0x2222) +
+	       (si != 0x3333) + (r8 != 0x4444) + (r9 != 0x5555) +
+	       (r10 != 0x6666) + (r11 != 0x7777);
 }

@@ -162,6 +162,12 @@ int sim_kernel_kexec_prepare(struct sim_handover *kho);
  */
 int sim_mm_early_owned(unsigned long long pa);
 
+/*
+ * How many registers besides rax a call of __sw_hweight64() changed, as
+ * asm/arch_hweight.h makes it (0: the contract holds; -1: wrong weight).
+ */
+int sim_check_sw_hweight_abi(void);
+
 /* Pages in use by the kernel world's page allocator. */
 unsigned long sim_mm_pages_in_use(void);
 
