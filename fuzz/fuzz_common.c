@@ -293,6 +293,12 @@ static void fuzz_atexit(void)
 			return;
 		}
 	}
+	/* a stop fuzz/FINDINGS.md describes for inputs of this class */
+	if (run_input_class[0] && fuzz_known("stop-if", run_input_class, 0)) {
+		fprintf(stderr, "fuzz-%s: known finding: the kernel stopped (%s)\n",
+			fuzz_harness.name, run_input_class);
+		return;
+	}
 	fuzz_finding("the kernel world stopped (BUG, panic, soft lockup, unimplemented symbol or unpreserved RAM; see above)");
 }
 

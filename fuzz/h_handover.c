@@ -732,6 +732,8 @@ static void handover_run(const uint8_t *data, size_t len, int max_level)
 	kho.fdt_len = fdt_len;
 	mark = machine_nr_events(m);
 	fuzz_klog_begin(max_level);
+	/* 7.3 trusts what it reads from here on (FINDINGS.md K8) */
+	fuzz_input_class("K8");
 	if (cli_kexec_reboot(m, ctl[0] & F_VFS_BY_USER ? CMDLINE_USER : CMDLINE,
 			     &kho))
 		fuzz_finding("the incoming kernel failed to boot");
