@@ -162,6 +162,14 @@ int cli_size_ram(struct machine *m, unsigned long long ram)
 	char err[160];
 
 	need = ram ? ram : CLI_RAM_BASE_NEED + (n + vfs) * CLI_RAM_PER_FUNCTION;
+	/*
+	 * Plus what the kernel takes before any of that: its memmap (64 bytes
+	 * a page, from memblock) and, with kho=on, KHO's scratch areas (twice
+	 * what memblock handed the kernel, per area kind), which nothing here
+	 * allocates from: an eighth on top covers both.
+	 */
+	if (!ram)
+		need += need / 8;
 	if (!ram && need <= MACHINE_RAM_DEFAULT)
 		return 0;
 	need = (need + (1ULL << 30) - 1) & ~((1ULL << 30) - 1);

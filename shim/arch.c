@@ -67,6 +67,7 @@ struct cpuinfo_x86 boot_cpu_data = {
 	.x86_clflush_size = 64,
 	.x86_cache_alignment = 64,
 };
+
 pteval_t __default_kernel_pte_mask = ~0;
 
 /*
@@ -198,12 +199,12 @@ bool kmem_dump_obj(void *object)
  */
 int sim_check_sw_hweight_abi(void)
 {
-	unsigned long w = 0xf0f0f0f0f0f0f0f0UL, res;
-	unsigned long dx = 0x1111, cx = 0x2222, si = 0x3333;
 	register unsigned long r8 asm("r8") = 0x4444;
 	register unsigned long r9 asm("r9") = 0x5555;
 	register unsigned long r10 asm("r10") = 0x6666;
 	register unsigned long r11 asm("r11") = 0x7777;
+	unsigned long w = 0xf0f0f0f0f0f0f0f0UL, res;
+	unsigned long dx = 0x1111, cx = 0x2222, si = 0x3333;
 
 	asm volatile("call __sw_hweight64"
 		     : "=a" (res), "+D" (w), "+d" (dx), "+c" (cx), "+S" (si),

@@ -224,8 +224,8 @@ static int kho_selftest_tail_restores(int *bad)
 /*
  * A restore of something never preserved, of a tail page of something
  * preserved, or at an address that is no page must fail cleanly (NULL;
- * kexec_handover.c warns the first time), not crash. Returns how many were refused, or -EINVAL if one
- * was not.
+ * kexec_handover.c warns the first time), not crash. Returns how many
+ * were refused, or -EINVAL if one was not.
  */
 int sim_kho_selftest_bad_restores(void)
 {

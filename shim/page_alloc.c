@@ -94,7 +94,8 @@ void sim_mm_init(void *ram, u64 phys_base, u64 size)
 		sim_abortf("no host memory for the bitmaps of %lu pages", nr);
 	sim_mm.first_pfn = phys_base >> PAGE_SHIFT;
 	sim_mm.nr_pages = nr;
-	max_pfn = max_low_pfn = sim_mm.first_pfn + nr;
+	max_pfn = sim_mm.first_pfn + nr;
+	max_low_pfn = max_pfn;
 	bitmap_fill(sim_mm.used, nr);
 	sim_mm.nr_used = nr;
 	memblock_add(phys_base, size);
@@ -177,7 +178,7 @@ void free_reserved_pages(struct page *page, unsigned int order)
 	unsigned long i;
 
 	for (i = 0; i < (1UL << order); i++)
-		__ClearPageReserved(page + i);
+		ClearPageReserved(page + i);
 	memblock_free_pages(page_to_pfn(page), order);
 }
 
@@ -309,7 +310,6 @@ void prep_compound_page(struct page *page, unsigned int order)
 void adjust_managed_page_count(struct page *page, long count)
 {
 }
-
 
 struct page *alloc_pages_node_noprof(int nid, gfp_t gfp, unsigned int order)
 {

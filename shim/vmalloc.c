@@ -244,7 +244,8 @@ void vfree(const void *addr)
 	if (!addr)
 		return;
 	va = sim_vm_find(addr, false);
-	if (WARN(!va, "Trying to vfree() nonexistent vm area (%p)\n", addr))
+	if (WARN(!va, "Trying to %s() nonexistent vm area (%p)\n", __func__,
+		 addr))
 		return;
 	for (i = 0; i < va->vm.nr_pages; i++)
 		__free_page(va->vm.pages[i]);
