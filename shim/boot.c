@@ -106,8 +106,9 @@ int sim_kernel_boot(const struct sim_boot_params *bp)
 	/* mm_core_init(): memory first, and what KHO hands over reserved */
 	sim_mm_init(bp->ram, bp->ram_base, bp->ram_size);
 	sim_slab_init(PHYS_PFN(bp->ram_base), bp->ram_size >> PAGE_SHIFT);
-	/* start_kernel(): the caches lib/ needs before any initcall */
+	/* start_kernel(): the caches lib/ and the VFS need before initcalls */
 	radix_tree_init();
+	sim_vfs_init();
 	if (bp->kho_fdt)
 		kho_populate(bp->kho_fdt, bp->kho_fdt_len, 0, 0);
 	kho_memory_init();
