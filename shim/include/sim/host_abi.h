@@ -424,6 +424,43 @@ int sim_lu_dev_state(unsigned int domain, unsigned int bus,
 unsigned long sim_lu_callback_log(char *buf, unsigned long len);
 
 /*
+ * The simulated user space (shim/syscall.c): the host is a process of the
+ * kernel world, and these are its system calls. Each returns what the raw
+ * system call returns: a result >= 0, or -errno. Pointers are the host's
+ * own (user pointers: NULL and the first page give -EFAULT); flags, ioctl
+ * numbers and structures are the kernel's uapi ones (the host's <fcntl.h>
+ * O_* values are the kernel's on x86-64). The process is made on the first
+ * call, with an fd table of its own (fds from 0, lowest free first) and
+ * RLIMIT_NOFILE 1024 (hard 4096); a kexec ends it with everything else of
+ * the kernel world: no fd and no file outlives its kernel.
+ *
+ * A file's last reference dropped by the kernel during a call (fput() in
+ * an ioctl) is released as the call returns, as upstream's task work on
+ * return to user space; close() of the last reference releases at once.
+ */
+/* open(2) of "/dev/NAME": a device node as devtmpfs shows it. */
+int sim_sys_open(const char *path, int flags);
+/* ioctl(2): the file's unlocked_ioctl; -ENOTTY if it has none. */
+long sim_sys_ioctl(int fd, unsigned int cmd, unsigned long arg);
+int sim_sys_close(int fd);
+/* setrlimit(RLIMIT_NOFILE, ...): -EINVAL if cur > max, -EPERM above nr_open */
+int sim_sys_setrlimit_nofile(unsigned long cur, unsigned long max);
+int sim_sys_getrlimit_nofile(unsigned long *cur, unsigned long *max);
+/*
+ * Install a host file the simulation does not model (/dev/null, a pipe) as
+ * an opaque file: fget() finds it, no ioctl and no LUO handler knows it.
+ * flags as open(2)'s (O_CLOEXEC, access mode); cookie is the host's own,
+ * handed back by sim_sys_foreign_cookie() (-EINVAL for a file not foreign).
+ */
+int sim_sys_open_foreign(unsigned long long cookie, int flags);
+int sim_sys_foreign_cookie(int fd, unsigned long long *cookie);
+/*
+ * exit(2) of the process: every fd is closed and each file's release runs
+ * as the table goes; the next call starts a new process.
+ */
+int sim_sys_exit(void);
+
+/*
  * Kernel symbols pcisim does not implement, NULL-terminated: each is an
  * abort-on-call stub (build/stubs.txt).
  */
