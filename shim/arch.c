@@ -16,6 +16,9 @@
  */
 #include <linux/pci.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/init_task.h>
+#include <linux/mqueue.h>
 #include <linux/random.h>
 #include <linux/notifier.h>
 #include <linux/kobject.h>
@@ -32,13 +35,26 @@
 #include <sim/host_abi.h>
 #include <sim/kernel.h>
 
+/* init/init_task.c: the kernel threads' resource limits */
+static struct signal_struct sim_signals = {
+	.sigcnt = REFCOUNT_INIT(1),
+	.rlim = INIT_RLIMITS,
+};
+
 /*
- * The one task that ever runs. Like init_task (init/init_task.c) it holds
- * references, so get/put_task_struct(current) (klist_remove() when a
- * driver is unbound) never see a count of zero.
+ * The kernel thread that runs everything but the simulated user space's
+ * system calls (shim/syscall.c). Like init_task (init/init_task.c) it
+ * holds references, so get/put_task_struct(current) (klist_remove() when
+ * a driver is unbound) never see a count of zero, is a kernel thread
+ * (its last fput()s are not task work) and has init_files.
  */
 static struct task_struct sim_task = {
 	.usage = REFCOUNT_INIT(2),
+	.flags = PF_KTHREAD,
+	.files = &init_files,
+	.signal = &sim_signals,
+	.group_leader = &sim_task,
+	.comm = "swapper",
 };
 
 /* arch/x86/kernel/cpu/common.c; const_current_task is the linker's alias */

@@ -127,8 +127,9 @@ int sim_kernel_boot(const struct sim_boot_params *bp)
 	sim_mm_memblock_done();
 	sim_slab_init(PHYS_PFN(bp->ram_base), bp->ram_size >> PAGE_SHIFT);
 	sim_vmalloc_init();
-	/* start_kernel(): the caches lib/ needs before any initcall */
+	/* start_kernel(): the caches lib/ and the VFS need before initcalls */
 	radix_tree_init();
+	sim_vfs_init();
 
 	parse_args("Booting kernel", sim_cmdline, NULL, 0, 0, 0, NULL,
 		   sim_do_setup_param);

@@ -145,6 +145,20 @@ int wake_up_process(struct task_struct *p)
 	return 1;
 }
 
+int wake_up_state(struct task_struct *p, unsigned int state)
+{
+	return 1;
+}
+
+/*
+ * Make a task that runs in user space enter the kernel (task work,
+ * signals): a simulated user task only ever runs its own system calls,
+ * and sees its work as each returns (shim/syscall.c).
+ */
+void kick_process(struct task_struct *p)
+{
+}
+
 void __put_task_struct(struct task_struct *t)
 {
 	sim_abortf("%s: the only task cannot be freed", __func__);

@@ -448,23 +448,19 @@ void *kmemdup_noprof(const void *src, size_t len, gfp_t gfp)
 	return p;
 }
 
-/* There is no user space: "user" pointers are ordinary pointers here. */
+/* User pointers are the host's (shim/uaccess.c). */
 void *memdup_user_nul(const void __user *src, size_t len)
 {
 	char *p = sim_kmalloc(len + 1, 0, GFP_KERNEL);
 
 	if (!p)
 		return ERR_PTR(-ENOMEM);
-	memcpy(p, (const void __force *)src, len);
+	if (copy_from_user(p, src, len)) {
+		kfree(p);
+		return ERR_PTR(-EFAULT);
+	}
 	p[len] = '\0';
 	return p;
-}
-
-unsigned long _copy_from_user(void *to, const void __user *from,
-			      unsigned long n)
-{
-	memcpy(to, (const void __force *)from, n);
-	return 0;
 }
 
 /* With CONFIG_SMP=n a per-CPU pointer is an ordinary pointer. */

@@ -474,6 +474,115 @@ int sim_lu_dev_state(unsigned int domain, unsigned int bus,
 unsigned long sim_lu_callback_log(char *buf, unsigned long len);
 
 /*
+ * The simulated user space (shim/syscall.c): the host is a process of the
+ * kernel world, and these are its system calls. Each returns what the raw
+ * system call returns: a result >= 0, or -errno. Pointers are the host's
+ * own (user pointers: NULL and the first page give -EFAULT); flags, ioctl
+ * numbers and structures are the kernel's uapi ones (the host's <fcntl.h>
+ * O_* values are the kernel's on x86-64). The process is made on the first
+ * call, with an fd table of its own (fds from 0, lowest free first) and
+ * RLIMIT_NOFILE 1024 (hard 4096); a kexec ends it with everything else of
+ * the kernel world: no fd and no file outlives its kernel.
+ *
+ * A file's last reference dropped by the kernel during a call (fput() in
+ * an ioctl) is released as the call returns, as upstream's task work on
+ * return to user space; close() of the last reference releases at once.
+ */
+/* open(2) of "/dev/NAME": a device node as devtmpfs shows it. */
+int sim_sys_open(const char *path, int flags);
+/* ioctl(2): the file's unlocked_ioctl; -ENOTTY if it has none. */
+long sim_sys_ioctl(int fd, unsigned int cmd, unsigned long arg);
+int sim_sys_close(int fd);
+/* setrlimit(RLIMIT_NOFILE, ...): -EINVAL if cur > max, -EPERM above nr_open */
+int sim_sys_setrlimit_nofile(unsigned long cur, unsigned long max);
+int sim_sys_getrlimit_nofile(unsigned long *cur, unsigned long *max);
+/*
+ * Install a host file the simulation does not model (/dev/null, a pipe) as
+ * an opaque file: fget() finds it, no ioctl and no LUO handler knows it.
+ * flags as open(2)'s (O_CLOEXEC, access mode); cookie is the host's own,
+ * handed back by sim_sys_foreign_cookie() (-EINVAL for a file not foreign).
+ */
+int sim_sys_open_foreign(unsigned long long cookie, int flags);
+int sim_sys_foreign_cookie(int fd, unsigned long long *cookie);
+/*
+ * exit(2) of the process: every fd is closed and each file's release runs
+ * as the table goes; the next call starts a new process.
+ */
+int sim_sys_exit(void);
+
+/*
+ * VFS self-test (shim/vfs_selftest.c): a misc device, "/dev/"
+ * SIM_VFS_TEST_NAME once registered, shaped like /dev/liveupdate: an
+ * exclusive open, and ioctls whose argument starts with its own size
+ * (copy_struct_from_user()). Its open, release and its objects' releases
+ * are logged: "open" (misc_open() gave it the miscdevice as private_data)
+ * or "open-bad", "release", "obj-release:VALUE", space-separated.
+ */
+#define SIM_VFS_TEST_NAME	"pcisim-vfs-test"
+int sim_vfs_selftest_register(void);
+int sim_vfs_selftest_unregister(void);
+/* The log, oldest first: a NUL-terminated prefix in buf; the full length. */
+unsigned long sim_vfs_selftest_log(char *buf, unsigned long len);
+
+/*
+ * On the device: create an object, an anonymous-inode file holding value,
+ * installed as a new fd (O_CLOEXEC) as LUO creates a session: the fd
+ * comes back in the struct. size is the caller's sizeof: at least
+ * SIM_VFS_TEST_CREATE_MIN (else -EINVAL); larger than the kernel's
+ * (32 bytes) only with zeroes past it (else -E2BIG); smaller ones have
+ * the rest zero-filled (sim_vfs_selftest_last_create() shows the kernel's
+ * copy).
+ */
+#define SIM_VFS_TEST_CREATE	0xbf01
+struct sim_vfs_test_create {
+	unsigned int size;
+	int fd;				/* out */
+	unsigned long long value;
+	unsigned long long extra[2];	/* a newer version's fields */
+};
+
+#define SIM_VFS_TEST_CREATE_MIN	16
+int sim_vfs_selftest_last_create(struct sim_vfs_test_create *out);
+
+/*
+ * On the device, with an fd as arg: HOLD takes a reference to its file
+ * (fget(), as LUO's PRESERVE_FD: -EBADF if no such fd). DROP puts every
+ * reference held (fput() inside the ioctl) and returns how many of those
+ * files were released before it returned (0: their release waits for the
+ * return to user space).
+ */
+#define SIM_VFS_TEST_HOLD	0xbf02
+#define SIM_VFS_TEST_DROP	0xbf03
+/* On an object's fd: its value to the unsigned long long at arg (put_user). */
+#define SIM_VFS_TEST_OBJ_GET	0xbf04
+/*
+ * From the kernel thread, outside any system call: put every reference
+ * held. Returns how many of those files were released by the time it
+ * returns (a kernel thread's fput() releases at once here).
+ */
+int sim_vfs_selftest_drop_held(void);
+
+/*
+ * The user-access primitives, called by the kernel on uptr: copy_from_user()
+ * of len bytes (returns the bytes not copied; val[0] = how many bytes of
+ * the kernel's buffer are nonzero after it), copy_to_user() of len bytes
+ * of 0xa5 (bytes not copied), get_user() of a len-byte value into val[0]
+ * and put_user() of val[0] (0 or -EFAULT), check_zeroed_user() (1, 0 or
+ * -EFAULT), copy_struct_from_user() into a 16-byte struct of the kernel's
+ * that starts as 0xff bytes (0, -E2BIG or -EFAULT; val[0..1] the struct),
+ * strncpy_from_user() of up to len bytes (length or -EFAULT).
+ */
+#define SIM_VFS_UA_COPY_FROM		1
+#define SIM_VFS_UA_COPY_TO		2
+#define SIM_VFS_UA_GET			3
+#define SIM_VFS_UA_PUT			4
+#define SIM_VFS_UA_CHECK_ZEROED		5
+#define SIM_VFS_UA_STRUCT		6
+#define SIM_VFS_UA_STRNCPY		7
+long sim_vfs_selftest_uaccess(int op, void *uptr, unsigned long len,
+			      unsigned long long *val);
+
+/*
  * Kernel symbols pcisim does not implement, NULL-terminated: each is an
  * abort-on-call stub (build/stubs.txt).
  */

@@ -54,6 +54,32 @@ int sim_kho_keep_outgoing(phys_addr_t fdt_phys);
 struct sim_handover;
 void sim_kho_note_incoming(const struct sim_handover *kho);
 
+/*
+ * The VFS subset (file.c, inode.c, devtmpfs.c): no dentries or paths, a
+ * file is an inode opened.
+ */
+struct file;
+struct inode;
+struct file_operations;
+/* start_kernel(): the fd tables' cache, character devices */
+void sim_vfs_init(void);
+/* fs/internal.h, which shims cannot include */
+void chrdev_init(void);
+void fput_close_sync(struct file *file);
+/* alloc_empty_file(): one reference, not open yet (f_mode from flags) */
+struct file *sim_alloc_empty_file(int flags);
+/* alloc_file_pseudo(): open it on inode with fop (inode's ref is its) */
+void sim_file_init_pseudo(struct file *file, struct inode *inode,
+			  const struct file_operations *fop);
+/* do_dentry_open(): open it on inode, through inode->i_fop's ->open() */
+int sim_dentry_open(struct file *file, struct inode *inode);
+/* close(2) of fd in current's table */
+int sim_close(unsigned int fd);
+/* An inode of that mode, one reference; iput() frees it. */
+struct inode *sim_new_inode(umode_t mode);
+/* open(2) of a /dev node: "/dev/NAME" as devtmpfs would show it */
+struct file *sim_devtmpfs_open(const char *path, int flags);
+
 /* Stop the run with a formatted reason (bug.c). */
 __printf(1, 2) __noreturn void sim_abortf(const char *fmt, ...);
 
