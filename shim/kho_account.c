@@ -15,21 +15,26 @@
  *   order in page->private), the incoming tree is walked once more, before
  *   memblock frees its pages, to list those ranges. A stamp still there
  *   means nobody restored the range (kho_restore_page() clears it).
- * KHO's own pages are left out: it reads the incoming FDT and the
- * kexec-metadata blob in place for the kernel's lifetime and never
- * restores them.
+ * What the kernel keeps in place for its lifetime and never restores is
+ * left out: KHO's incoming FDT and kexec-metadata blob, and LUO's
+ * incoming FLB array (luo_flb_setup_incoming() keeps a pointer into it;
+ * fuzz/FINDINGS.md K10).
  */
 #include <linux/kexec_handover.h>
 #include <linux/kho_radix_tree.h>
 #include <linux/kho/abi/kexec_handover.h>
 #include <linux/kho/abi/kexec_metadata.h>
+#include <linux/kho/abi/luo.h>
 #include <linux/libfdt.h>
 #include <linux/mm.h>
 #include <linux/io.h>
 #include <linux/unaligned.h>
 #include <sim/host_abi.h>
 #include <sim/kernel.h>
+#include <linux/kexec.h>
+#include <linux/slab.h>
 #include "liveupdate/kexec_handover_internal.h"
+#include "kexec_internal.h"
 
 /* kexec_handover.c: 'KHOP' in the upper half of page->private */
 #define SIM_KHO_PAGE_MAGIC	0x4b484f50UL
@@ -43,7 +48,7 @@ struct sim_kho_range {
 static struct {
 	struct sim_kho_range *ranges;
 	unsigned long nr, max;
-	phys_addr_t fdt, metadata;
+	phys_addr_t fdt, metadata, luo_flbs;
 } sim_kho_in;
 
 static phys_addr_t sim_kho_decode(unsigned long key, unsigned int *order)
@@ -138,7 +143,8 @@ static int sim_kho_note_range(unsigned long key, void *unused)
 		r->pfn = PHYS_PFN(pa);
 		r->order = order;
 		r->kho_own = pa == sim_kho_in.fdt ||
-			     (sim_kho_in.metadata && pa == sim_kho_in.metadata);
+			     (sim_kho_in.metadata && pa == sim_kho_in.metadata) ||
+			     (sim_kho_in.luo_flbs && pa == sim_kho_in.luo_flbs);
 	}
 	sim_kho_in.nr++;
 	return 0;
@@ -148,6 +154,7 @@ void sim_kho_note_incoming(const struct sim_handover *kho)
 {
 	const struct kho_radix_walk_cb cb = { .leaf = sim_kho_note_range };
 	struct kho_radix_tree tree;
+	phys_addr_t luo;
 	size_t size;
 	void *root;
 
@@ -158,6 +165,10 @@ void sim_kho_note_incoming(const struct sim_handover *kho)
 	if (kho_retrieve_subtree(KHO_METADATA_NODE_NAME, &sim_kho_in.metadata,
 				 &size))
 		sim_kho_in.metadata = 0;
+	/* read before LUO restores and frees its root (early_initcall) */
+	if (!kho_retrieve_subtree(LUO_KHO_ENTRY_NAME, &luo, &size) &&
+	    size >= sizeof(struct luo_ser) && sim_kho_preserved_head(luo))
+		sim_kho_in.luo_flbs = ((struct luo_ser *)phys_to_virt(luo))->flbs_pa;
 	root = sim_kho_tree_of(phys_to_virt(kho->fdt));
 	if (!root || kho_radix_init_tree(&tree, root))
 		return;
@@ -208,4 +219,32 @@ unsigned long sim_kho_restored_pages(unsigned long *not_freed,
 		*not_freed += n;
 	}
 	return total;
+}
+
+/*
+ * The outgoing FDT as the next kexec would hand it over
+ * (kho_fill_kimage() on an image of its own), and a subtree in it.
+ */
+phys_addr_t sim_kho_outgoing_subtree(const char *name)
+{
+	struct kimage *image = kzalloc_obj(*image, GFP_KERNEL);
+	const void *fdt, *prop;
+	phys_addr_t pa = 0;
+	int node, len;
+
+	if (!image)
+		return 0;
+	image->file_mode = 1;
+	INIT_LIST_HEAD(&image->control_pages);
+	if (kho_fill_kimage(image) || !image->kho.fdt)
+		goto out;
+	fdt = phys_to_virt(image->kho.fdt);
+	node = fdt_subnode_offset(fdt, 0, name);
+	prop = node < 0 ? NULL :
+	       fdt_getprop(fdt, node, KHO_SUB_TREE_PROP_NAME, &len);
+	if (prop && len == sizeof(u64))
+		pa = get_unaligned((const u64 *)prop);
+out:
+	kfree(image);
+	return pa;
 }

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * LUO self-test (lib/tests/liveupdate.c of newer kernels): a file handler
- * "pcisim-test-v1" whose files carry a byte buffer, with a test FLB
- * attached, and the sim_* entry points through which host tests act as
- * the user space agent of /dev/liveupdate: sessions by name, files by
- * token. Every callback is logged, so tests can check the order of
- * section 2.5 of upstream-liveupdate.md.
+ * LUO self-test: a file handler "pcisim-test-v1" whose files carry a byte
+ * buffer, with a test FLB attached, driven through 7.3's real LUO
+ * (kernel/liveupdate/) by the simulated user space: /dev/luo-selftest
+ * makes a test file and gives it as an fd (as memfd_create() would), and
+ * the agent (luo_agent.c) preserves and retrieves it through
+ * /dev/liveupdate's ioctls; sessions by name, files by token. Every
+ * callback is logged, so tests can check the order of section 2.5 of
+ * upstream-liveupdate.md.
  *
  * A file's bytes are preserved with kho_alloc_preserve(); serialized_data
  * is their physical address. freeze() marks the preserved copy, so the
@@ -13,34 +15,41 @@
  * The FLB object counts the files preserved, retrieved and finished.
  *
  * The agent may also make a callback fail, and may write the handover
- * early (liveupdate_reboot()) and then damage it, to test that the next
- * kernel refuses it.
+ * early (liveupdate_reboot(), which the kexec then does not repeat) and
+ * then damage it, to show what the next kernel does with it.
  *
- * Departs from upstream: upstream's test registers test FLBs into every
- * handler; this one has its own handler, so that user space (the host)
- * has files to preserve at all: there is no memfd here.
+ * Departs from upstream: upstream's lib/tests/liveupdate.c registers test
+ * FLBs into every handler and its selftests preserve memfds; this one has
+ * its own file type, so that user space has files to preserve at all.
  */
 #define pr_fmt(fmt) "luo-selftest: " fmt
 
+#include <linux/anon_inodes.h>
 #include <linux/err.h>
+#include <linux/fcntl.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/init.h>
 #include <linux/io.h>
 #include <linux/kexec_handover.h>
 #include <linux/liveupdate.h>
+#include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/sprintf.h>
 #include <linux/stdarg.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
 #include <sim/host_abi.h>
 #include <sim/kernel.h>
-#include "luo_internal.h"
+#include "liveupdate/luo_internal.h"
 
 #define LUO_TEST_COMPATIBLE	"pcisim-test-v1"
 #define LUO_TEST_FLB_COMPATIBLE	"pcisim-test-flb-v1"
 #define LUO_TEST_MAGIC		0x31747365746f756cULL	/* "luotest1" */
+/* KHO_MAX_BLOCKS of kernel/liveupdate/kho_block.c, which keeps it private */
+#define LUO_TEST_MAX_BLOCKS	10000
 #define LUO_TEST_FLB_MAGIC	0x31626c667473656cULL	/* "lestflb1" */
 
 /* A test file's bytes as handed over. */
@@ -66,13 +75,8 @@ struct luo_test_flb {
 	u64 finished;
 };
 
-struct luo_test_session;
-
-/* private_data of a test file. */
+/* private_data of a test file: freed when the file is released. */
 struct luo_test_file {
-	struct list_head list;
-	struct luo_test_session *session;
-	struct file *file;
 	u64 token;
 	size_t len;
 	u8 *data;
@@ -80,17 +84,35 @@ struct luo_test_file {
 	bool finished;
 };
 
-/* What an agent holding a session fd keeps. */
-struct luo_test_session {
-	struct list_head list;
-	char name[LIVEUPDATE_SESSION_NAME_LENGTH];
-	struct liveupdate_session *session;
-	bool incoming;
+/* /dev/luo-selftest's ioctls, and a test file's */
+struct luo_test_create {
+	__u32 size;
+	__s32 fd;		/* out: the new file */
+	__u64 token;
+	__u64 data;		/* user pointer to the bytes */
+	__u64 len;
 };
 
+struct luo_test_read {
+	__u32 size;
+	__u32 reserved;
+	__u64 buf;		/* user pointer */
+	__u64 len;
+};
+
+struct luo_test_corrupt {
+	__u32 size;
+	__s32 session_fd;	/* an outgoing session's fd */
+	__u32 how;		/* SIM_LUO_CORRUPT_* */
+	__u32 reserved;
+};
+
+#define LUO_TEST_IOCTL_CREATE	_IO('l', 0x00)
+#define LUO_TEST_IOCTL_READ	_IO('l', 0x01)
+#define LUO_TEST_IOCTL_CORRUPT	_IO('l', 0x02)
+
 static const struct file_operations luo_test_fops;
-static LIST_HEAD(luo_test_sessions);
-static LIST_HEAD(luo_test_files);
+static int luo_test_dev = -1;	/* user space's fd of /dev/luo-selftest */
 static char luo_test_log[8192];
 static size_t luo_test_log_len;
 static u64 luo_test_flb_generation;
@@ -341,8 +363,7 @@ static int luo_test_retrieve(struct liveupdate_file_op_args *args)
 		return PTR_ERR(ser);
 	err = -ENOMEM;
 	tf = kzalloc_obj(*tf, GFP_KERNEL);
-	file = kzalloc_obj(*file, GFP_KERNEL);
-	if (!tf || !file)
+	if (!tf)
 		goto err_free;
 	tf->token = ser->token;
 	tf->len = ser->len;
@@ -356,10 +377,11 @@ static int luo_test_retrieve(struct liveupdate_file_op_args *args)
 	liveupdate_flb_put_incoming(&luo_test_flb);
 
 	tf->ser = ser;
-	tf->file = file;
-	file->f_op = &luo_test_fops;
-	file->private_data = tf;
-	list_add_tail(&tf->list, &luo_test_files);
+	file = anon_inode_getfile("[luo-test]", &luo_test_fops, tf, O_RDWR);
+	if (IS_ERR(file)) {
+		err = PTR_ERR(file);
+		goto err_free;
+	}
 	args->file = file;
 	return 0;
 
@@ -367,7 +389,6 @@ err_free:
 	if (tf)
 		kfree(tf->data);
 	kfree(tf);
-	kfree(file);
 	folio_put(virt_to_folio(ser));
 	return err;
 }
@@ -402,7 +423,14 @@ static void luo_test_finish(struct liveupdate_file_op_args *args)
 	}
 }
 
+/* Each test file is its own: LUO keys double preservation on this. */
+static unsigned long luo_test_get_id(struct file *file)
+{
+	return (unsigned long)file->private_data;
+}
+
 static const struct liveupdate_file_ops luo_test_file_ops = {
+	.get_id = luo_test_get_id,
 	.can_preserve = luo_test_can_preserve,
 	.preserve = luo_test_preserve,
 	.unpreserve = luo_test_unpreserve,
@@ -418,178 +446,261 @@ static struct liveupdate_file_handler luo_test_handler = {
 	.compatible = LUO_TEST_COMPATIBLE,
 };
 
-static int __init luo_selftest_init(void)
+
+/* ---- the test files and /dev/luo-selftest ---- */
+
+static int luo_test_release(struct inode *inode, struct file *file)
 {
-	int err;
+	struct luo_test_file *tf = file->private_data;
 
-	if (!liveupdate_enabled())
-		return 0;
-	err = liveupdate_register_file_handler(&luo_test_handler);
-	if (err) {
-		pr_err("cannot register the test file handler: %d\n", err);
-		return err;
-	}
-	err = liveupdate_register_flb(&luo_test_handler, &luo_test_flb);
-	if (err) {
-		pr_err("cannot register the test FLB: %d\n", err);
-		liveupdate_unregister_file_handler(&luo_test_handler);
-	}
-	return err;
-}
-device_initcall(luo_selftest_init);
-
-/* ---- the agent: what user space does with session file descriptors ---- */
-
-static struct luo_test_session *luo_test_session_find(const char *name,
-						      bool incoming)
-{
-	struct luo_test_session *ts;
-
-	list_for_each_entry(ts, &luo_test_sessions, list) {
-		if (ts->incoming == incoming && !strcmp(ts->name, name))
-			return ts;
-	}
-	return NULL;
-}
-
-/* The agent's handle on session name, opened (created) if need be. */
-static int luo_test_session_get(const char *name, bool incoming,
-				struct luo_test_session **tsp)
-{
-	struct luo_test_session *ts;
-	int err;
-
-	if (!name)
-		return -EINVAL;
-	ts = luo_test_session_find(name, incoming);
-	if (ts) {
-		*tsp = ts;
-		return 0;
-	}
-	ts = kzalloc_obj(*ts, GFP_KERNEL);
-	if (!ts)
-		return -ENOMEM;
-	if (incoming)
-		err = liveupdate_session_retrieve(name, &ts->session);
-	else
-		err = liveupdate_session_create(name, &ts->session);
-	if (err) {
-		kfree(ts);
-		return err;
-	}
-	liveupdate_session_get_name(ts->session, ts->name);
-	ts->incoming = incoming;
-	list_add_tail(&ts->list, &luo_test_sessions);
-	*tsp = ts;
-	return 0;
-}
-
-static void luo_test_file_free(struct luo_test_file *tf)
-{
-	list_del(&tf->list);
-	kfree(tf->file);
 	kfree(tf->data);
 	kfree(tf);
-}
-
-/* Close the agent's handle: the session goes, and so do its files. */
-static int luo_test_session_close(struct luo_test_session *ts)
-{
-	struct luo_test_file *tf, *tmp;
-	int err;
-
-	err = liveupdate_session_release(ts->session);
-	if (err)
-		return err;
-	list_for_each_entry_safe(tf, tmp, &luo_test_files, list) {
-		if (tf->session == ts || (ts->incoming && tf->finished))
-			luo_test_file_free(tf);
-	}
-	list_del(&ts->list);
-	kfree(ts);
 	return 0;
 }
 
-int sim_luo_selftest_preserve(const char *session, unsigned long long token,
-			      const void *data, unsigned long len)
+/* A test file's bytes, to user space: the length, or -ENOSPC. */
+static long luo_test_file_ioctl(struct file *file, unsigned int cmd,
+				unsigned long arg)
 {
-	struct luo_test_session *ts;
-	struct luo_test_file *tf;
+	struct luo_test_file *tf = file->private_data;
+	struct luo_test_read req;
 	int err;
 
-	err = luo_test_session_get(session, false, &ts);
+	if (cmd != LUO_TEST_IOCTL_READ)
+		return -ENOTTY;
+	err = copy_struct_from_user(&req, sizeof(req), (void __user *)arg,
+				    sizeof(req));
+	if (err)
+		return err;
+	if (tf->len > req.len)
+		return -ENOSPC;
+	if (copy_to_user(u64_to_user_ptr(req.buf), tf->data, tf->len))
+		return -EFAULT;
+	return tf->len;
+}
+
+static const struct file_operations luo_test_fops = {
+	.owner = THIS_MODULE,
+	.release = luo_test_release,
+	.unlocked_ioctl = luo_test_file_ioctl,
+};
+
+static long luo_test_create(struct luo_test_create __user *uarg)
+{
+	struct luo_test_create req;
+	struct luo_test_file *tf;
+	struct file *file;
+	int fd, err;
+
+	err = copy_struct_from_user(&req, sizeof(req), uarg, sizeof(req));
 	if (err)
 		return err;
 	tf = kzalloc_obj(*tf, GFP_KERNEL);
 	if (!tf)
 		return -ENOMEM;
-	tf->file = kzalloc_obj(*tf->file, GFP_KERNEL);
-	tf->data = kmemdup(data, len, GFP_KERNEL);
-	if (!tf->file || (!tf->data && len)) {
-		kfree(tf->file);
-		kfree(tf->data);
+	tf->token = req.token;
+	tf->len = req.len;
+	tf->data = kmalloc(req.len ? req.len : 1, GFP_KERNEL);
+	if (!tf->data) {
 		kfree(tf);
 		return -ENOMEM;
 	}
-	tf->session = ts;
-	tf->token = token;
-	tf->len = len;
-	tf->file->f_op = &luo_test_fops;
-	tf->file->private_data = tf;
-	list_add_tail(&tf->list, &luo_test_files);
-	err = liveupdate_session_preserve_file(ts->session, tf->file, token);
+	if (copy_from_user(tf->data, u64_to_user_ptr(req.data), req.len)) {
+		err = -EFAULT;
+		goto err_free;
+	}
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		err = fd;
+		goto err_free;
+	}
+	file = anon_inode_getfile("[luo-test]", &luo_test_fops, tf, O_RDWR);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		err = PTR_ERR(file);
+		goto err_free;
+	}
+	if (put_user(fd, &uarg->fd)) {
+		put_unused_fd(fd);
+		fput(file);	/* frees tf */
+		return -EFAULT;
+	}
+	fd_install(fd, file);
+	return 0;
+
+err_free:
+	kfree(tf->data);
+	kfree(tf);
+	return err;
+}
+
+/* Make a block chain of extra preserved blocks, one entry each. */
+static int luo_test_long_chain(struct kho_block_set *bs,
+			       struct kho_block *last)
+{
+	struct kho_block_header_ser *prev = last->ser, *ser;
+	unsigned long i;
+
+	for (i = 0; i < LUO_TEST_MAX_BLOCKS; i++) {
+		ser = kho_alloc_preserve(KHO_BLOCK_SIZE);
+		if (IS_ERR(ser))
+			return PTR_ERR(ser);
+		ser->count = 1;
+		prev->next = virt_to_phys(ser);
+		prev = ser;
+	}
+	return 0;
+}
+
+/* Damage the written file entries of the session behind session_fd. */
+static long luo_test_corrupt(struct luo_test_corrupt __user *uarg)
+{
+	struct luo_test_corrupt req;
+	struct kho_block *first, *last;
+	struct luo_session *session;
+	struct kho_block_set *bs;
+	struct file *file;
+	long err;
+
+	err = copy_struct_from_user(&req, sizeof(req), uarg, sizeof(req));
 	if (err)
-		luo_test_file_free(tf);
+		return err;
+	file = fget(req.session_fd);
+	if (!file)
+		return -EBADF;
+	/* a session's file: anon inode "[luo_session]", private_data */
+	session = file->private_data;
+	bs = &session->file_set.block_set;
+	err = -ENODATA;
+	if (list_empty(&bs->blocks))
+		goto out;
+	first = list_first_entry(&bs->blocks, struct kho_block, list);
+	last = list_last_entry(&bs->blocks, struct kho_block, list);
+	err = 0;
+	switch (req.how) {
+	case SIM_LUO_CORRUPT_CYCLE:
+		last->ser->next = bs->head_pa;
+		break;
+	case SIM_LUO_CORRUPT_LONG:
+		err = luo_test_long_chain(bs, last);
+		break;
+	case SIM_LUO_CORRUPT_COUNT:
+		first->ser->count = bs->count_per_block + 1;
+		break;
+	case SIM_LUO_CORRUPT_OUTSIDE_RAM:
+		/* page-aligned, far above any RAM a topology gives */
+		last->ser->next = 1ULL << 46;
+		break;
+	case SIM_LUO_CORRUPT_UNALIGNED:
+		last->ser->next = bs->head_pa + 8;
+		break;
+	default:
+		err = -EINVAL;
+	}
+out:
+	fput(file);
+	return err;
+}
+
+static long luo_test_dev_ioctl(struct file *filp, unsigned int cmd,
+			       unsigned long arg)
+{
+	switch (cmd) {
+	case LUO_TEST_IOCTL_CREATE:
+		return luo_test_create((void __user *)arg);
+	case LUO_TEST_IOCTL_CORRUPT:
+		return luo_test_corrupt((void __user *)arg);
+	}
+	return -ENOTTY;
+}
+
+static const struct file_operations luo_test_dev_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = luo_test_dev_ioctl,
+};
+
+static struct miscdevice luo_test_miscdev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "luo-selftest",
+	.fops = &luo_test_dev_fops,
+};
+
+/* ---- user space: the sim_* entry points ---- */
+
+static int luo_test_dev_fd(void)
+{
+	int fd;
+
+	if (luo_test_dev >= 0)
+		return luo_test_dev;
+	fd = sim_sys_open("/dev/luo-selftest", O_RDWR | O_CLOEXEC);
+	if (fd >= 0)
+		luo_test_dev = fd;
+	return fd;
+}
+
+/*
+ * Make a test file, preserve it in session by token, close it: LUO holds
+ * it from then on (as upstream's selftests close their memfds).
+ */
+int sim_luo_selftest_preserve(const char *session, unsigned long long token,
+			      const void *data, unsigned long len)
+{
+	struct luo_test_create req = {
+		.size = sizeof(req), .token = token,
+		.data = (unsigned long)data, .len = len,
+	};
+	int dev = luo_test_dev_fd(), sfd, err;
+
+	if (dev < 0)
+		return dev;
+	sfd = luo_agent_session(session, false);
+	if (sfd < 0)
+		return sfd;
+	err = sim_sys_ioctl(dev, LUO_TEST_IOCTL_CREATE, (unsigned long)&req);
+	if (err)
+		return err;
+	err = luo_agent_preserve(sfd, req.fd, token);
+	sim_sys_close(req.fd);
 	return err;
 }
 
 long sim_luo_selftest_retrieve(const char *session, unsigned long long token,
 			       void *buf, unsigned long buflen)
 {
-	struct luo_test_session *ts;
-	struct luo_test_file *tf;
-	struct file *file;
-	int err;
+	struct luo_test_read req = {
+		.size = sizeof(req), .buf = (unsigned long)buf, .len = buflen,
+	};
+	int sfd, fd;
+	long n;
 
-	err = luo_test_session_get(session, true, &ts);
-	if (err)
-		return err;
-	err = liveupdate_session_retrieve_file(ts->session, token, &file);
-	if (err)
-		return err;
-	tf = file->private_data;
-	tf->session = ts;
-	tf->token = token;
-	if (tf->len > buflen)
-		return -ENOSPC;
-	memcpy(buf, tf->data, tf->len);
-	return tf->len;
+	sfd = luo_agent_session(session, true);
+	if (sfd < 0)
+		return sfd;
+	fd = luo_agent_retrieve(sfd, token);
+	if (fd < 0)
+		return fd;
+	n = sim_sys_ioctl(fd, LUO_TEST_IOCTL_READ, (unsigned long)&req);
+	sim_sys_close(fd);
+	return n;
 }
 
 int sim_luo_selftest_finish(const char *session)
 {
-	struct luo_test_session *ts;
-	int err;
+	int sfd, err;
 
-	err = luo_test_session_get(session, true, &ts);
+	sfd = luo_agent_session(session, true);
+	if (sfd < 0)
+		return sfd;
+	err = luo_agent_finish(sfd);
 	if (err)
 		return err;
-	err = liveupdate_session_finish(ts->session);
-	if (err)
-		return err;
-	return luo_test_session_close(ts);
+	return luo_agent_close(session, true);
 }
 
 int sim_luo_selftest_cancel(const char *session)
 {
-	struct luo_test_session *ts;
-
-	if (!session)
-		return -EINVAL;
-	ts = luo_test_session_find(session, false);
-	if (!ts)
-		return -ENOENT;
-	return luo_test_session_close(ts);
+	return luo_agent_close(session, false);
 }
 
 unsigned long sim_luo_selftest_callback_log(char *buf, unsigned long len)
@@ -628,79 +739,55 @@ int sim_luo_selftest_flb_get_incoming(void)
 
 int sim_luo_selftest_reboot(void)
 {
-	return liveupdate_reboot();
-}
+	int err = liveupdate_reboot();
 
-/* KHO_MAX_BLOCKS of kernel/liveupdate/kho_block.c, which keeps it private */
-#define LUO_TEST_MAX_BLOCKS	10000
-
-/* Make a block chain of extra preserved blocks, one entry each. */
-static int luo_test_long_chain(struct kho_block_set *bs,
-			       struct kho_block *last)
-{
-	struct kho_block_header_ser *prev = last->ser, *ser;
-	unsigned long i;
-
-	for (i = 0; i < LUO_TEST_MAX_BLOCKS; i++) {
-		ser = kho_alloc_preserve(KHO_BLOCK_SIZE);
-		if (IS_ERR(ser))
-			return PTR_ERR(ser);
-		ser->count = 1;
-		prev->next = virt_to_phys(ser);
-		prev = ser;
-	}
-	return 0;
+	/* kernel_kexec() calls it once: the coming kexec must not again */
+	if (!err)
+		sim_kexec_luo_done = true;
+	return err;
 }
 
 int sim_luo_selftest_corrupt(const char *session, int how)
 {
-	struct luo_ser *root = luo_outgoing_root();
-	struct liveupdate_session *s = NULL;
-	struct kho_block *first, *last;
-	struct kho_block_set *bs;
+	struct luo_test_corrupt req = { .size = sizeof(req), .how = how };
+	phys_addr_t root;
 	int err;
 
 	/* the damage must outlive the writing of the handover */
-	err = liveupdate_reboot();
+	err = sim_luo_selftest_reboot();
 	if (err)
 		return err;
-	if (!root)
-		return -ENODEV;
-	switch (how) {
-	case SIM_LUO_CORRUPT_COMPATIBLE:
-		strscpy_pad(root->compatible, "luo-v999",
-			    sizeof(root->compatible));
-		return 0;
-	case SIM_LUO_CORRUPT_FEATURES:
-		root->features.req |= BIT_ULL(63);
+	if (how == SIM_LUO_CORRUPT_COMPATIBLE) {
+		root = sim_kho_outgoing_subtree(LUO_KHO_ENTRY_NAME);
+		if (!root)
+			return -ENODEV;
+		memcpy(phys_to_virt(root), "luo-v999", LUO_ABI_COMPAT_LEN);
 		return 0;
 	}
-
-	if (session)
-		s = luo_session_find_outgoing(session);
-	if (!s)
-		return -ENOENT;
-	bs = &s->file_set.bs;
-	if (list_empty(&bs->blocks))
-		return -ENODATA;
-	first = list_first_entry(&bs->blocks, struct kho_block, list);
-	last = list_last_entry(&bs->blocks, struct kho_block, list);
-	switch (how) {
-	case SIM_LUO_CORRUPT_CYCLE:
-		last->ser->next = bs->head_pa;
-		return 0;
-	case SIM_LUO_CORRUPT_LONG:
-		return luo_test_long_chain(bs, last);
-	case SIM_LUO_CORRUPT_COUNT:
-		first->ser->count = bs->count_per_block + 1;
-		return 0;
-	case SIM_LUO_CORRUPT_OUTSIDE_RAM:
-		/* page-aligned, far above any RAM a topology gives */
-		last->ser->next = 1ULL << 46;
-		return 0;
-	case SIM_LUO_CORRUPT_UNALIGNED:
-		last->ser->next = bs->head_pa + 8;
-		return 0;
-	}
-	return -EINVAL;
+	req.session_fd = session ? luo_agent_session(session, false) : -EINVAL;
+	if (req.session_fd < 0)
+		return req.session_fd;
+	return sim_sys_ioctl(luo_test_dev_fd(), LUO_TEST_IOCTL_CORRUPT,
+			     (unsigned long)&req);
 }
+
+static int __init luo_selftest_init(void)
+{
+	int err;
+
+	if (!liveupdate_enabled())
+		return 0;
+	err = liveupdate_register_file_handler(&luo_test_handler);
+	if (err) {
+		pr_err("cannot register the test file handler: %d\n", err);
+		return err;
+	}
+	err = liveupdate_register_flb(&luo_test_handler, &luo_test_flb);
+	if (err) {
+		pr_err("cannot register the test FLB: %d\n", err);
+		liveupdate_unregister_file_handler(&luo_test_handler);
+		return err;
+	}
+	return misc_register(&luo_test_miscdev);
+}
+device_initcall(luo_selftest_init);

@@ -7,7 +7,9 @@
  * doorbell (host_dma_start()): DMA into a guest. Remove undoes that in
  * reverse, and so does shutdown, except for a device that is preserved
  * or is the PF of preserved VFs. Each bound device has one "device file"
- * (a vfio cdev): a struct file whose private_data is the pci_dev. LUO
+ * (a vfio cdev): an anonymous-inode file whose private_data is the
+ * pci_dev, which user space gets as an fd from /dev/pcisim
+ * (PCISIM_IOCTL_DEVICE_FD, as VFIO_GROUP_GET_DEVICE_FD gives one). LUO
  * preserves that file through the driver's file handler, which has the
  * PCI FLB attached: preserve() hands the device to the PCI core
  * (pci_liveupdate_preserve()) and its domain and BDF to the next kernel;
@@ -36,9 +38,13 @@
  */
 #define pr_fmt(fmt) "pcisim: " fmt
 
+#include <linux/anon_inodes.h>
 #include <linux/device.h>
 #include <linux/err.h>
+#include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/uaccess.h>
 #include <linux/kho/abi/pci.h>
 #include <linux/liveupdate.h>
 #include <linux/list.h>
@@ -211,29 +217,19 @@ int pcisim_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	return 0;
 }
 
-/*
- * LUO still holds the file and will call back with it: leave it to LUO,
- * holding on to the device, and forget it (it is never freed).
- */
-static void pcisim_orphan_file(struct pcisim_dev *sdev)
-{
-	pci_err(sdev->pdev, "lost its driver while %s; its file is orphaned\n",
-		sdev->preserved ? "preserved" : "handed over");
-	pci_dev_get(sdev->pdev);
-	sdev->file = NULL;
-}
-
 void pcisim_remove(struct pci_dev *pdev)
 {
 	struct pcisim_dev *sdev = pci_get_drvdata(pdev);
 
 	pcisim_log(sdev->drv, "remove", pdev);
-	if (sdev->file) {
-		if (sdev->preserved || (sdev->incoming && sdev->retrieved))
-			pcisim_orphan_file(sdev);
-		else
-			kfree(sdev->file);
-	}
+	/*
+	 * The file lives on while referenced (user space, LUO), holding the
+	 * pci_dev; LUO calls back with it, and finds it is no longer ours.
+	 */
+	if (sdev->file && (sdev->preserved || (sdev->incoming && sdev->retrieved)))
+		pci_err(pdev, "lost its driver while %s; its file is orphaned\n",
+			sdev->preserved ? "preserved" : "handed over");
+	sdev->file = NULL;
 	/* not finished: still the previous kernel's, keep it running */
 	if (!sdev->incoming) {
 		pcisim_dma_stop(sdev);
@@ -356,26 +352,106 @@ bool pcisim_dev_busy(struct pci_dev *pdev)
 	return false;
 }
 
+/* A new device file for pdev, holding a reference to it. */
+static struct file *pcisim_dev_file(struct pcisim_dev *sdev)
+{
+	struct file *file;
+
+	file = anon_inode_getfile("[pcisim-dev]", sdev->drv->fops, sdev->pdev,
+				  O_RDWR);
+	if (!IS_ERR(file)) {
+		pci_dev_get(sdev->pdev);
+		sdev->file = file;
+	}
+	return file;
+}
+
 struct file *pcisim_dev_open(struct pci_dev *pdev)
 {
 	struct pcisim_dev *sdev = pcisim_dev_get(pdev);
-	struct file *file;
 
 	if (!sdev)
 		return ERR_PTR(-ENODEV);
 	if (sdev->file)
-		return sdev->file;
+		return get_file(sdev->file);
 	/* handed over: only retrieving its preserved file opens it */
 	if (sdev->incoming)
 		return ERR_PTR(-EBUSY);
-	file = kzalloc_obj(*file, GFP_KERNEL);
-	if (!file)
-		return ERR_PTR(-ENOMEM);
-	file->f_op = sdev->drv->fops;
-	file->private_data = pdev;
-	sdev->file = file;
-	return file;
+	return pcisim_dev_file(sdev);
 }
+
+int pcisim_dev_release(struct inode *inode, struct file *file)
+{
+	struct pci_dev *pdev = file->private_data;
+	struct pcisim_dev *sdev = pcisim_dev_get(pdev);
+
+	if (sdev && sdev->file == file)
+		sdev->file = NULL;
+	pci_dev_put(pdev);
+	return 0;
+}
+
+/*
+ * /dev/pcisim: user space asks for a device's file by its domain and BDF,
+ * and gets it as a new fd.
+ */
+static long pcisim_ioctl(struct file *filp, unsigned int cmd,
+			 unsigned long arg)
+{
+	struct pcisim_device_fd __user *uarg = (void __user *)arg;
+	struct pcisim_device_fd req;
+	struct pci_dev *pdev;
+	struct file *file;
+	u32 size;
+	int fd, err;
+
+	if (cmd != PCISIM_IOCTL_DEVICE_FD)
+		return -ENOTTY;
+	if (get_user(size, &uarg->size))
+		return -EFAULT;
+	err = copy_struct_from_user(&req, sizeof(req), uarg, size);
+	if (err)
+		return err;
+	pdev = req.id >> 32 ? NULL :
+	       pcisim_get_dev(req.id >> 16, PCI_BUS_NUM(req.id), req.id & 0xff);
+	if (!pdev)
+		return -ENODEV;
+	file = pcisim_dev_open(pdev);
+	pci_dev_put(pdev);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		fput(file);
+		return fd;
+	}
+	req.fd = fd;
+	if (copy_to_user(uarg, &req, min_t(size_t, size, sizeof(req)))) {
+		put_unused_fd(fd);
+		fput(file);
+		return -EFAULT;
+	}
+	fd_install(fd, file);
+	return 0;
+}
+
+static const struct file_operations pcisim_misc_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = pcisim_ioctl,
+};
+
+static struct miscdevice pcisim_miscdev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "pcisim",
+	.fops = &pcisim_misc_fops,
+};
+
+static int __init pcisim_misc_init(void)
+{
+	return misc_register(&pcisim_miscdev);
+}
+device_initcall(pcisim_misc_init);
+
 
 int pcisim_bind(struct pci_dev *pdev, const char *name)
 {
@@ -549,16 +625,12 @@ static int pcisim_lu_retrieve(struct liveupdate_file_op_args *args)
 	err = pcisim_take_over(sdev);
 	if (err)
 		goto out;
-	err = -ENOMEM;
-	file = kzalloc_obj(*file, GFP_KERNEL);
-	if (!file)
+	file = pcisim_dev_file(sdev);
+	err = PTR_ERR_OR_ZERO(file);
+	if (err)
 		goto out;
-	file->f_op = drv->fops;
-	file->private_data = pdev;
-	sdev->file = file;
 	sdev->retrieved = true;
 	args->file = file;
-	err = 0;
 out:
 	pci_dev_put(pdev);
 	return err;
@@ -613,7 +685,14 @@ static void pcisim_lu_finish(struct liveupdate_file_op_args *args)
 		pci_warn(sdev->pdev, "cannot be enabled after the live update\n");
 }
 
+/* One device, one file: what LUO keys double preservation on. */
+static unsigned long pcisim_lu_get_id(struct file *file)
+{
+	return (unsigned long)file->private_data;
+}
+
 static const struct liveupdate_file_ops pcisim_lu_file_ops = {
+	.get_id = pcisim_lu_get_id,
 	.can_preserve = pcisim_can_preserve,
 	.preserve = pcisim_lu_preserve,
 	.unpreserve = pcisim_lu_unpreserve,

@@ -76,8 +76,24 @@ struct pci_dev *pcisim_get_dev(unsigned int domain, unsigned int bus,
  */
 bool pcisim_dev_busy(struct pci_dev *pdev);
 
-/* Open the device file of pdev (there is one per bound device). */
+/*
+ * The device file of pdev (there is one per bound device), with a new
+ * reference for the caller; its f_op->release must be pcisim_dev_release.
+ */
 struct file *pcisim_dev_open(struct pci_dev *pdev);
+int pcisim_dev_release(struct inode *inode, struct file *file);
+
+/*
+ * /dev/pcisim's one ioctl: the file of the device @id (domain << 16 |
+ * BDF) as a new fd in @fd, as vfio gives a VMM a device fd.
+ */
+struct pcisim_device_fd {
+	__u32 size;
+	__s32 fd;
+	__u64 id;
+};
+
+#define PCISIM_IOCTL_DEVICE_FD	_IO('p', 0x00)
 
 /* LUO token and serialized_data of a device: domain << 16 | BDF. */
 static inline u64 pcisim_dev_id(struct pci_dev *pdev)

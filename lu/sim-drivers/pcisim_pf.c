@@ -27,6 +27,7 @@ static const struct pci_device_id pcisim_pf_ids[] = {
 
 static const struct file_operations pcisim_pf_fops = {
 	.owner = THIS_MODULE,
+	.release = pcisim_dev_release,
 };
 
 static int pcisim_pf_sriov_configure(struct pci_dev *pdev, int nr_virtfn)

@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * User space for the simulated drivers: what a VMM and its live update
- * agent do through sysfs and /dev/liveupdate, as sim_* entry points the
- * host calls with plain C types.
+ * agent do through sysfs, /dev/pcisim and /dev/liveupdate, as sim_* entry
+ * points the host calls with plain C types.
  *
  *   sim_lu_bind()        echo DRIVER > driver_override; echo BDF > bind
- *   sim_lu_preserve()    open the device file, PRESERVE_FD (token = BDF)
+ *   sim_lu_preserve()    get the device's fd from /dev/pcisim,
+ *                        SESSION_PRESERVE_FD (token = BDF)
  *   sim_lu_cancel()      close the outgoing session: unpreserve its files
  *   sim_lu_retrieve()    RETRIEVE_SESSION, then RETRIEVE_FD of every device
  *   sim_lu_finish()      SESSION_FINISH, close the session
  *   sim_lu_enable_vfs()  echo N > sriov_numvfs
+ *
+ * The ioctls are real system calls (shim/syscall.c, the sessions through
+ * shim/luo_agent.c); the process keeps every device fd it got, as a VMM
+ * keeps its device fds.
  *
  * A device's token and the data its handler hands over are both
  * domain << 16 | BDF. After kexec, user space (the host) binds each
@@ -17,13 +22,12 @@
  * driver name. A device nobody bound is bound at retrieve by the driver
  * whose handler preserved it.
  *
- * Departs from user space: the agent's session handles live in the
- * kernel world, so they are gone after a kexec, as a process's file
- * descriptors are.
+ * Not kernel code: user space, kept in the kernel world's memory so that
+ * a kexec ends it as it ends the process (its fds go with it).
  */
 #include <linux/device.h>
 #include <linux/err.h>
-#include <linux/liveupdate.h>
+#include <linux/fcntl.h>
 #include <linux/list.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
@@ -32,70 +36,52 @@
 #include <sim/kernel.h>
 #include "pcisim_core.h"
 
-/* A session file descriptor the agent holds. */
-struct pcisim_session {
+/* A device fd the process holds. */
+struct pcisim_user_fd {
 	struct list_head list;
-	char name[LIVEUPDATE_SESSION_NAME_LENGTH];
-	struct liveupdate_session *session;
-	bool incoming;
+	u64 id;
+	int fd;
 };
 
-static LIST_HEAD(pcisim_sessions);
+static LIST_HEAD(pcisim_user_fds);
+static int pcisim_user_dev = -1;
 
-static struct pcisim_session *pcisim_session_find(const char *name,
-						  bool incoming)
+static void pcisim_user_keep(u64 id, int fd)
 {
-	struct pcisim_session *ps;
+	struct pcisim_user_fd *uf = kzalloc_obj(*uf, GFP_KERNEL);
 
-	list_for_each_entry(ps, &pcisim_sessions, list) {
-		if (ps->incoming == incoming && !strcmp(ps->name, name))
-			return ps;
+	if (!uf) {
+		sim_sys_close(fd);
+		return;
 	}
-	return NULL;
+	uf->id = id;
+	uf->fd = fd;
+	list_add_tail(&uf->list, &pcisim_user_fds);
 }
 
-/* The agent's handle on a session: created, or retrieved, if need be. */
-static int pcisim_session_get(const char *name, bool incoming,
-			      struct pcisim_session **psp)
+/* The process's fd for the device id: from /dev/pcisim, kept. */
+static int pcisim_user_device_fd(u64 id)
 {
-	struct pcisim_session *ps;
+	struct pcisim_device_fd req = { .size = sizeof(req), .id = id };
+	struct pcisim_user_fd *uf;
 	int err;
 
-	if (!name || strlen(name) >= LIVEUPDATE_SESSION_NAME_LENGTH)
-		return -EINVAL;
-	ps = pcisim_session_find(name, incoming);
-	if (ps) {
-		*psp = ps;
-		return 0;
+	list_for_each_entry(uf, &pcisim_user_fds, list) {
+		if (uf->id == id)
+			return uf->fd;
 	}
-	ps = kzalloc_obj(*ps, GFP_KERNEL);
-	if (!ps)
-		return -ENOMEM;
-	if (incoming)
-		err = liveupdate_session_retrieve(name, &ps->session);
-	else
-		err = liveupdate_session_create(name, &ps->session);
-	if (err) {
-		kfree(ps);
-		return err;
+	if (pcisim_user_dev < 0) {
+		err = sim_sys_open("/dev/pcisim", O_RDWR | O_CLOEXEC);
+		if (err < 0)
+			return err;
+		pcisim_user_dev = err;
 	}
-	strscpy(ps->name, name, sizeof(ps->name));
-	ps->incoming = incoming;
-	list_add_tail(&ps->list, &pcisim_sessions);
-	*psp = ps;
-	return 0;
-}
-
-static int pcisim_session_close(struct pcisim_session *ps)
-{
-	int err;
-
-	err = liveupdate_session_release(ps->session);
+	err = sim_sys_ioctl(pcisim_user_dev, PCISIM_IOCTL_DEVICE_FD,
+			    (unsigned long)&req);
 	if (err)
 		return err;
-	list_del(&ps->list);
-	kfree(ps);
-	return 0;
+	pcisim_user_keep(id, req.fd);
+	return req.fd;
 }
 
 static struct pci_dev *pcisim_find(unsigned int domain, unsigned int bus,
@@ -124,62 +110,55 @@ int sim_lu_preserve(const char *session, unsigned int domain,
 		    unsigned int bus, unsigned int devfn)
 {
 	struct pci_dev *pdev = pcisim_find(domain, bus, devfn);
-	struct pcisim_session *ps;
-	struct file *file;
-	int err;
+	u64 id;
+	int fd, sfd;
 
 	if (!pdev)
 		return -ENODEV;
-	file = pcisim_dev_open(pdev);
-	err = PTR_ERR_OR_ZERO(file);
-	if (!err)
-		err = pcisim_session_get(session, false, &ps);
-	if (!err)
-		err = liveupdate_session_preserve_file(ps->session, file,
-						       pcisim_dev_id(pdev));
+	id = pcisim_dev_id(pdev);
 	pci_dev_put(pdev);
-	return err;
+	fd = pcisim_user_device_fd(id);
+	if (fd < 0)
+		return fd;
+	sfd = luo_agent_session(session, false);
+	if (sfd < 0)
+		return sfd;
+	return luo_agent_preserve(sfd, fd, id);
 }
 
 int sim_lu_cancel(const char *session)
 {
-	struct pcisim_session *ps;
-
-	if (!session)
-		return -EINVAL;
-	ps = pcisim_session_find(session, false);
-	if (!ps)
-		return -ENOENT;
-	return pcisim_session_close(ps);
+	return luo_agent_close(session, false);
 }
 
 /* RETRIEVE_FD for pdev's token: 0, -ENOENT if not in the session. */
-static int pcisim_retrieve_one(struct pcisim_session *ps,
-			       struct pci_dev *pdev)
+static int pcisim_retrieve_one(int sfd, struct pci_dev *pdev)
 {
-	struct file *file;
+	u64 id = pcisim_dev_id(pdev);
+	int fd = luo_agent_retrieve(sfd, id);
 
-	return liveupdate_session_retrieve_file(ps->session,
-						pcisim_dev_id(pdev), &file);
+	if (fd < 0)
+		return fd;
+	pcisim_user_keep(id, fd);
+	return 0;
 }
 
 int sim_lu_retrieve(const char *session)
 {
-	struct pcisim_session *ps;
 	struct pci_dev *pdev = NULL;
 	int n = 0, first_err = 0;
-	int err;
+	int err, sfd;
 
-	err = pcisim_session_get(session, true, &ps);
-	if (err)
-		return err;
+	sfd = luo_agent_session(session, true);
+	if (sfd < 0)
+		return sfd;
 	for_each_pci_dev(pdev) {
-		err = pcisim_retrieve_one(ps, pdev);
+		err = pcisim_retrieve_one(sfd, pdev);
 		if (!err) {
 			n++;
 		} else if (err != -ENOENT) {
 			pci_err(pdev, "cannot retrieve it from session %s: %d\n",
-				ps->name, err);
+				session, err);
 			if (!first_err)
 				first_err = err;
 		}
@@ -192,14 +171,12 @@ int sim_lu_retrieve_dev(const char *session, unsigned int domain,
 			unsigned int bus, unsigned int devfn)
 {
 	struct pci_dev *pdev = pcisim_find(domain, bus, devfn);
-	struct pcisim_session *ps;
-	int err;
+	int err, sfd;
 
 	if (!pdev)
 		return -ENODEV;
-	err = pcisim_session_get(session, true, &ps);
-	if (!err)
-		err = pcisim_retrieve_one(ps, pdev);
+	sfd = luo_agent_session(session, true);
+	err = sfd < 0 ? sfd : pcisim_retrieve_one(sfd, pdev);
 	pci_dev_put(pdev);
 	sim_run_deferred();
 	return err;
@@ -207,16 +184,15 @@ int sim_lu_retrieve_dev(const char *session, unsigned int domain,
 
 int sim_lu_finish(const char *session)
 {
-	struct pcisim_session *ps;
-	int err;
+	int err, sfd;
 
-	err = pcisim_session_get(session, true, &ps);
+	sfd = luo_agent_session(session, true);
+	if (sfd < 0)
+		return sfd;
+	err = luo_agent_finish(sfd);
 	if (err)
 		return err;
-	err = liveupdate_session_finish(ps->session);
-	if (err)
-		return err;
-	return pcisim_session_close(ps);
+	return luo_agent_close(session, true);
 }
 
 /* What writing nr to sriov_numvfs does (drivers/pci/iov.c). */

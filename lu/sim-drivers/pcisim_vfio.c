@@ -23,6 +23,7 @@ static const struct pci_device_id pcisim_vfio_ids[] = {
 
 static const struct file_operations pcisim_vfio_fops = {
 	.owner = THIS_MODULE,
+	.release = pcisim_dev_release,
 };
 
 static struct pcisim_driver pcisim_vfio = {

@@ -87,7 +87,6 @@ static bool pci_lu_had_incoming;
 /* Handed over but unreadable: keep everything as the hardware has it. */
 static bool pci_lu_safe_mode;
 /* No file that could finish a preserved device was handed over. */
-static bool pci_lu_abandoned;
 static enum pci_liveupdate_vf_policy pci_lu_vf_policy = PCI_LU_VFS_CORE;
 /* pci=lu_fault=: guarantees switched off on purpose, for testing */
 static bool pci_lu_fault_master;
@@ -101,14 +100,12 @@ static int pci_flb_preserve(struct liveupdate_flb_op_args *args);
 static void pci_flb_unpreserve(struct liveupdate_flb_op_args *args);
 static int pci_flb_retrieve(struct liveupdate_flb_op_args *args);
 static void pci_flb_finish(struct liveupdate_flb_op_args *args);
-static void pci_flb_abandoned(struct liveupdate_flb_op_args *args);
 
 static const struct liveupdate_flb_ops pci_flb_ops = {
 	.preserve = pci_flb_preserve,
 	.unpreserve = pci_flb_unpreserve,
 	.retrieve = pci_flb_retrieve,
 	.finish = pci_flb_finish,
-	.abandoned = pci_flb_abandoned,
 };
 
 static struct liveupdate_flb pci_liveupdate_flb = {
@@ -525,30 +522,6 @@ static void pci_flb_finish(struct liveupdate_flb_op_args *args)
 	kfree(in);
 }
 
-#define PCI_LU_ABANDONED_MSG \
-	"preserved, but no LUO file names it: kept as it is, no driver without driver_override\n"
-
-/*
- * LUO says, at late init, that no file depending on the PCI FLB was
- * handed over: no driver will retrieve or finish a preserved device.
- * They stay kept as they are for the kernel's lifetime (bus numbers,
- * BARs, windows, VFs, and no driver binds without driver_override): they
- * may be doing DMA into memory the previous kernel handed over, and a
- * driver taking them would reset them. Name each, as nothing else will:
- * those enumerated already here, the others as they are set up.
- */
-static void pci_flb_abandoned(struct liveupdate_flb_op_args *args)
-{
-	struct pci_dev *dev = NULL;
-
-	scoped_guard(rwsem_write, &pci_lu_rwsem)
-		pci_lu_abandoned = true;
-	for_each_pci_dev(dev) {
-		if (pci_liveupdate_was_preserved(dev))
-			pci_warn(dev, PCI_LU_ABANDONED_MSG);
-	}
-}
-
 /* The incoming list, retrieved the first time anyone asks. */
 static struct pci_lu_incoming *pci_lu_incoming(void)
 {
@@ -569,16 +542,6 @@ static struct pci_lu_incoming *pci_lu_incoming(void)
 	case -ENODATA:
 	case -ENOENT:
 		/* nothing was preserved, or nothing of PCI */
-		break;
-	case -EBADMSG:
-		/*
-		 * A handover was offered and refused before its device list
-		 * could be read: devices may have been preserved and still
-		 * be running, and nothing tells which.
-		 */
-		pr_err("the handover from the previous kernel was refused by LUO: keeping every bus number, BAR and window as the hardware has them\n");
-		pci_lu_had_incoming = true;
-		pci_lu_safe_mode = true;
 		break;
 	default:
 		/* upstream panics; the devices are kept as they run instead */
@@ -727,8 +690,6 @@ void pci_liveupdate_setup_device(struct pci_dev *dev)
 	if (!(ser->flags & PCI_DEV_SER_PRESERVED))
 		return;
 	pci_info(dev, "preserved by the previous kernel\n");
-	if (pci_lu_abandoned)
-		pci_warn(dev, PCI_LU_ABANDONED_MSG);
 }
 
 void pci_liveupdate_cleanup_device(struct pci_dev *dev)

@@ -53,6 +53,14 @@ bool sim_kho_preserved_head(phys_addr_t pa);
 int sim_kho_keep_outgoing(phys_addr_t fdt_phys);
 struct sim_handover;
 void sim_kho_note_incoming(const struct sim_handover *kho);
+/* The physical address of the outgoing subtree name, or 0. */
+phys_addr_t sim_kho_outgoing_subtree(const char *name);
+
+/*
+ * kexec.c: a test called liveupdate_reboot() already; kernel_kexec()
+ * calls it once, so the coming kexec does not.
+ */
+extern bool sim_kexec_luo_done;
 
 /*
  * The VFS subset (file.c, inode.c, devtmpfs.c): no dentries or paths, a
@@ -79,6 +87,17 @@ int sim_close(unsigned int fd);
 struct inode *sim_new_inode(umode_t mode);
 /* open(2) of a /dev node: "/dev/NAME" as devtmpfs would show it */
 struct file *sim_devtmpfs_open(const char *path, int flags);
+
+/*
+ * The simulated user space's live update agent (luo_agent.c): a session's
+ * fd by name (created, or retrieved when incoming; kept until closed),
+ * and LUO's session ioctls. -errno on failure, as the system calls give.
+ */
+int luo_agent_session(const char *name, bool incoming);
+int luo_agent_close(const char *name, bool incoming);
+int luo_agent_preserve(int session_fd, int fd, u64 token);
+int luo_agent_retrieve(int session_fd, u64 token);
+int luo_agent_finish(int session_fd);
 
 /* Stop the run with a formatted reason (bug.c). */
 __printf(1, 2) __noreturn void sim_abortf(const char *fmt, ...);
