@@ -95,7 +95,7 @@ PATCH_TARGETS := $(shell awk '/^\+\+\+ b\//{ print FILENAME ":" substr($$2, 3) }
 KWORLD_SIG := $(B)/kworld-sig.txt
 kworld_sig = KCC=$(KCC) EXTRA_KCFLAGS=$(EXTRA_KCFLAGS) KSRC=$(KSRC) KOBJ=$(KOBJ) OVL=$(OVL) \
 	kflags=$(value kflags_cmd) k=$(value kcc_k) ks=$(value kcc_ks) \
-	shim_inc=$(SHIM_INC) standin=$(STANDIN_HDRS) patches=$(PATCHES) $(PATCH_TARGETS) lu=$(LU_TREE)
+	shim_inc=$(SHIM_INC) patches=$(PATCHES) $(PATCH_TARGETS) lu=$(LU_TREE)
 
 .PHONY: all run check help clean distclean deps verify-kernel stubs-check checkpatch kbuild-check
 # The build is everything make check runs: pcisim, the test programs, and
@@ -198,22 +198,15 @@ $(STAMP_PREPARE): $(KOBJ)/.config
 	$(Q)$(MAKE) -s -C $(KSRC) O=$(KOBJ) ARCH=x86_64 drivers/pci/access.o >/dev/null
 	$(Q)touch $@
 
-# Overlay include directories go ahead of the pristine ones. So do
-# pcisim's hand-written KHO and LUO headers (shim/standin/include): until
-# the real kernel/liveupdate/ is compiled (#12) they stand in for 7.3's
-# headers of the same names, and the build names each one it shadows
-# (STANDIN below). shim/include (sim/: the seam) comes after everything.
-STANDIN_INC := $(abspath shim/standin/include)
-STANDIN_HDRS := $(patsubst shim/standin/include/%,%,$(shell find shim/standin/include -name '*.h' 2>/dev/null))
+# Overlay include directories go ahead of the pristine ones; shim/include
+# (sim/: the seam) comes after everything.
 kflags_cmd = pci-core/kflags.sh $(KSRC) $(KOBJ) $(KOBJ)/drivers/pci/.access.o.cmd | \
-	sed -e 's| -I$(KSRC)/include | -I$(STANDIN_INC) -I$(OVL)/include -I$(KSRC)/include |' \
+	sed -e 's| -I$(KSRC)/include | -I$(OVL)/include -I$(KSRC)/include |' \
 	    -e 's| -I$(KSRC)/arch/x86/include | -I$(OVL)/arch/x86/include -I$(KSRC)/arch/x86/include |' > $@.tmp && \
 	echo " -I$(abspath shim/include) -include $(abspath shim/prelude.h)" >> $@.tmp && \
 	tr -d '\n' < $@.tmp > $@ && rm $@.tmp
 $(KFLAGS_FILE): $(STAMP_PREPARE) pci-core/kflags.sh $(KWORLD_SIG)
 	$(Q)$(kflags_cmd)
-	$(Q)for h in $(STANDIN_HDRS); do [ ! -f $(KSRC)/include/$$h ] || \
-		echo "  STANDIN include/$$h: pcisim's KHO/LUO header (shim/standin/include), not the tree's"; done
 
 # make-overlay.sh rewrites only the overlay files whose content changed.
 $(STAMP_OVERLAY): $(STAMP_EXTRACT) $(PATCHES) $(LU_TREE) pci-core/make-overlay.sh $(KWORLD_SIG)
@@ -372,8 +365,7 @@ stubs-check: $(B)/stubs.txt
 # kernel code, the kernel-world glue, lu/ and its simulated drivers. The
 # patch series is checked as linux-pci would see it: from inside the tree,
 # so checkpatch knows the documented parameters.
-KSTYLE_SRCS := $(wildcard shim/*.c shim/*.h shim/include/sim/*.h \
-		shim/standin/include/linux/*.h shim/standin/include/linux/kho/abi/*.h pci-core/*.c) \
+KSTYLE_SRCS := $(wildcard shim/*.c shim/*.h shim/include/sim/*.h pci-core/*.c) \
 	       $(LU_TREE) $(SIMDRV_SRCS) $(wildcard lu/sim-drivers/*.h)
 KSTYLE_OK   := $(B)/checkpatch/sources.ok $(B)/checkpatch/patches.ok
 
@@ -403,7 +395,7 @@ checkpatch: $(KSTYLE_OK)
 # lu/ as kernel code: Kbuild, W=1, sparse (Debian's package).
 kbuild-check: $(STAMP_OVERLAY)
 	$(Q)command -v sparse >/dev/null || { echo "kbuild-check needs sparse: apt-get install sparse"; exit 1; }
-	$(Q)pci-core/kbuild-check.sh $(KSRC) $(OVL) $(STANDIN_INC) \
+	$(Q)pci-core/kbuild-check.sh $(KSRC) $(OVL) \
 		$(abspath pci-core/pcisim.config) $(ABS_B)/kbuild-check
 
 check: all

@@ -6,7 +6,7 @@
  * user space binds an NVMe (pcisim-vfio), an SR-IOV PF (pcisim-pf, its
  * VFs enabled) and one VF (pcisim-vfio), preserves the three in a LUO
  * session, and the kernel prepares the kexec (LUO freeze, device
- * shutdown, KHO finalize). Then the input is written over the handover
+ * shutdown, the KHO step of kexec_file). Then the input is written over the handover
  * as the incoming kernel will find it in preserved RAM, and the incoming
  * kernel boots (the same in-process kexec as pcisim run: RAM nobody
  * preserved is poisoned, the kernel world's image reset), enumerates, and
@@ -104,10 +104,10 @@ struct h_block_hdr {
 	uint64_t next, count;
 } __attribute__((packed));
 
+/* 7.3's "luo-v5" root (include/linux/kho/abi/luo.h) */
 struct h_luo_ser {
-	char compatible[32];
-	uint64_t supp, req, active, reserved[13];
-	uint64_t liveupdate_num, sessions, nr_sessions, flbs;
+	char compatible[8];
+	uint64_t liveupdate_num, sessions, flbs;
 } __attribute__((packed));
 
 struct h_session_ser {
@@ -140,7 +140,7 @@ struct h_pci_dev_ser {
 	uint16_t acs_ctrl, sriov_num_vfs, sriov_ctrl;
 } __attribute__((packed));
 
-static_assert(sizeof(struct h_luo_ser) == 192, "struct luo_ser");
+static_assert(sizeof(struct h_luo_ser) == 32, "struct luo_ser");
 static_assert(sizeof(struct h_session_ser) == SESSION_SER, "luo_session_ser");
 static_assert(sizeof(struct h_flb_ser) == FLB_SER, "luo_flb_ser");
 static_assert(sizeof(struct h_pci_ser) == 16, "pci_ser");
@@ -289,7 +289,7 @@ static int find_regions(struct machine *m)
 	/* KHO writes it CPU-endian; properties are only 4-byte aligned */
 	memcpy(&luo_pa, prop, 8);
 	luo = ram_at(m, luo_pa, sizeof(*luo));
-	if (!luo || strcmp(luo->compatible, "luo-v1"))
+	if (!luo || strncmp(luo->compatible, "luo-v5", sizeof(luo->compatible)))
 		return -1;
 	add_region(luo_pa, sizeof(*luo), "LUO root", 0);
 	if (add_chain(m, luo->sessions, SESSION_SER, SESSION_SER,
@@ -511,9 +511,6 @@ static uint64_t pci_list_head(struct machine *m, uint64_t fdt_len)
 	luo = ram_at(m, luo_root_pa(m, fdt_len), sizeof(*luo));
 	if (!luo)
 		return 0;
-	if (luo->flbs && !(luo->active & 4))
-		snprintf(notes, sizeof(notes),
-			 "harness: the LUO root has FLBs but does not mark them active\n");
 	fh = ram_at(m, luo->flbs, 4096);
 	if (!fh || fh->count > 8)
 		return 0;
@@ -538,7 +535,7 @@ static bool session_described(struct machine *m, uint64_t fdt_len)
 	uint64_t pa;
 
 	luo = ram_at(m, luo_root_pa(m, fdt_len), sizeof(*luo));
-	if (!luo || !(luo->active & 2))
+	if (!luo)
 		return false;
 	pa = luo->sessions;
 	for (int b = 0; pa && b < MAX_BLOCKS; b++) {
@@ -559,8 +556,9 @@ static bool session_described(struct machine *m, uint64_t fdt_len)
 				if (!fh || !fh->count || fh->count > (4096 - 16) / FILE_SER)
 					return false;
 				for (uint64_t j = 0; j < fh->count; j++) {
+					/* luo_file_ser: compatible[48], data, token */
 					const uint64_t *tok = (const void *)
-						((const char *)(fh + 1) + j * FILE_SER + 48);
+						((const char *)(fh + 1) + j * FILE_SER + 56);
 
 					for (size_t k = 0; k < NR_PRESERVED; k++)
 						if (*tok == (preserved[k].bus << 8 |
@@ -870,8 +868,7 @@ static int handover_seeds(const char *dir)
 	}
 	/* tests/test_luo.c */
 	off = offset_of(region_of("LUO root"));
-	SEED("luo-compatible", memcpy(s + off, "luo-v999", 9));
-	SEED("luo-features", s[off + 32 + 8] = 0x80);
+	SEED("luo-compatible", memcpy(s + off, "luo-v99", 8));
 	off = offset_of(region_of("file block"));
 	SEED("luo-files-count", s[off + 8]++);
 	SEED("luo-files-outside-ram", s[off + 4] = 0x10);

@@ -3,15 +3,14 @@
 # kernel's own Kbuild, W=1 and sparse (C=1), to show lu/ is buildable in a
 # real kernel tree and not only in pcisim's build. The tree is the pristine
 # one (as symlinks, so nothing is written to it), with the overlay (lu/ and
-# the patch series) and the KHO/LUO headers the series builds on (newer
-# 7.3 has them: until #12 pcisim's stand-ins replace them, named) put in place.
+# the patch series) put in place; KHO and LUO are the tree's own.
 #
 # Fails on any compiler or sparse warning in lu/'s own files, and on any
 # error; warnings W=1 reports in the patched drivers/pci files are listed
 # (the pristine files already have some).
-# Usage: kbuild-check.sh KSRC OVERLAY SHIM_INCLUDE FRAGMENT OUTDIR
+# Usage: kbuild-check.sh KSRC OVERLAY FRAGMENT OUTDIR
 set -euo pipefail
-ksrc=$1 ovl=$2 shiminc=$3 frag=$4 out=$5
+ksrc=$1 ovl=$2 frag=$3 out=$4
 here=$(cd "$(dirname "$0")" && pwd)
 rm -rf "$out"
 mkdir -p "$out"
@@ -20,15 +19,6 @@ cp -as "$ksrc" "$out/tree"
 	rm -f "$out/tree/$f"
 	mkdir -p "$out/tree/$(dirname "$f")"
 	cp "$ovl/$f" "$out/tree/$f"
-done
-# pcisim's hand-written KHO/LUO headers stand in for the tree's (#12): each
-# replaces the tree's symlink (cp onto the symlink would write the pristine
-# tree) and is named.
-(cd "$shiminc" && find . -type f -name '*.h') | while read -r f; do
-	[ -e "$out/tree/include/$f" ] && echo "kbuild-check: include/${f#./} is pcisim's stand-in"
-	rm -f "$out/tree/include/$f"
-	mkdir -p "$out/tree/include/$(dirname "$f")"
-	cp "$shiminc/$f" "$out/tree/include/$f"
 done
 # drivers/pci/Kconfig and Makefile come from the overlay: patch 0016 adds
 # CONFIG_PCI_LIVEUPDATE and liveupdate.o; the fragment enables it

@@ -7,10 +7,11 @@
  * fails); the FLB lives from the first preserve
  * to the last finish; the callbacks run in the order of section 2.5 of
  * upstream-liveupdate.md; cancelling undoes everything; absent sessions
- * are -ENOENT; a damaged handover (block chains, root) is refused with a
- * message while the new kernel still boots and enumerates, except where
- * 7.3's block-chain reader follows a pointer unchecked: that stops the
- * kernel, as upstream's would.
+ * are -ENOENT. LUO is 7.3's kernel/liveupdate/: a damaged handover gets
+ * what 7.3 does with it: block chains it checks (cycles, counts, length)
+ * fail the deserialization, after which /dev/liveupdate answers -EIO for
+ * the kernel's lifetime; a pointer it follows unchecked, or a root it
+ * cannot read (a panic), stops the kernel (exit 3).
  *
  * Scenarios run in the forked kernel-world child: a failed check there
  * prints "luo-test: FAIL ..." and fails the run; callback logs are
@@ -213,7 +214,7 @@ static void test_file_round_trips_one_kexec(void **state)
 
 	(void)state;
 	run_ok(&run, &r);
-	expect_log(&r, "luo: incoming state of live update 1: 1 sessions");
+	expect_log(&r, "luo: Retrieved live update data, liveupdate number: 1");
 	assert_int_equal(r.warns, 0);
 	assert_non_null(simtest_find(&r, DEVICE));
 	simtest_free(&r);
@@ -227,7 +228,7 @@ static void test_file_round_trips_three_kexecs(void **state)
 
 	(void)state;
 	run_ok(&run, &r);
-	expect_log(&r, "luo: incoming state of live update 3: 1 sessions");
+	expect_log(&r, "luo: Retrieved live update data, liveupdate number: 3");
 	assert_int_equal(r.warns, 0);
 	assert_non_null(simtest_find(&r, DEVICE));
 	simtest_free(&r);
@@ -335,7 +336,7 @@ static void test_failed_freeze_unfreezes_and_cancels_the_kexec(void **state)
 	 * once for the early reboot and once for the kexec's.
 	 */
 	expect_log(&r, "luo-log failed: flb-preserve preserve:1 preserve:2 preserve:3 preserve:4 freeze:1 freeze:2 freeze:3 freeze:4 unfreeze:3 unfreeze:1 unfreeze:2 freeze:1 freeze:2 freeze:3 freeze:4 unfreeze:3 unfreeze:1 unfreeze:2\n");
-	expect_log(&r, "luo: session \"b\": freeze failed (-5), live update cancelled");
+	expect_log(&r, "luo: Freeze failed for token[0x4] handler[pcisim-test-v1] err[-5]");
 	expect_log(&r, "kexec: live update refused the reboot: -5");
 	simtest_free(&r);
 }
@@ -436,7 +437,7 @@ static void test_cancel_before_kexec_undoes_everything(void **state)
 	run_ok(&run, &r);
 	/* 2.5 step 3: unpreserve() last file first, then flb.unpreserve() */
 	expect_log(&r, "luo-log k0: flb-preserve preserve:1 preserve:2 unpreserve:2 unpreserve:1 flb-unpreserve\n");
-	expect_log(&r, "luo: incoming state of live update 1: 0 sessions");
+	expect_log(&r, "luo: Retrieved live update data, liveupdate number: 1");
 	simtest_free(&r);
 }
 
@@ -472,7 +473,8 @@ static int disabled(struct machine *m, void *arg)
 {
 	(void)m;
 	(void)arg;
-	CHECK(preserve("vm", 1, 10, 0) == -EOPNOTSUPP, "preserve");
+	/* no /dev/liveupdate without liveupdate=on */
+	CHECK(preserve("vm", 1, 10, 0) == -ENOENT, "preserve");
 	return 0;
 }
 
@@ -549,8 +551,13 @@ static int damage_and_boot(struct machine *m, void *arg)
 	/* refused for good, not retried */
 	ret = sim_luo_selftest_retrieve("vm", 1, buf, sizeof(buf));
 	CHECK(ret == d->want, "second retrieve gave %d", ret);
-	/* and the kernel still works: a new live update can start */
-	CHECK(!preserve("next", 1, 10, 1), "preserve after refusal");
+	/*
+	 * 7.3: once the incoming sessions cannot be deserialized,
+	 * /dev/liveupdate cannot be opened again (-EIO): no new live update
+	 * starts in this kernel ("userspace ... trigger a reboot").
+	 */
+	ret = preserve("next", 1, 10, 1);
+	CHECK(ret == -EIO, "preserve after refusal gave %d", ret);
 	return 0;
 }
 
@@ -592,7 +599,7 @@ static void check_damage_stops(int how, int nr_files)
 static void test_block_chain_cycle_refused(void **state)
 {
 	(void)state;
-	check_damage(SIM_LUO_CORRUPT_CYCLE, 64, -EINVAL,
+	check_damage(SIM_LUO_CORRUPT_CYCLE, 64, -EIO,
 		     "Block set is corrupted");
 }
 
@@ -600,14 +607,14 @@ static void test_block_chain_cycle_refused(void **state)
 static void test_block_chain_too_long_refused(void **state)
 {
 	(void)state;
-	check_damage(SIM_LUO_CORRUPT_LONG, 1, -ENOSPC,
-		     "luo: session \"vm\": file entries refused");
+	check_damage(SIM_LUO_CORRUPT_LONG, 1, -EIO,
+		     "luo: Failed to deserialize files for session [vm] -28");
 }
 
 static void test_block_bad_count_refused(void **state)
 {
 	(void)state;
-	check_damage(SIM_LUO_CORRUPT_COUNT, 1, -EINVAL,
+	check_damage(SIM_LUO_CORRUPT_COUNT, 1, -EIO,
 		     "Block contains invalid entry count: 64");
 }
 
@@ -623,18 +630,21 @@ static void test_block_unaligned_stops_the_kernel(void **state)
 	check_damage_stops(SIM_LUO_CORRUPT_UNALIGNED, 1);
 }
 
-static void test_wrong_compatible_refused(void **state)
+/* 7.3's LUO panics on a root it cannot read (luo_restore_fail()). */
+static void test_wrong_compatible_panics(void **state)
 {
-	(void)state;
-	check_damage(SIM_LUO_CORRUPT_COMPATIBLE, 1, -ENOENT,
-		     "luo: incoming state refused: compatible \"luo-v999\", this kernel reads \"luo-v1\"");
-}
+	struct damage d = { .how = SIM_LUO_CORRUPT_COMPATIBLE, .nr_files = 1 };
+	struct sim_run run = { .topo_path = "tests/topo/T3_switch.topo",
+			       .cmdline = LUO_CMDLINE,
+			       .scenario = damage_and_boot, .arg = &d };
+	struct sim_result r;
 
-static void test_unknown_required_feature_refused(void **state)
-{
 	(void)state;
-	check_damage(SIM_LUO_CORRUPT_FEATURES, 1, -ENOENT,
-		     "luo: incoming state refused: it requires features 0x8000000000000000");
+	assert_int_equal(simtest_run(&run, &r), 0);
+	assert_int_equal(r.status, 3);
+	expect_log(&r, "luo: LUO state is incompatible with 'luo-v5'");
+	expect_log(&r, "The incoming tree failed to initialize properly");
+	simtest_free(&r);
 }
 
 int main(void)
@@ -656,8 +666,7 @@ int main(void)
 		cmocka_unit_test(test_block_bad_count_refused),
 		cmocka_unit_test(test_block_outside_ram_stops_the_kernel),
 		cmocka_unit_test(test_block_unaligned_stops_the_kernel),
-		cmocka_unit_test(test_wrong_compatible_refused),
-		cmocka_unit_test(test_unknown_required_feature_refused),
+		cmocka_unit_test(test_wrong_compatible_panics),
 	};
 
 	return cmocka_run_group_tests_name("luo", tests, NULL, NULL);

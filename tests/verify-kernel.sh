@@ -26,7 +26,6 @@ patches=("$@")
 norm() { realpath -m -s "$@"; }
 ksrc=$(norm "$ksrc") ovl=$(norm "$ovl") lu=$(norm "$lu") babs=$(norm "$b")
 here=$(cd "$(dirname "$0")/.." && pwd)
-standin=$here/shim/standin/include
 fragment=$here/pci-core/pcisim.config
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -68,14 +67,13 @@ tr -s ' \\\n' '\n\n\n' < <(cat "${dfiles[@]}") | grep -v -e ':$' -e '^$' | sort 
 
 # Sort them: "tree REL", "overlay REL", Kbuild's generated headers,
 # pcisim's stand-ins for the tree's KHO/LUO headers, or pcisim's own.
-declare -A read_tree=() read_ovl=() read_gen=() read_standin=()
+declare -A read_tree=() read_ovl=() read_gen=()
 n_own=0
 while IFS= read -r path; do
 	case "$path" in
 	"$ksrc"/*) read_tree[${path#"$ksrc"/}]=1 ;;
 	"$ovl"/*) read_ovl[${path#"$ovl"/}]=1 ;;
 	"$babs"/kbuild/*) read_gen[${path#"$babs"/kbuild/}]=1 ;;
-	"$standin"/*) read_standin[${path#"$standin"/}]=1 ;;
 	*) n_own=$((n_own + 1)) ;;
 	esac
 done < "$tmp/read"
@@ -197,18 +195,10 @@ done
 [ $gen_bad = 1 ] ||
 	echo "  ok   $n_gen headers Kbuild generated ($b/kbuild), each what a fresh make prepare generates"
 
-# pcisim's hand-written KHO/LUO headers, named where they shadow the tree's.
-for rel in $(printf '%s\n' "${!read_standin[@]}" | sort); do
-	if [ -f "$ksrc/include/$rel" ]; then
-		printf '  STANDIN %-32s pcisim'"'"'s (shim/standin/include), not the tree'"'"'s\n' "include/$rel"
-	else
-		printf '  own  %-32s shim/standin/include (the tree has none)\n' "include/$rel"
-	fi
-done
 echo "Also read: $n_own of pcisim's own files (shim/, lu/sim-drivers/, pci-core/)"
 
 [ $bad = 0 ] || { echo "verify-kernel: FAILED"; exit 1; }
 echo "verify-kernel: ${#files[@]} kernel sources compiled: $n_same the tarball's," \
      "$n_patched tarball + lu/patches, $n_lu lu/'s; $n_hdr kernel headers read:" \
      "$n_hdr_same the tarball's, $((n_hdr - n_hdr_same)) from lu/ or its patches;" \
-     "$n_gen generated, as a fresh make prepare makes them; ${#read_standin[@]} pcisim stand-ins"
+     "$n_gen generated, as a fresh make prepare makes them"

@@ -59,6 +59,21 @@ static void pcisim_user_keep(u64 id, int fd)
 	list_add_tail(&uf->list, &pcisim_user_fds);
 }
 
+/* Close the process's fd for the device id, if it has one. */
+static void pcisim_user_drop(u64 id)
+{
+	struct pcisim_user_fd *uf;
+
+	list_for_each_entry(uf, &pcisim_user_fds, list) {
+		if (uf->id == id) {
+			sim_sys_close(uf->fd);
+			list_del(&uf->list);
+			kfree(uf);
+			return;
+		}
+	}
+}
+
 /* The process's fd for the device id: from /dev/pcisim, kept. */
 static int pcisim_user_device_fd(u64 id)
 {
@@ -100,6 +115,9 @@ int sim_lu_bind(unsigned int domain, unsigned int bus, unsigned int devfn,
 
 	if (!pdev)
 		return -ENODEV;
+	/* a VMM lets go of the device's fd before it rebinds the device */
+	if (!pcisim_dev_busy(pdev))
+		pcisim_user_drop(pcisim_dev_id(pdev));
 	err = pcisim_bind(pdev, driver && *driver ? driver : NULL);
 	pci_dev_put(pdev);
 	sim_run_deferred();

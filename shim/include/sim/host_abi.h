@@ -405,7 +405,6 @@ int sim_luo_selftest_reboot(void);
  * entries of session.
  */
 #define SIM_LUO_CORRUPT_COMPATIBLE	1	/* root compatible "luo-v999" */
-#define SIM_LUO_CORRUPT_FEATURES	2	/* root requires an unknown one */
 #define SIM_LUO_CORRUPT_CYCLE		3	/* last block links to the first */
 #define SIM_LUO_CORRUPT_LONG		4	/* KHO_MAX_BLOCKS more blocks */
 #define SIM_LUO_CORRUPT_COUNT		5	/* first block: one entry too many */
