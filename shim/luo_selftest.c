@@ -446,7 +446,6 @@ static struct liveupdate_file_handler luo_test_handler = {
 	.compatible = LUO_TEST_COMPATIBLE,
 };
 
-
 /* ---- the test files and /dev/luo-selftest ---- */
 
 static int luo_test_release(struct inode *inode, struct file *file)

@@ -452,7 +452,6 @@ static int __init pcisim_misc_init(void)
 }
 device_initcall(pcisim_misc_init);
 
-
 int pcisim_bind(struct pci_dev *pdev, const char *name)
 {
 	struct device *dev = &pdev->dev;
