@@ -77,7 +77,7 @@ STAMP_OVERLAY := $(B)/.stamp-overlay
 STAMP_PREPARE := $(B)/.stamp-prepare
 KFLAGS_FILE   := $(B)/kflags.txt
 KFLAGS     = $(file < $(KFLAGS_FILE))
-SHIM_INC   = -I$(OVL)/drivers/pci -I$(KSRC)/drivers/pci -I$(KSRC)/drivers/base -I$(KSRC)/kernel -I$(KSRC)/mm
+SHIM_INC   = -I$(OVL)/drivers/pci -I$(KSRC)/drivers/pci -I$(KSRC)/drivers/base -I$(OVL)/kernel -I$(KSRC)/kernel -I$(KSRC)/mm
 
 # Every file a patch changes, as PATCH:FILE.
 PATCH_TARGETS := $(shell awk '/^\+\+\+ b\//{ print FILENAME ":" substr($$2, 3) }' $(PATCHES) /dev/null)

@@ -484,6 +484,9 @@ enum corruption {
 	MAP_UNPRESERVED,
 };
 
+/* The command line of the kernel the corrupt handover boots */
+static const char *corrupt_cmdline = KEXEC_CMDLINE;
+
 static int corrupt_and_boot(struct machine *m, void *arg)
 {
 	enum corruption how = *(enum corruption *)arg;
@@ -522,7 +525,7 @@ static int corrupt_and_boot(struct machine *m, void *arg)
 		fdt_setprop_inplace(fdt, 0, "preserved-memory-map", &map, 8);
 		break;
 	}
-	ret = cli_kexec_reboot(m, KEXEC_CMDLINE, &kho);
+	ret = cli_kexec_reboot(m, corrupt_cmdline, &kho);
 	if (ret)
 		return ret;
 	/* nothing was handed over, and asking for it fails cleanly */
@@ -607,6 +610,37 @@ static void test_map_in_unpreserved_memory_stops_the_kernel(void **state)
 	check_stops(MAP_UNPRESERVED, "not preserved across kexec");
 }
 
+/*
+ * With the safe-mode patches on (kho_safe=on, lu/patches/0017): a memory
+ * map that is not in memory is dropped before KHO follows it. A map in
+ * RAM the previous kernel did not keep still stops the kernel: nothing
+ * in the handover tells its tables from other memory.
+ */
+static void test_safe_map_outside_ram_dropped(void **state)
+{
+	(void)state;
+	enum corruption how = MAP_OUTSIDE_RAM;
+	struct sim_run run = { .scenario = corrupt_and_boot, .arg = &how };
+	struct sim_result r;
+
+	corrupt_cmdline = KEXEC_CMDLINE " kho_safe=on";
+	run_ok(&run, &r);
+	corrupt_cmdline = KEXEC_CMDLINE;
+	/* taken by kho_populate(), then dropped before it is followed */
+	assert_non_null(strstr(r.log, "KHO: found kexec handover data."));
+	assert_non_null(strstr(r.log, "KHO: preserved-memory map is not in memory, dropping the handover"));
+	assert_non_null(simtest_find(&r, "0000:03:00.0"));
+	simtest_free(&r);
+}
+
+static void test_safe_map_in_unpreserved_memory_still_stops(void **state)
+{
+	(void)state;
+	corrupt_cmdline = KEXEC_CMDLINE " kho_safe=on";
+	check_stops(MAP_UNPRESERVED, "not preserved across kexec");
+	corrupt_cmdline = KEXEC_CMDLINE;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -627,6 +661,8 @@ int main(void)
 		cmocka_unit_test(test_blob_outside_ram_dropped),
 		cmocka_unit_test(test_map_outside_ram_stops_the_kernel),
 		cmocka_unit_test(test_map_in_unpreserved_memory_stops_the_kernel),
+		cmocka_unit_test(test_safe_map_outside_ram_dropped),
+		cmocka_unit_test(test_safe_map_in_unpreserved_memory_still_stops),
 	};
 
 	return cmocka_run_group_tests_name("kho", tests, NULL, NULL);

@@ -2837,14 +2837,17 @@ static const char topo_corrupt[] =
  * number, BAR and window as the hardware has them, so what was preserved
  * keeps running although nobody can take it back.
  */
-static void check_refused(enum ser_corruption how, const char *msg,
-			  const char *why)
+#define SAFE_CMDLINE	BASE_CMDLINE " kho_safe=on pci=lu_vfs=core"
+
+static void check_refused_with(const char *cmdline, enum ser_corruption how,
+			       const char *msg, const char *why)
 {
 	static const char *const vfs[] = { "0000:02:00.1", "0000:02:00.2",
 					   "0000:02:00.3", "0000:02:00.4", NULL };
 	struct lu_case *c = lu_new();
 	struct sim_result r;
 
+	c->cmdline = cmdline;
 	c->preserve = "0000:01:00.0,0000:02:00.0,0000:02:00.2";
 	c->enable_vfs = true;
 	c->at_kexec = corrupt_ser;
@@ -2874,6 +2877,12 @@ static void check_refused(enum ser_corruption how, const char *msg,
 	assert_int_not_equal(c->retrieve_err[0], 0);
 	simtest_free(&r);
 	lu_free(c);
+}
+
+static void check_refused(enum ser_corruption how, const char *msg,
+			  const char *why)
+{
+	check_refused_with(NULL, how, msg, why);
 }
 
 static void check_corrupt(enum ser_corruption how, const char *msg)
@@ -3072,6 +3081,39 @@ static void test_luo_no_session_keeps_devices_silently(void **state)
 	assert_int_not_equal(c->retrieve_err[0], 0);
 	simtest_free(&r);
 	lu_free(c);
+}
+
+/*
+ * The same handovers with the safe-mode patches switched on (kho_safe=on,
+ * lu/patches/0017-0019): each is refused with a message, and every
+ * preserved device, its bridges and its VFs are kept as the hardware has
+ * them.
+ */
+#define SAFE_REFUSED \
+	"PCI: liveupdate: the handover from the previous kernel was refused: keeping every bus number, BAR and window as the hardware has them"
+
+static void test_safe_kho_dropped_keeps_hardware(void **state)
+{
+	(void)state;
+	check_refused_with(SAFE_CMDLINE, HO_KHO_COMPATIBLE,
+			   "luo: KHO dropped the handover: refusing the incoming state",
+			   SAFE_REFUSED);
+}
+
+static void test_safe_luo_root_incompatible_keeps_hardware(void **state)
+{
+	(void)state;
+	check_refused_with(SAFE_CMDLINE, HO_LUO_COMPATIBLE,
+			   "luo: LUO state is incompatible with 'luo-v5'",
+			   SAFE_REFUSED);
+}
+
+static void test_safe_list_pointer_keeps_hardware(void **state)
+{
+	(void)state;
+	check_refused_with(SAFE_CMDLINE, SER_LIST_UNPRESERVED,
+			   "is not preserved memory",
+			   "PCI: liveupdate: cannot retrieve what the previous kernel preserved (-22)");
 }
 
 /* A normal handover: every file came, and no message of a stranded FLB. */
@@ -3463,6 +3505,9 @@ int main(void)
 		cmocka_unit_test(test_corrupt_ser_keeps_vfs),
 		cmocka_unit_test(test_kho_dropped_is_a_cold_boot),
 		cmocka_unit_test(test_luo_root_incompatible_panics),
+		cmocka_unit_test(test_safe_kho_dropped_keeps_hardware),
+		cmocka_unit_test(test_safe_luo_root_incompatible_keeps_hardware),
+		cmocka_unit_test(test_safe_list_pointer_keeps_hardware),
 		cmocka_unit_test(test_luo_flb_array_page_count_is_not_read),
 		cmocka_unit_test(test_luo_no_session_keeps_devices_silently),
 		cmocka_unit_test(test_normal_handover_names_no_kept_device),

@@ -533,6 +533,7 @@ struct damage {
 	int how;
 	int nr_files;
 	int want;	/* what retrieving the session gives then */
+	bool safe;	/* kho_safe=on: the next kexec too */
 };
 
 static int damage_and_boot(struct machine *m, void *arg)
@@ -545,7 +546,8 @@ static int damage_and_boot(struct machine *m, void *arg)
 		CHECK(!preserve("vm", i + 1, 10, 0), "preserve %d", i + 1);
 	ret = sim_luo_selftest_corrupt("vm", d->how);
 	CHECK(!ret, "corrupt: %d", ret);
-	CHECK(!cli_kexec(m, LUO_CMDLINE), "kexec");
+	CHECK(!cli_kexec(m, d->safe ? LUO_CMDLINE " kho_safe=on" : LUO_CMDLINE),
+	      "kexec");
 	ret = sim_luo_selftest_retrieve("vm", 1, buf, sizeof(buf));
 	CHECK(ret == d->want, "retrieve gave %d, want %d", ret, d->want);
 	/* refused for good, not retried */
@@ -557,7 +559,7 @@ static int damage_and_boot(struct machine *m, void *arg)
 	 * starts in this kernel ("userspace ... trigger a reboot").
 	 */
 	ret = preserve("next", 1, 10, 1);
-	CHECK(ret == -EIO, "preserve after refusal gave %d", ret);
+	CHECK(ret == d->want, "preserve after refusal gave %d", ret);
 	return 0;
 }
 
@@ -647,6 +649,50 @@ static void test_wrong_compatible_panics(void **state)
 	simtest_free(&r);
 }
 
+/*
+ * With the safe-mode patches on (kho_safe=on, lu/patches/0018-0019): a
+ * chain that leaves preserved memory is refused like any other broken
+ * chain (-EIO from /dev/liveupdate), and a root LUO cannot read turns
+ * live update off instead of panicking (no /dev/liveupdate: -ENOENT).
+ */
+static void check_damage_safe(int how, int nr_files, int want, const char *msg)
+{
+	struct damage d = { .how = how, .nr_files = nr_files, .want = want,
+			    .safe = true };
+	struct sim_run run = { .topo_path = "tests/topo/T3_switch.topo",
+			       .cmdline = LUO_CMDLINE " kho_safe=on",
+			       .scenario = damage_and_boot, .arg = &d };
+	struct sim_result r;
+
+	assert_int_equal(simtest_run(&run, &r), 0);
+	if (r.status)
+		fail_msg("child exited %d; log:\n%s", r.status, r.log);
+	expect_log(&r, msg);
+	assert_non_null(simtest_find(&r, DEVICE));
+	simtest_free(&r);
+}
+
+static void test_safe_block_outside_ram_refused(void **state)
+{
+	(void)state;
+	check_damage_safe(SIM_LUO_CORRUPT_OUTSIDE_RAM, 1, -EIO,
+			  "is not preserved memory");
+}
+
+static void test_safe_block_unaligned_refused(void **state)
+{
+	(void)state;
+	check_damage_safe(SIM_LUO_CORRUPT_UNALIGNED, 1, -EIO,
+			  "is not preserved memory");
+}
+
+static void test_safe_wrong_compatible_refused(void **state)
+{
+	(void)state;
+	check_damage_safe(SIM_LUO_CORRUPT_COMPATIBLE, 1, -ENOENT,
+			  "luo: LUO state is incompatible with 'luo-v5'");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -667,6 +713,9 @@ int main(void)
 		cmocka_unit_test(test_block_outside_ram_stops_the_kernel),
 		cmocka_unit_test(test_block_unaligned_stops_the_kernel),
 		cmocka_unit_test(test_wrong_compatible_panics),
+		cmocka_unit_test(test_safe_block_outside_ram_refused),
+		cmocka_unit_test(test_safe_block_unaligned_refused),
+		cmocka_unit_test(test_safe_wrong_compatible_refused),
 	};
 
 	return cmocka_run_group_tests_name("luo", tests, NULL, NULL);

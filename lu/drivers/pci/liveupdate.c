@@ -543,6 +543,16 @@ static struct pci_lu_incoming *pci_lu_incoming(void)
 	case -ENOENT:
 		/* nothing was preserved, or nothing of PCI */
 		break;
+	case -EBADMSG:
+		/*
+		 * kho_safe=on: a handover was offered and refused before
+		 * the device list could be read; devices may have been
+		 * preserved and still be running, and nothing tells which.
+		 */
+		pr_err("the handover from the previous kernel was refused: keeping every bus number, BAR and window as the hardware has them\n");
+		pci_lu_had_incoming = true;
+		pci_lu_safe_mode = true;
+		break;
 	default:
 		/* upstream panics; the devices are kept as they run instead */
 		pr_err("cannot retrieve what the previous kernel preserved (%d): keeping every bus number, BAR and window as the hardware has them\n",
