@@ -57,6 +57,10 @@ SIMDRV_SRCS := $(wildcard lu/sim-drivers/*.c)
 
 KFILES     := $(shell sed -e 's/\#.*//' -e '/^[[:space:]]*$$/d' pci-core/kernel-files.txt)
 KOBJS      := $(patsubst %.c,$(B)/k/%.o,$(KFILES) $(LU_KFILES))
+# Kernel files only the test worlds link (pci-core/kernel-test-files.txt):
+# compiled as those above, linked into $(KHO_TEST_WORLD) below.
+KTFILES    := $(shell sed -e 's/\#.*//' -e '/^[[:space:]]*$$/d' pci-core/kernel-test-files.txt)
+KTOBJS     := $(patsubst %.c,$(B)/k/%.o,$(KTFILES))
 SHIM_SRCS  := $(wildcard shim/*.c) $(wildcard pci-core/*.c) $(SIMDRV_SRCS)
 SHIM_OBJS  := $(patsubst %.c,$(B)/ks/%.o,$(SHIM_SRCS))
 
@@ -229,10 +233,11 @@ kname = $(subst -,_,$(notdir $(basename $(1))))
 # CFLAGS_x.o, CFLAGS_REMOVE_x.o: -ffreestanding for lib/string.c, libfdt's
 # include directory, pcieportdrv for portdrv.c), asked of Kbuild itself.
 KFF := $(B)/kfileflags
-$(KFF)/.stamp: $(STAMP_PREPARE) pci-core/kfile-flags.sh pci-core/kernel-files.txt $(KWORLD_SIG)
+$(KFF)/.stamp: $(STAMP_PREPARE) pci-core/kfile-flags.sh pci-core/kernel-files.txt \
+		pci-core/kernel-test-files.txt $(KWORLD_SIG)
 	@echo "  KFLAGS  per file, from Kbuild (make FILE.i)"
 	$(Q)rm -rf $(KFF) && mkdir -p $(KFF)
-	$(Q)pci-core/kfile-flags.sh $(KSRC) $(KOBJ) $(abspath $(KFF)) $(KFILES) $(LU_KFILES)
+	$(Q)pci-core/kfile-flags.sh $(KSRC) $(KOBJ) $(abspath $(KFF)) $(KFILES) $(LU_KFILES) $(KTFILES)
 	$(Q)touch $@
 
 # A file the overlay holds (patched, or added by lu/) is compiled from
@@ -307,6 +312,29 @@ $(B)/kernel-world.o: $(B)/kernel-pass1.o $(B)/stubs.o
 	echo "  STUBS   $$n kernel symbols abort if called ($(B)/stubs.txt)$$([ $$n = 0 ] || echo :)"; \
 	tr '\n' ' ' < $(B)/stubs.txt | fmt -w 68 | sed 's/^/          /'
 
+# A second kernel world for tests of upstream's own test code (lib/test_kho.c):
+# the same objects and stubs plus $(KTOBJS), linked and localized the same
+# way. Its name ends in kernel-world.o, so initcalls.ld gathers its text,
+# data and bss as the kernel world's (reset at kexec, faults in it are
+# kernel oopses). It may not need a symbol the world lacks: the stubs are
+# the world's (stubs-check), so one more would be a silent stub.
+KHO_TEST_WORLD := $(B)/kho-test/kernel-world.o
+$(B)/kho-test/kernel-pass1.o: $(B)/kernel-pass1.o $(KTOBJS) $(B)/stubs.txt pci-core/host-symbols.txt
+	@echo "  LD      $@ (+ $(KTFILES))"
+	@mkdir -p $(@D)
+	$(Q)$(LD) -r -o $@ $(B)/kernel-pass1.o $(KTOBJS)
+	$(Q)extra=$$(nm -u $@ | awk '{print $$2}' | grep -Ev '$(INSTR_SYMS)' | sort -u | \
+		grep -vxF -f <(sed -e 's/#.*//' -e '/^$$/d' pci-core/host-symbols.txt) | \
+		comm -23 - $(B)/stubs.txt); \
+	[ -z "$$extra" ] || { echo "$@: kernel symbols the kernel world lacks:" $$extra; \
+		rm -f $@; exit 1; }
+
+$(KHO_TEST_WORLD): $(B)/kho-test/kernel-pass1.o $(B)/stubs.o
+	@echo "  LD      $@ (kernel symbols made local except sim_*)"
+	$(Q)$(LD) -r --defsym=const_current_task=current_task --defsym=jiffies=jiffies_64 \
+		-o $@.tmp $^
+	$(Q)$(OBJCOPY) -w --keep-global-symbol='sim_*' $@.tmp $@ && rm -f $@.tmp
+
 # ---- Host world ------------------------------------------------------------
 $(B)/h/%.o: %.c | $(B)/.stamp-deps
 	@echo "  CC      $<"
@@ -336,20 +364,26 @@ run: $(B)/pcisim
 	$(B)/pcisim run $(TOPO) --preserve $(PRESERVE) --kexec $(KEXEC) $(RUN_ARGS) \
 		--log $(B)/run.log
 
+# A test links the kernel world; the test of upstream's KHO test links the
+# second one above (TEST_WORLD).
+TEST_WORLD = $(B)/kernel-world.o
+$(B)/tests/test_upstream_kho: TEST_WORLD = $(KHO_TEST_WORLD)
+$(B)/tests/test_upstream_kho: $(KHO_TEST_WORLD)
 $(B)/tests/%: tests/%.c tests/simtest.c tests/simtest.h $(HOST_LIB_OBJS) $(B)/h/default-topo.o \
 		$(B)/kernel-world.o pci-core/initcalls.ld
 	@echo "  CC      $@"
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(HOST_CFLAGS) $(EXTRA_HCFLAGS) -Itests -no-pie -o $@ $< tests/simtest.c $(HOST_LIB_OBJS) \
-		$(B)/h/default-topo.o $(B)/kernel-world.o -Wl,-T,pci-core/initcalls.ld -Wl,-z,noexecstack \
+		$(B)/h/default-topo.o $(TEST_WORLD) -Wl,-T,pci-core/initcalls.ld -Wl,-z,noexecstack \
 		$(EXTRA_LDFLAGS) $(HOST_LIBS) -lcmocka
 
 # The checks below leave a stamp per input, so make check re-proves only
 # what changed (a kernel file, the series, a source file) since last time.
 # verify-kernel checks the files the compiler read (the objects' .d files:
 # the tree's or the overlay's copy) against the tarball and lu/patches.
-$(B)/.verified-kernel: $(KOBJS) $(SHIM_OBJS) $(PATCHES) $(LU_TREE) tests/verify-kernel.sh pci-core/pcisim.config
-	$(Q)tests/verify-kernel.sh $(KTARBALL) $(KSRC) $(OVL) lu $(B) $(KFILES) $(LU_KFILES) \
+$(B)/.verified-kernel: $(KOBJS) $(KTOBJS) $(SHIM_OBJS) $(PATCHES) $(LU_TREE) tests/verify-kernel.sh \
+		pci-core/pcisim.config
+	$(Q)tests/verify-kernel.sh $(KTARBALL) $(KSRC) $(OVL) lu $(B) $(KFILES) $(LU_KFILES) $(KTFILES) \
 		-- $(PATCHES) > $@.log || { cat $@.log; exit 1; }
 	$(Q)tail -1 $@.log && touch $@
 
@@ -408,7 +442,7 @@ check: all
 -include bench/bench.mk
 
 clean:
-	rm -rf $(B)/k $(B)/ks $(B)/h $(B)/tests $(B)/*.o $(B)/stubs.* $(B)/pcisim
+	rm -rf $(B)/k $(B)/ks $(B)/h $(B)/tests $(B)/kho-test $(B)/*.o $(B)/stubs.* $(B)/pcisim
 
 distclean:
 	rm -rf $(B)

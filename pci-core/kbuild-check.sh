@@ -30,7 +30,9 @@ make -s O="$out/kb" ARCH=x86_64 KCONFIG_ALLCONFIG="$frag" allnoconfig
 make -s -j2 O="$out/kb" ARCH=x86_64 prepare >/dev/null
 objs="drivers/pci/liveupdate.o drivers/pci/probe.o drivers/pci/pci-driver.o
       drivers/pci/pci.o drivers/pci/iov.o drivers/pci/bus.o drivers/pci/remove.o
-      drivers/pci/setup-bus.o drivers/pci/pcie/portdrv.o"
+      drivers/pci/setup-bus.o drivers/pci/pcie/portdrv.o
+      kernel/liveupdate/kexec_handover.o kernel/liveupdate/kho_block.o
+      kernel/liveupdate/luo_core.o kernel/liveupdate/luo_flb.o"
 # 7.x's Makefile turns the checker off unless it knows __typeof_unqual__
 # (scripts/checker-valid.sh), which Debian 12's sparse 0.6.4 does not:
 # sparse is told to read it as __typeof__ (the qualifiers it drops do not
@@ -44,10 +46,11 @@ if grep -q "is not available or not up to date" "$out/build.log" ||
 	cat "$out/build.log"; echo "kbuild-check: sparse did not run"; exit 1
 fi
 lu_warn=$(grep -E "(warning|error):" "$out/build.log" | grep -c "drivers/pci/liveupdate\.[ch]" || true)
-other=$(grep -E "(warning|error):" "$out/build.log" | grep -vc "drivers/pci/liveupdate\.[ch]" || true)
+klu_warn=$(grep -E "(warning|error):" "$out/build.log" | grep -c "kernel/liveupdate/\|linux/kexec_handover\.h" || true)
+other=$(grep -E "(warning|error):" "$out/build.log" | grep -v "kernel/liveupdate/\|linux/kexec_handover\.h" | grep -vc "drivers/pci/liveupdate\.[ch]" || true)
 grep -E "(warning|error):" "$out/build.log" || true
-echo "kbuild-check: $(echo $objs | wc -w) objects built with Kbuild, W=1, sparse; $lu_warn warning(s) in lu/, $other in the patched drivers/pci files"
-[ "$lu_warn" = 0 ]
+echo "kbuild-check: $(echo $objs | wc -w) objects built with Kbuild, W=1, sparse; $lu_warn warning(s) in lu/, $klu_warn in kernel/liveupdate with the safe-mode patches, $other in the patched drivers/pci files"
+[ "$lu_warn" = 0 ] && [ "$klu_warn" = 0 ]
 
 # Without CONFIG_PCI_LIVEUPDATE: the patched files build against the
 # static inline stubs of the two headers, and liveupdate.o is not built.
@@ -55,7 +58,7 @@ echo "kbuild-check: $(echo $objs | wc -w) objects built with Kbuild, W=1, sparse
 make -s O="$out/kb-off" ARCH=x86_64 KCONFIG_ALLCONFIG="$out/off.config" allnoconfig
 "$here"/check-config.sh "$out/off.config" "$out/kb-off/.config"
 make -s -j2 O="$out/kb-off" ARCH=x86_64 prepare >/dev/null
-offobjs=$(echo $objs | sed 's|drivers/pci/liveupdate.o||')
+offobjs=$(echo $objs | sed -e 's|drivers/pci/liveupdate.o||' -e 's|kernel/liveupdate/[a-z_]*\.o||g')
 make O="$out/kb-off" ARCH=x86_64 W=1 $offobjs > "$out/build-off.log" 2>&1 || {
 	cat "$out/build-off.log"; echo "kbuild-check: the build without CONFIG_PCI_LIVEUPDATE failed"; exit 1; }
 stub_warn=$(grep -E "(warning|error):" "$out/build-off.log" | grep -c "liveupdate\.h" || true)

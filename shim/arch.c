@@ -180,6 +180,18 @@ void get_random_bytes(void *buf, size_t len)
 	}
 }
 
+/*
+ * drivers/char/random.c, with the same deterministic stream (lib/test_kho.c
+ * draws its folio orders from it)
+ */
+u32 get_random_u32(void)
+{
+	u32 r;
+
+	get_random_bytes(&r, sizeof(r));
+	return r;
+}
+
 /* drivers/char/random.c, with the same deterministic stream */
 u32 __get_random_u32_below(u32 ceil)
 {
