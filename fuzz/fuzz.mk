@@ -12,7 +12,8 @@
 #   make coverage               gcov build: make check, the corpora; lcov
 #   make check SANITIZE=1       everything built with ASan + UBSan, tested
 
-FUZZ_HARNESSES := handover topo lspci config
+FUZZ_ALL_HARNESSES := handover topo lspci config
+FUZZ_HARNESSES ?= $(FUZZ_ALL_HARNESSES)
 FUZZ_BINS      := $(patsubst %,$(B)/fuzz/fuzz-%,$(FUZZ_HARNESSES))
 FUZZ_SRCS      := fuzz/fuzz_main.c fuzz/fuzz_common.c
 FUZZ_SECONDS   ?= 60
@@ -84,13 +85,13 @@ fuzz-build: fuzz-deps
 FUZZ_SEEDS := $(B)/fuzz/seeds
 fuzz-seeds: $(B)/fuzz/fuzz-handover $(B)/fuzz/fuzz-config $(FUZZ_CORPUS)/.stamp
 	$(Q)rm -rf $(FUZZ_SEEDS) && mkdir -p $(FUZZ_SEEDS)
-	$(Q)for h in $(FUZZ_HARNESSES); do mkdir -p $(FUZZ_SEEDS)/$$h; \
+	$(Q)for h in $(FUZZ_ALL_HARNESSES); do mkdir -p $(FUZZ_SEEDS)/$$h; \
 		cp fuzz/seeds/$$h/* $(FUZZ_SEEDS)/$$h/ 2>/dev/null || true; done
 	$(Q)cp tests/topo/*.topo topo/examples/*.topo $(FUZZ_SEEDS)/topo/
 	$(Q)python3 fuzz/lspci-seeds.py tests/oracle $(FUZZ_SEEDS)/lspci
 	$(Q)$(B)/fuzz/fuzz-handover --make-seeds $(FUZZ_SEEDS)/handover
 	$(Q)$(B)/fuzz/fuzz-config --make-seeds $(FUZZ_SEEDS)/config
-	@echo "  SEEDS   $$(for h in $(FUZZ_HARNESSES); do printf '%s %s  ' $$h $$(ls $(FUZZ_SEEDS)/$$h | wc -l); done)"
+	@echo "  SEEDS   $$(for h in $(FUZZ_ALL_HARNESSES); do printf '%s %s  ' $$h $$(ls $(FUZZ_SEEDS)/$$h | wc -l); done)"
 
 # afl-fuzz: each harness for FUZZ_SECONDS, one after the other on one
 # core (fuzz/run-afl.sh), then the stats of every run.
