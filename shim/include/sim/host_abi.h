@@ -158,9 +158,11 @@ int sim_kernel_kexec_prepare(struct sim_handover *kho);
 /*
  * During early boot (memblock still allocating), does memblock own the
  * page at pa: the host makes a poisoned page usable when memblock's
- * allocator first touches it, as the page allocator claims its pages.
+ * allocator first touches it, as the page allocator claims its pages. A
+ * write (write != 0) to free memory memblock allocates from counts too:
+ * memblock_double_array() fills the array it found before reserving it.
  */
-int sim_mm_early_owned(unsigned long long pa);
+int sim_mm_early_owned(unsigned long long pa, int write);
 
 /*
  * How many registers besides rax a call of __sw_hweight64() changed, as
