@@ -510,6 +510,38 @@ int sim_sys_foreign_cookie(int fd, unsigned long long *cookie);
  * as the table goes; the next call starts a new process.
  */
 int sim_sys_exit(void);
+/*
+ * fork(2): a child process with a copy of the caller's fd table (the
+ * same files) and limits; returns its pid. Calls stay the caller's until
+ * sim_sys_switch() names another process (-ESRCH: none such).
+ * sim_sys_getpid(): the pid of the process making calls, 0 before any.
+ */
+int sim_sys_fork(void);
+int sim_sys_switch(int pid);
+int sim_sys_getpid(void);
+/*
+ * memfd_create(2) (shim/memfd.c: a memfd with upstream's LUO handler,
+ * "memfd-v2"), and read(2), write(2), lseek(2) and ftruncate(2) of files
+ * that have them (memfds).
+ */
+int sim_sys_memfd_create(const char *name, unsigned int flags);
+long sim_sys_read(int fd, void *buf, unsigned long count);
+long sim_sys_write(int fd, const void *buf, unsigned long count);
+long long sim_sys_lseek(int fd, long long offset, int whence);
+int sim_sys_ftruncate(int fd, long long length);
+/*
+ * mmap(2) with MAP_SHARED of nr_pages of a memfd from offset (a page
+ * multiple): the host is the address space, so the kernel gives each
+ * page's physical address in pa[] (faulted in as a shared mapping's fault
+ * would; 0 past the end of the file, where an access is SIGBUS) for the
+ * host to map that RAM (machine_ram_alias()). Returns a handle >= 0: the
+ * mapping holds a reference to the file until sim_sys_munmap(handle).
+ * -ENODEV for a file that is not a memfd, -EINVAL for MAP_PRIVATE, -EPERM
+ * for a writable mapping of a write-sealed memfd.
+ */
+long sim_sys_mmap(int fd, unsigned long long offset, unsigned long nr_pages,
+		  int prot, int flags, unsigned long long *pa);
+int sim_sys_munmap(long handle);
 
 /*
  * VFS self-test (shim/vfs_selftest.c): a misc device, "/dev/"
