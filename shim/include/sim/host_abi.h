@@ -506,8 +506,10 @@ int sim_sys_getrlimit_nofile(unsigned long *cur, unsigned long *max);
 int sim_sys_open_foreign(unsigned long long cookie, int flags);
 int sim_sys_foreign_cookie(int fd, unsigned long long *cookie);
 /*
- * exit(2) of the process: every fd is closed and each file's release runs
- * as the table goes; the next call starts a new process.
+ * exit(2) of the process making calls: every fd is closed and each file's
+ * release runs as the table goes (a file another process's table holds
+ * stays open); the next call starts a new process, unless
+ * sim_sys_switch() picks one that exists.
  */
 int sim_sys_exit(void);
 /*
