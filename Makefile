@@ -376,6 +376,10 @@ $(B)/luself/up_%.o: $(B)/luself/src/%.o $(B)/luself/src/lib/lu_utils.o
 	$(Q)$(OBJCOPY) --redefine-sym main=upstream_$*_main $@.tmp
 	$(Q)$(OBJCOPY) --keep-global-symbol=upstream_$*_main $@.tmp $@ && rm -f $@.tmp
 
+# (and test_memfd, which preserves a memfd with LUO's ioctls)
+$(B)/tests/test_memfd: TEST_EXTRA = -isystem $(ABS_B)/khdr/usr/include
+$(B)/tests/test_memfd: $(B)/khdr/.stamp
+
 .SECONDARY: $(patsubst %,$(B)/luself/src/%.o,$(LUSELF_TESTS) lib/lu_utils)
 
 $(B)/tests/test_upstream_luo: TEST_EXTRA = tests/luo_uapi.c $(LUSELF_OBJS)
