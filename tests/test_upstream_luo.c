@@ -271,11 +271,13 @@ static void check_two_stages(int (*main_fn)(int, char **), const char *name,
 
 	if (getenv("UPSTREAM_LUO_VERBOSE"))
 		print_commented(name, r.log);
+	/* a WARN before the kexec is logged; the new kernel's are counted */
 	if (r.status || !strstr(r.log, passed) ||
 	    !strstr(r.log, "luo-upstream: stage 2 exited 0") ||
-	    strstr(r.log, "WARNING")) {
+	    strstr(r.log, "WARNING") || r.warns) {
 		print_commented(name, r.log);
-		fail_msg("%s: status %d, or no \"%s\"", name, r.status, passed);
+		fail_msg("%s: status %d, %lu kernel WARN(s), or no \"%s\"",
+			 name, r.status, r.warns, passed);
 	}
 	simtest_free(&r);
 }
