@@ -373,9 +373,50 @@ $(B)/tests/%: tests/%.c tests/simtest.c tests/simtest.h $(HOST_LIB_OBJS) $(B)/h/
 		$(B)/kernel-world.o pci-core/initcalls.ld
 	@echo "  CC      $@"
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(HOST_CFLAGS) $(EXTRA_HCFLAGS) -Itests -no-pie -o $@ $< tests/simtest.c $(HOST_LIB_OBJS) \
+	$(Q)$(CC) $(HOST_CFLAGS) $(EXTRA_HCFLAGS) -Itests -no-pie -o $@ $< tests/simtest.c $(TEST_EXTRA) $(HOST_LIB_OBJS) \
 		$(B)/h/default-topo.o $(TEST_WORLD) -Wl,-T,pci-core/initcalls.ld -Wl,-z,noexecstack \
 		$(EXTRA_LDFLAGS) $(HOST_LIBS) -lcmocka
+
+# Upstream's LUO selftests (tools/testing/selftests/liveupdate/), compiled
+# unmodified with the flags of their Makefile and selftests/lib.mk against
+# the tree's uapi headers (make headers, as kselftest's KHDR_INCLUDES),
+# then linked per test with ld -r --wrap=SYSCALL for the system calls they
+# make (nm -u), which tests/luo_uapi.c takes to the kernel world; each
+# main() renamed upstream_NAME_main, every other symbol made local (each
+# test has lib/lu_utils.c of its own).
+LUSELF       = $(KSRC)/tools/testing/selftests/liveupdate
+LUSELF_TESTS := liveupdate luo_kexec_simple luo_multi_session luo_stress_files luo_stress_sessions
+LUSELF_WRAP  := open close ioctl read write lseek memfd_create ftruncate mmap munmap \
+		fork setsid sleep chdir exit getrlimit setrlimit
+LUSELF_CFLAGS = -D_GNU_SOURCE= -I$(KSRC)/tools/testing/selftests -isystem $(ABS_B)/khdr/usr/include \
+		-I$(LUSELF)/lib/include -Wall -O2 -Wno-unused-function -g
+LUSELF_OBJS  := $(patsubst %,$(B)/luself/up_%.o,$(LUSELF_TESTS))
+
+$(B)/khdr/.stamp: $(STAMP_EXTRACT)
+	@echo "  HEADERS uapi headers for the selftests (make headers)"
+	$(Q)$(MAKE) -s -C $(KSRC) O=$(ABS_B)/khdr ARCH=x86_64 headers >/dev/null
+	$(Q)touch $@
+
+# The tree's files do not change once extracted: no .d files needed.
+$(B)/luself/src/%.o: $(STAMP_EXTRACT) $(B)/khdr/.stamp
+	@echo "  CC      selftests/liveupdate/$*.c (upstream)"
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LUSELF_CFLAGS) $(EXTRA_HCFLAGS) -c $(LUSELF)/$*.c -o $@
+
+$(B)/luself/up_%.o: $(B)/luself/src/%.o $(B)/luself/src/lib/lu_utils.o
+	@echo "  LD      $@ (--wrap: $(LUSELF_WRAP))"
+	$(Q)$(LD) -r $(addprefix --wrap=,$(LUSELF_WRAP)) -o $@.tmp $^
+	$(Q)$(OBJCOPY) --redefine-sym main=upstream_$*_main $@.tmp
+	$(Q)$(OBJCOPY) --keep-global-symbol=upstream_$*_main $@.tmp $@ && rm -f $@.tmp
+
+# (and test_memfd, which preserves a memfd with LUO's ioctls)
+$(B)/tests/test_memfd: TEST_EXTRA = -isystem $(ABS_B)/khdr/usr/include
+$(B)/tests/test_memfd: $(B)/khdr/.stamp
+
+.SECONDARY: $(patsubst %,$(B)/luself/src/%.o,$(LUSELF_TESTS) lib/lu_utils)
+
+$(B)/tests/test_upstream_luo: TEST_EXTRA = tests/luo_uapi.c $(LUSELF_OBJS)
+$(B)/tests/test_upstream_luo: tests/luo_uapi.c tests/luo_uapi.h $(LUSELF_OBJS)
 
 # The checks below leave a stamp per input, so make check re-proves only
 # what changed (a kernel file, the series, a source file) since last time.
@@ -442,7 +483,7 @@ check: all
 -include bench/bench.mk
 
 clean:
-	rm -rf $(B)/k $(B)/ks $(B)/h $(B)/tests $(B)/kho-test $(B)/*.o $(B)/stubs.* $(B)/pcisim
+	rm -rf $(B)/k $(B)/ks $(B)/h $(B)/tests $(B)/kho-test $(B)/luself $(B)/*.o $(B)/stubs.* $(B)/pcisim
 
 distclean:
 	rm -rf $(B)

@@ -98,6 +98,12 @@ void sim_mm_init(void *ram, u64 phys_base, u64 size)
 	max_low_pfn = max_pfn;
 	bitmap_fill(sim_mm.used, nr);
 	sim_mm.nr_used = nr;
+	/*
+	 * e820__memblock_setup(): the region arrays may grow from here on
+	 * (a handover of many preserved ranges needs more than the 128
+	 * static entries by the time KHO reserves them)
+	 */
+	memblock_allow_resize();
 	memblock_add(phys_base, size);
 }
 
@@ -200,9 +206,28 @@ bool sim_mm_is_up(void)
 	return sim_mm.up;
 }
 
-int sim_mm_early_owned(unsigned long long pa)
+int sim_mm_early_owned(unsigned long long pa, int write)
 {
-	return !sim_mm.up && memblock_is_reserved(pa);
+	struct memblock_region *r;
+
+	if (sim_mm.up)
+		return false;
+	if (memblock_is_reserved(pa))
+		return true;
+	if (!write || !IS_ENABLED(CONFIG_MEMBLOCK_KHO_SCRATCH))
+		return false;
+	/*
+	 * Free memory memblock may hand out: on a KHO boot, scratch, which
+	 * 7.3's kho_extend_scratch() extends to every block the previous
+	 * kernel preserved nothing in (RAM a kexec poisoned here). The
+	 * memblock_double_array() of the reserved regions (a handover of
+	 * many preserved ranges) copies the array there, then reserves it.
+	 */
+	for_each_mem_region(r) {
+		if (pa >= r->base && pa - r->base < r->size)
+			return memblock_is_kho_scratch(r);
+	}
+	return false;
 }
 
 bool sim_mm_pfn_valid(unsigned long pfn)

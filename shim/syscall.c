@@ -14,13 +14,19 @@
  * returns to user space the task work runs (resume_user_mode_work()),
  * then the kernel's deferred work, as at the end of every sim_* entry.
  *
- * Departs from the kernel: one process with one thread for now; the
- * process is a pointer, so that a second one (a forked daemon, dup_fd()
- * of this one's table) can be added. Entering and leaving a call is a
- * store to current_task, not a context switch; no pids, credentials,
- * signals, exec or close-on-exec run. open() resolves "/dev/NAME" only
- * (shim/devtmpfs.c); a host file the simulation does not model enters
- * as an opaque "foreign" file, which no ioctl and no LUO handler knows.
+ * fork() makes a second process (a daemon holding its parent's fds, as
+ * upstream's LUO selftests fork one): a copy of the fd table (dup_fd())
+ * and limits. The host picks which process makes the calls
+ * (sim_sys_switch()); each exits on its own.
+ *
+ * Departs from the kernel: processes of one thread, run one at a time,
+ * with no address space of their own (they all use the host's: see
+ * sim_sys_mmap()). Entering and leaving a call is a store to current_task,
+ * not a context switch; no credentials, signals, exec or close-on-exec
+ * run. open() resolves "/dev/NAME" only (shim/devtmpfs.c); a host file
+ * the simulation does not model enters as an opaque "foreign" file,
+ * which no ioctl and no LUO handler knows. The only regular files are
+ * memfds (shim/memfd.c).
  */
 #include <linux/fs.h>
 #include <linux/file.h>
@@ -30,6 +36,9 @@
 #include <linux/ioctl.h>
 #include <asm/ioctls.h>
 #include <linux/limits.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
 #include <linux/percpu.h>
 #include <linux/resource.h>
 #include <linux/sched.h>
@@ -44,11 +53,14 @@
 #include <sim/host_abi.h>
 #include <sim/kernel.h>
 
-/* The simulated process; NULL until its first system call. */
+/* The process making the calls; NULL until its first system call. */
 static struct task_struct *sim_uproc;
+/* Every simulated process, by tasks; the pids they were given. */
+static LIST_HEAD(sim_uprocs);
+static pid_t sim_last_pid;
 
-/* fork() of the kernel thread: its fd table and limits copied */
-static struct task_struct *sim_uproc_create(void)
+/* fork() of parent (the kernel thread, or a process): fd table and limits */
+static struct task_struct *sim_uproc_create(struct task_struct *parent)
 {
 	struct task_struct *t = kzalloc_obj(*t, GFP_KERNEL);
 	struct signal_struct *sig = kzalloc_obj(*sig, GFP_KERNEL);
@@ -57,7 +69,7 @@ static struct task_struct *sim_uproc_create(void)
 
 	if (!t || !sig)
 		goto fail;
-	files = dup_fd(current->files, NULL);
+	files = dup_fd(parent->files, NULL);
 	if (IS_ERR(files)) {
 		err = PTR_ERR(files);
 		goto fail;
@@ -68,9 +80,12 @@ static struct task_struct *sim_uproc_create(void)
 	t->group_leader = t;
 	strscpy(t->comm, "sim-user");
 	refcount_set(&sig->sigcnt, 1);
-	memcpy(sig->rlim, current->signal->rlim, sizeof(sig->rlim));
+	memcpy(sig->rlim, parent->signal->rlim, sizeof(sig->rlim));
 	t->signal = sig;
 	t->files = files;
+	t->pid = ++sim_last_pid;
+	t->tgid = t->pid;
+	list_add_tail(&t->tasks, &sim_uprocs);
 	return t;
 
 fail:
@@ -81,6 +96,7 @@ fail:
 
 static void sim_uproc_free(struct task_struct *t)
 {
+	list_del(&t->tasks);
 	kfree(t->signal);
 	kfree(t);
 }
@@ -98,7 +114,7 @@ static noinline struct task_struct *sim_syscall_enter(void)
 	if (WARN_ON_ONCE(!(prev->flags & PF_KTHREAD)))
 		return ERR_PTR(-EBUSY);
 	if (!sim_uproc) {
-		struct task_struct *t = sim_uproc_create();
+		struct task_struct *t = sim_uproc_create(prev);
 
 		if (IS_ERR(t))
 			return t;
@@ -320,4 +336,182 @@ int sim_sys_exit(void)
 		sim_uproc_free(t);
 	}
 	return ret;
+}
+
+/* fork(2): the child gets a copy of the fd table and the limits */
+static noinline int sim_do_fork(void)
+{
+	struct task_struct *t = sim_uproc_create(current);
+
+	return IS_ERR(t) ? PTR_ERR(t) : t->pid;
+}
+
+int sim_sys_fork(void)
+{
+	return SIM_SYSCALL(sim_do_fork);
+}
+
+int sim_sys_getpid(void)
+{
+	return sim_uproc ? sim_uproc->pid : 0;
+}
+
+int sim_sys_switch(int pid)
+{
+	struct task_struct *t;
+
+	list_for_each_entry(t, &sim_uprocs, tasks) {
+		if (t->pid == pid) {
+			sim_uproc = t;
+			return 0;
+		}
+	}
+	return -ESRCH;
+}
+
+/* ksys_read() and vfs_read(), for files with ->read() */
+static noinline long sim_do_read(unsigned int fd, char __user *buf,
+				 size_t count)
+{
+	CLASS(fd_pos, f)(fd);
+	struct file *file;
+	loff_t pos;
+	long ret;
+
+	if (fd_empty(f))
+		return -EBADF;
+	file = fd_file(f);
+	if (!(file->f_mode & FMODE_READ))
+		return -EBADF;
+	if (!(file->f_mode & FMODE_CAN_READ) || !file->f_op->read)
+		return -EINVAL;
+	if (!access_ok(buf, count))
+		return -EFAULT;
+	count = min_t(size_t, count, MAX_RW_COUNT);
+	pos = file->f_pos;
+	ret = file->f_op->read(file, buf, count, &pos);
+	if (ret >= 0)
+		file->f_pos = pos;
+	return ret;
+}
+
+long sim_sys_read(int fd, void *buf, unsigned long count)
+{
+	return SIM_SYSCALL(sim_do_read, fd, (char __user *)buf, count);
+}
+
+/* ksys_write() and vfs_write(), for files with ->write() */
+static noinline long sim_do_write(unsigned int fd, const char __user *buf,
+				  size_t count)
+{
+	CLASS(fd_pos, f)(fd);
+	struct file *file;
+	loff_t pos;
+	long ret;
+
+	if (fd_empty(f))
+		return -EBADF;
+	file = fd_file(f);
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (!(file->f_mode & FMODE_CAN_WRITE) || !file->f_op->write)
+		return -EINVAL;
+	if (!access_ok(buf, count))
+		return -EFAULT;
+	count = min_t(size_t, count, MAX_RW_COUNT);
+	pos = file->f_pos;
+	ret = file->f_op->write(file, buf, count, &pos);
+	if (ret >= 0)
+		file->f_pos = pos;
+	return ret;
+}
+
+long sim_sys_write(int fd, const void *buf, unsigned long count)
+{
+	return SIM_SYSCALL(sim_do_write, fd, (const char __user *)buf, count);
+}
+
+/* ksys_lseek() and vfs_llseek() */
+static noinline long long sim_do_lseek(unsigned int fd, loff_t offset,
+				       unsigned int whence)
+{
+	CLASS(fd_pos, f)(fd);
+
+	if (fd_empty(f))
+		return -EBADF;
+	if (whence > SEEK_MAX)
+		return -EINVAL;
+	if (!(fd_file(f)->f_mode & FMODE_LSEEK))
+		return -ESPIPE;
+	return fd_file(f)->f_op->llseek(fd_file(f), offset, whence);
+}
+
+long long sim_sys_lseek(int fd, long long offset, int whence)
+{
+	return SIM_SYSCALL(sim_do_lseek, fd, offset, whence);
+}
+
+/* do_sys_ftruncate() and do_ftruncate(): the regular files are memfds */
+static noinline int sim_do_ftruncate(unsigned int fd, loff_t length)
+{
+	CLASS(fd, f)(fd);
+	struct file *file;
+
+	if (length < 0)
+		return -EINVAL;
+	if (fd_empty(f))
+		return -EBADF;
+	file = fd_file(f);
+	if (!S_ISREG(file_inode(file)->i_mode) ||
+	    !(file->f_mode & FMODE_WRITE))
+		return -EINVAL;
+	return sim_memfd_setsize(file, length);
+}
+
+int sim_sys_ftruncate(int fd, long long length)
+{
+	return SIM_SYSCALL(sim_do_ftruncate, fd, length);
+}
+
+int sim_sys_memfd_create(const char *name, unsigned int flags)
+{
+	return SIM_SYSCALL(sim_memfd_create, (const char __user *)name, flags);
+}
+
+/*
+ * mmap(2) of a file, as far as the host can take it: the host is the
+ * address space, so the kernel gives the physical address of each page
+ * (faulting it in, as a shared mapping's fault would) and the host maps
+ * that RAM; the mapping holds a reference to the file until
+ * sim_sys_munmap(). Only MAP_SHARED mappings of memfds are modelled.
+ */
+static noinline long sim_do_mmap(unsigned int fd, u64 offset,
+				 unsigned long nr_pages, int prot, int flags,
+				 u64 __user *pa)
+{
+	CLASS(fd, f)(fd);
+	struct file *file;
+
+	if (fd_empty(f))
+		return -EBADF;
+	file = fd_file(f);
+	if (!nr_pages || offset_in_page(offset) ||
+	    (flags & MAP_TYPE) != MAP_SHARED)
+		return -EINVAL;
+	if (!(file->f_mode & FMODE_READ) ||
+	    ((prot & PROT_WRITE) && !(file->f_mode & FMODE_WRITE)))
+		return -EACCES;
+	return sim_memfd_mmap(file, offset >> PAGE_SHIFT, nr_pages, prot, pa);
+}
+
+long sim_sys_mmap(int fd, unsigned long long offset, unsigned long nr_pages,
+		  int prot, int flags, unsigned long long *pa)
+{
+	return SIM_SYSCALL(sim_do_mmap, fd, offset, nr_pages, prot, flags,
+			   (u64 __user *)pa);
+}
+
+int sim_sys_munmap(long handle)
+{
+	return SIM_SYSCALL(sim_memfd_munmap, handle);
 }

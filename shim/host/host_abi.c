@@ -295,7 +295,8 @@ static void host_sigsegv(int sig, siginfo_t *si, void *uctx)
 	(void)sig;
 	if (host_machine && machine_ram_is_poisoned(host_machine, si->si_addr,
 						    &pa) &&
-	    sim_mm_early_owned(pa)) {
+	    /* x86's page fault error code: bit 1, a write */
+	    sim_mm_early_owned(pa, !!(uc->uc_mcontext.gregs[REG_ERR] & 2))) {
 		/* memblock's allocation, touched first: usable from now on */
 		machine_ram_claim(host_machine, pa & ~4095ULL, 4096);
 		return;

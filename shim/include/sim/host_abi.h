@@ -158,9 +158,11 @@ int sim_kernel_kexec_prepare(struct sim_handover *kho);
 /*
  * During early boot (memblock still allocating), does memblock own the
  * page at pa: the host makes a poisoned page usable when memblock's
- * allocator first touches it, as the page allocator claims its pages.
+ * allocator first touches it, as the page allocator claims its pages. A
+ * write (write != 0) to free memory memblock allocates from counts too:
+ * memblock_double_array() fills the array it found before reserving it.
  */
-int sim_mm_early_owned(unsigned long long pa);
+int sim_mm_early_owned(unsigned long long pa, int write);
 
 /*
  * How many registers besides rax a call of __sw_hweight64() changed, as
@@ -504,10 +506,44 @@ int sim_sys_getrlimit_nofile(unsigned long *cur, unsigned long *max);
 int sim_sys_open_foreign(unsigned long long cookie, int flags);
 int sim_sys_foreign_cookie(int fd, unsigned long long *cookie);
 /*
- * exit(2) of the process: every fd is closed and each file's release runs
- * as the table goes; the next call starts a new process.
+ * exit(2) of the process making calls: every fd is closed and each file's
+ * release runs as the table goes (a file another process's table holds
+ * stays open); the next call starts a new process, unless
+ * sim_sys_switch() picks one that exists.
  */
 int sim_sys_exit(void);
+/*
+ * fork(2): a child process with a copy of the caller's fd table (the
+ * same files) and limits; returns its pid. Calls stay the caller's until
+ * sim_sys_switch() names another process (-ESRCH: none such).
+ * sim_sys_getpid(): the pid of the process making calls, 0 before any.
+ */
+int sim_sys_fork(void);
+int sim_sys_switch(int pid);
+int sim_sys_getpid(void);
+/*
+ * memfd_create(2) (shim/memfd.c: a memfd with upstream's LUO handler,
+ * "memfd-v2"), and read(2), write(2), lseek(2) and ftruncate(2) of files
+ * that have them (memfds).
+ */
+int sim_sys_memfd_create(const char *name, unsigned int flags);
+long sim_sys_read(int fd, void *buf, unsigned long count);
+long sim_sys_write(int fd, const void *buf, unsigned long count);
+long long sim_sys_lseek(int fd, long long offset, int whence);
+int sim_sys_ftruncate(int fd, long long length);
+/*
+ * mmap(2) with MAP_SHARED of nr_pages of a memfd from offset (a page
+ * multiple): the host is the address space, so the kernel gives each
+ * page's physical address in pa[] (faulted in as a shared mapping's fault
+ * would; 0 past the end of the file, where an access is SIGBUS) for the
+ * host to map that RAM (machine_ram_alias()). Returns a handle >= 0: the
+ * mapping holds a reference to the file until sim_sys_munmap(handle).
+ * -ENODEV for a file that is not a memfd, -EINVAL for MAP_PRIVATE, -EPERM
+ * for a writable mapping of a write-sealed memfd.
+ */
+long sim_sys_mmap(int fd, unsigned long long offset, unsigned long nr_pages,
+		  int prot, int flags, unsigned long long *pa);
+int sim_sys_munmap(long handle);
 
 /*
  * VFS self-test (shim/vfs_selftest.c): a misc device, "/dev/"

@@ -89,6 +89,17 @@ struct inode *sim_new_inode(umode_t mode);
 struct file *sim_devtmpfs_open(const char *path, int flags);
 
 /*
+ * memfds (memfd.c): memfd_create(2), and what ftruncate(2) and mmap(2)
+ * do to one (the handle of a host mapping holds the file until
+ * sim_memfd_munmap()). A file that is not a memfd: -EINVAL, -ENODEV.
+ */
+int sim_memfd_create(const char __user *uname, unsigned int flags);
+int sim_memfd_setsize(struct file *file, loff_t length);
+long sim_memfd_mmap(struct file *file, pgoff_t pgoff, unsigned long nr_pages,
+		    int prot, u64 __user *pa);
+int sim_memfd_munmap(long handle);
+
+/*
  * The simulated user space's live update agent (luo_agent.c): a session's
  * fd by name (created, or retrieved when incoming; kept until closed),
  * and LUO's session ioctls. -errno on failure, as the system calls give.
