@@ -130,6 +130,20 @@ int sim_kho_keep_outgoing(phys_addr_t fdt_phys)
 	return 0;
 }
 
+/* The address a subtree node of an FDT names, or 0. */
+static phys_addr_t sim_kho_fdt_subtree(const void *fdt, const char *name)
+{
+	const void *prop;
+	int node, len;
+
+	node = fdt_subnode_offset(fdt, 0, name);
+	prop = node < 0 ? NULL :
+	       fdt_getprop(fdt, node, KHO_SUB_TREE_PROP_NAME, &len);
+	if (!prop || len != sizeof(u64))
+		return 0;
+	return get_unaligned((const u64 *)prop);
+}
+
 static int sim_kho_note_range(unsigned long key, void *unused)
 {
 	struct sim_kho_range *r;
@@ -162,9 +176,12 @@ void sim_kho_note_incoming(const struct sim_handover *kho)
 	if (!is_kho_boot())
 		return;
 	sim_kho_in.fdt = kho->fdt;
-	if (kho_retrieve_subtree(KHO_METADATA_NODE_NAME, &sim_kho_in.metadata,
-				 &size))
-		sim_kho_in.metadata = 0;
+	/*
+	 * What the kexec-metadata node names, read as the FDT has it: KHO
+	 * keeps that page whether or not its blob-size lets it read it.
+	 */
+	sim_kho_in.metadata = sim_kho_fdt_subtree(phys_to_virt(kho->fdt),
+						  KHO_METADATA_NODE_NAME);
 	/* read before LUO restores and frees its root (early_initcall) */
 	if (!kho_retrieve_subtree(LUO_KHO_ENTRY_NAME, &luo, &size) &&
 	    size >= sizeof(struct luo_ser) && sim_kho_preserved_head(luo))
@@ -247,4 +264,10 @@ phys_addr_t sim_kho_outgoing_subtree(const char *name)
 out:
 	kfree(image);
 	return pa;
+}
+
+/* kho_handover_dropped() (lu/patches/0017), for the fuzz harness. */
+int sim_kho_handover_dropped(void)
+{
+	return kho_handover_dropped();
 }

@@ -326,10 +326,29 @@ static void host_sigsegv(int sig, siginfo_t *si, void *uctx)
 	 * as the task that faulted would be killed.
 	 */
 	if (ip >= (uintptr_t)__kworld_text_start && ip < (uintptr_t)__kworld_text_end) {
+		/* a non-canonical address: a #GP, which names no address */
+		if (si->si_code == SI_KERNEL)
+			snprintf(msg, sizeof(msg),
+				 "oops: general protection fault, probably for a non-canonical address, at ip %#llx",
+				 ip);
+		else
+			snprintf(msg, sizeof(msg),
+				 "oops: BUG: unable to handle page fault for address %#lx%s at ip %#llx",
+				 (unsigned long)addr,
+				 addr < 4096 ? " (a NULL pointer dereference)" : "", ip);
+		host_abort(msg);
+	}
+	/*
+	 * libc's memcpy(), memmove() and memset() stand in for the kernel's
+	 * (pci-core/host-symbols.txt): leaf routines, so at a fault in one the
+	 * return address is on top of the stack. Called from kernel code, the
+	 * fault is the kernel's.
+	 */
+	if (sp && *(uintptr_t *)sp >= (uintptr_t)__kworld_text_start &&
+	    *(uintptr_t *)sp < (uintptr_t)__kworld_text_end) {
 		snprintf(msg, sizeof(msg),
-			 "oops: BUG: unable to handle page fault for address %#lx%s at ip %#llx",
-			 (unsigned long)addr,
-			 addr < 4096 ? " (a NULL pointer dereference)" : "", ip);
+			 "oops: BUG: unable to handle page fault for address %#lx at ip %#llx (a string routine called from %#lx)",
+			 (unsigned long)addr, ip, *(unsigned long *)sp);
 		host_abort(msg);
 	}
 	signal(SIGSEGV, SIG_DFL);

@@ -173,6 +173,9 @@ int sim_check_sw_hweight_abi(void);
 /* Pages in use by the kernel world's page allocator. */
 unsigned long sim_mm_pages_in_use(void);
 
+/* Did KHO drop the handover this kernel was booted with (offered, unused)? */
+int sim_kho_handover_dropped(void);
+
 /* Pages a previous kernel preserved that nobody restored (yet). */
 unsigned long sim_kho_leaked_pages(void);
 
