@@ -32,12 +32,26 @@ struct luo_agent_session {
 static LIST_HEAD(luo_agent_sessions);
 static int luo_agent_dev = -1;
 
+/*
+ * A VMM that preserves thousands of devices holds an fd for each, and
+ * raises RLIMIT_NOFILE to do so, as upstream's selftests raise it for
+ * 2,000 sessions: up to nr_open.
+ */
+void luo_agent_raise_nofile(void)
+{
+	static bool raised;
+
+	if (!raised && !sim_sys_setrlimit_nofile(1UL << 20, 1UL << 20))
+		raised = true;
+}
+
 static int luo_agent_open(void)
 {
 	int fd;
 
 	if (luo_agent_dev >= 0)
 		return luo_agent_dev;
+	luo_agent_raise_nofile();
 	fd = sim_sys_open("/dev/liveupdate", O_RDWR | O_CLOEXEC);
 	if (fd >= 0)
 		luo_agent_dev = fd;

@@ -86,6 +86,7 @@ static int pcisim_user_device_fd(u64 id)
 			return uf->fd;
 	}
 	if (pcisim_user_dev < 0) {
+		luo_agent_raise_nofile();
 		err = sim_sys_open("/dev/pcisim", O_RDWR | O_CLOEXEC);
 		if (err < 0)
 			return err;

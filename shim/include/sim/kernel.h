@@ -104,6 +104,7 @@ int sim_memfd_munmap(long handle);
  * fd by name (created, or retrieved when incoming; kept until closed),
  * and LUO's session ioctls. -errno on failure, as the system calls give.
  */
+void luo_agent_raise_nofile(void);
 int luo_agent_session(const char *name, bool incoming);
 int luo_agent_close(const char *name, bool incoming);
 int luo_agent_preserve(int session_fd, int fd, u64 token);
