@@ -246,6 +246,24 @@ static void test_run_preserves_a_fraction_and_times_phases(void **state)
 	free(out);
 }
 
+/*
+ * Regression: user space holds an fd per preserved device; past 1,024 of
+ * them every preservation failed with -EMFILE until it raised
+ * RLIMIT_NOFILE, as a VMM preserving that many devices would.
+ */
+static void test_run_preserves_more_devices_than_the_default_fd_limit(void **state)
+{
+	char *out;
+	int st;
+
+	(void)state;
+	st = run(&out, PCISIM " run gen:functions=4000,depth=1,fanout=4,endpoints=8,vfs=0 --preserve-fraction 0.4 --log /dev/null");
+	if (st || !strstr(out, "every check held"))
+		fail_msg("exit %d: %s", st, out);
+	assert_null(strstr(out, "-24"));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +273,7 @@ int main(void)
 		cmocka_unit_test(test_gen_feeds_enumerate_directly),
 		cmocka_unit_test(test_identical_functions_share_config_space),
 		cmocka_unit_test(test_run_preserves_a_fraction_and_times_phases),
+		cmocka_unit_test(test_run_preserves_more_devices_than_the_default_fd_limit),
 	};
 
 	return cmocka_run_group_tests_name("scale", tests, NULL, NULL);
