@@ -20,14 +20,20 @@ set -euo pipefail
 ksrc=$1 kobj=$2 out=$3
 shift 3
 
-in_tree=(drivers/pci/access.i)
+in_tree=(drivers/pci/access.i) serial=()
 for f; do
-	[ -f "$ksrc/$f" ] && [ "$f" != drivers/pci/access.c ] && in_tree+=("${f%.c}.i")
+	[ -f "$ksrc/$f" ] && [ "$f" != drivers/pci/access.c ] || continue
+	case $f in
+	# arch/x86/lib's Makefile names its files twice (lib-y and obj-y):
+	# Kbuild makes their .i twice, and two makes at once race on the
+	# dependency file. One at a time.
+	arch/x86/lib/*) serial+=("${f%.c}.i") ;;
+	*) in_tree+=("${f%.c}.i") ;;
+	esac
 done
-# (Kbuild's fixdep finds no dependency file for a .i of arch/x86/lib,
-# lib-y objects there, and says so; the .cmd file is written all the same)
-make -s -C "$ksrc" O="$kobj" ARCH=x86_64 -j2 "${in_tree[@]}" >/dev/null \
-	2> >(grep -v '^fixdep: error opening file: arch/x86/lib/\..*\.i\.d' >&2)
+make -s -C "$ksrc" O="$kobj" ARCH=x86_64 -j2 "${in_tree[@]}" >/dev/null
+[ ${#serial[@]} = 0 ] ||
+	make -s -C "$ksrc" O="$kobj" ARCH=x86_64 -j1 "${serial[@]}" >/dev/null
 
 cmd_words() {	# the words of the command in a .cmd file, one a line
 	sed -n 's/^savedcmd_[^ ]* := //p' "$1" | sed 's/ *;.*$//' | tr -s ' ' '\n' | awk 'NF'
