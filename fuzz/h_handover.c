@@ -728,6 +728,17 @@ static void handover_run(const uint8_t *data, size_t len, int max_level)
 	m = outgoing(&kho);
 	if (!m || memcmp(&kho, &hv.kho, sizeof(kho)))
 		fuzz_finding("the outgoing kernel is not deterministic (harness bug)");
+	/* the input is laid over the regions found once: same places now? */
+	{
+		static struct region first[MAX_REGIONS];
+		size_t nr = hv.nr, total = hv.total;
+
+		memcpy(first, hv.r, sizeof(first));
+		if (find_regions(m) || hv.nr != nr ||
+		    memcmp(first, hv.r, nr * sizeof(first[0])))
+			fuzz_finding("the handover is not where it was (harness bug)");
+		hv.total = total;
+	}
 	fdt_len = kho.fdt_len;
 	for (size_t i = 0; i < hv.nr && left; i++) {
 		size_t n = left < hv.r[i].len ? left : hv.r[i].len;
