@@ -721,6 +721,7 @@ static void handover_run(const uint8_t *data, size_t len, int max_level)
 	size_t mark;
 	int retrieved, finished = 0;
 	bool accepted, sess, desc[NR_PRESERVED], fdt_changed = false;
+	bool kho_dropped;
 	uint64_t head;
 
 	memcpy(ctl, data, len < CTL_LEN ? len : CTL_LEN);
@@ -766,8 +767,8 @@ static void handover_run(const uint8_t *data, size_t len, int max_level)
 			     &kho))
 		fuzz_finding("the incoming kernel failed to boot");
 	/* K9: KHO dropped it, and says so only at KERN_WARNING */
-	if (sim_kho_handover_dropped() &&
-	    strlen(notes) + 40 < sizeof(notes))
+	kho_dropped = sim_kho_handover_dropped();
+	if (kho_dropped && strlen(notes) + 40 < sizeof(notes))
 		strcat(notes, "harness: KHO dropped the handover\n");
 	retrieved = retrieve(ctl[0]);
 	if (!(ctl[0] & F_NO_FINISH))
@@ -788,8 +789,8 @@ static void handover_run(const uint8_t *data, size_t len, int max_level)
 		hv.baseline = strdup(fuzz_klog());
 		goto out;
 	}
-	/* refused means: with an error message, or LUO's -EIO */
-	accepted = only_baseline_errors() && !luo_refused;
+	/* refused means: with an error message, LUO's -EIO, or KHO's drop */
+	accepted = only_baseline_errors() && !luo_refused && !kho_dropped;
 	check_devices_kept(m, mark, accepted, desc);
 	/* user space can only take back what the handover names */
 	for (size_t k = 0; k < NR_PRESERVED; k++)
@@ -845,6 +846,34 @@ static size_t offset_of(size_t region)
 	for (size_t i = 0; i < region; i++)
 		off += hv.r[i].len;
 	return off;
+}
+
+/* The input offset of the device list entry of 0000:BDF, in orig. */
+static size_t entry_off(const uint8_t *orig, unsigned int bdf)
+{
+	for (size_t i = region_of("pci_dev_ser block") + 1; i < hv.nr; i++) {
+		size_t off = offset_of(i);
+		uint32_t dom;
+		uint16_t b;
+
+		memcpy(&dom, orig + off, 4);
+		memcpy(&b, orig + off + 4, 2);
+		if (hv.r[i].len == PCI_DEV_HDR && !dom && b == bdf)
+			return off;
+	}
+	abort();
+}
+
+static void put_le(uint8_t *p, uint64_t v, int n)
+{
+	for (int i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * (3 - i)));
 }
 
 static int handover_seeds(const char *dir)
@@ -926,6 +955,25 @@ static int handover_seeds(const char *dir)
 	SEED("pci-device-id", s[off + 16 + 10] ^= 0xff);
 	SEED("pci-bus-numbers", s[off + 16 + 17] ^= 0x01);
 	SEED("pci-refcount", memset(s + off + 16 + 6, 0, 2));
+	/* lu/ (FINDINGS.md F3, F7): lists not closed upwards */
+	SEED("pci-pf-listed-without-its-bridge",	/* 00:02.0 elsewhere */
+	     put_le(s + entry_off(orig, 0x0010), 1, 4));
+	SEED("pci-pf-entry-vf-enable-off",		/* SR-IOV Control */
+	     put_le(s + entry_off(orig, 0x0500) + 24, 0x18, 2));
+	SEED("pci-pf-entry-no-vfs",			/* NumVFs */
+	     put_le(s + entry_off(orig, 0x0500) + 22, 0, 2));
+	/* 7.3's LUO (K11, K13): no session; FLB counts it trusts */
+	off = offset_of(region_of("LUO root"));
+	SEED("luo-no-session", put_le(s + off + 16, 0, 8));
+	off = offset_of(region_of("FLB array"));
+	SEED("luo-flb-array-page-count", put_le(s + off, 2, 8));
+	SEED("luo-flb-count-int-max", put_le(s + off + 72, 0x7fffffff, 8));
+	SEED("luo-flb-count-saturates", put_le(s + off + 72, 0xf8ff000003ULL, 8));
+	SEED("luo-flb-count-zero-in-low-bits", put_le(s + off + 72, 1ULL << 32, 8));
+	/* 7.3's KHO (K8, K9): the root FDT's header */
+	SEED("kho-fdt-version-7", put_be32(s + CTL_LEN + 20, 7));
+	SEED("kho-fdt-totalsize-beyond-ram", put_be32(s + CTL_LEN + 4, 0x7ffffff0));
+	SEED("vfs-by-user-retrieve-all", s[0] = F_VFS_BY_USER | F_RETRIEVE_ALL);
 #undef SEED
 	free(orig);
 	free(s);
