@@ -34,6 +34,7 @@ struct dump_parser {
 	size_t n, cap;
 	struct pcicfg *cur;		/* function being read, or NULL */
 	bool in_sriov;			/* inside -vvv's SR-IOV capability */
+	size_t col0;			/* columns cut from the line (quoting) */
 };
 
 static int fail(struct dump_parser *p, size_t col, const char *fmt, ...)
@@ -41,7 +42,7 @@ static int fail(struct dump_parser *p, size_t col, const char *fmt, ...)
 	va_list ap;
 
 	p->err->line = p->line;
-	p->err->col = (int)col + 1;
+	p->err->col = (int)(p->col0 + col) + 1;
 	va_start(ap, fmt);
 	vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
 	va_end(ap);
@@ -275,6 +276,12 @@ static int decoding_line(struct dump_parser *p)
 
 static int parse_line(struct dump_parser *p)
 {
+	/*
+	 * lspci's and libpci's own messages, which land in a capture taken
+	 * with 2>&1 ("pcilib: sysfs_read_vpd: read failed: ...").
+	 */
+	if (starts(p, 0, "pcilib: ") || starts(p, 0, "lspci: "))
+		return 0;
 	if (!p->len)
 		return end_function(p);
 	if (p->text[0] == '\t')
@@ -304,6 +311,17 @@ int lspci_dump_parse(const char *name, const char *text, size_t len,
 		p.len = end - pos;
 		if (p.len && p.text[p.len - 1] == '\r')
 			p.len--;
+		/*
+		 * A capture quoted in an e-mail reply: "> " (">> ", ...). No
+		 * line of lspci's starts with '>'.
+		 */
+		p.col0 = 0;
+		while (p.col0 < p.len && p.text[p.col0] == '>')
+			p.col0++;
+		if (p.col0 && p.col0 < p.len && p.text[p.col0] == ' ')
+			p.col0++;
+		p.text += p.col0;
+		p.len -= p.col0;
 		rc = parse_line(&p);
 		pos = end + 1;
 	}

@@ -97,6 +97,69 @@ static void dump_with_resources(const char *name, const char *capture,
 	unlink(topo);
 }
 
+/*
+ * A capture as it comes in a mailing-list reply: every line quoted ("> "),
+ * and lspci's own messages (taken with 2>&1) among the lines, one inside
+ * a function's bytes. The same machine as the capture itself.
+ */
+static void test_quoted_capture_with_lspci_messages(void **state)
+{
+	char path[256], topo[256], args[600], *msgs, *text, *want, *got;
+	FILE *f;
+	int line = 0;
+
+	(void)state;
+	text = simtest_slurp(ORACLE "T3_switch/lspci-boot.dump");
+	assert_non_null(text);
+	tmpname(path, sizeof(path), "quoted.dump");
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("pcilib: sysfs_read_vpd: read failed: No such device\n", f);
+	for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n")) {
+		if (++line == 5)
+			fputs("> pcilib: Error reading /sys/bus/pci/devices/0000:00:00.0/config: Input/output error\n", f);
+		fprintf(f, "> %s\n", l);
+	}
+	fclose(f);
+	free(text);
+	snprintf(args, sizeof(args), "%s --resources " ORACLE "T3_switch/resources-boot.tsv", path);
+	import(topo, sizeof(topo), args, &msgs);
+	free(msgs);
+	got = simtest_slurp(topo);
+	unlink(topo);
+	import(topo, sizeof(topo), ORACLE "T3_switch/lspci-boot.dump --resources "
+	       ORACLE "T3_switch/resources-boot.tsv", &msgs);
+	free(msgs);
+	want = simtest_slurp(topo);
+	assert_non_null(got);
+	assert_non_null(want);
+	/* the same machine: only the comment naming the source differs */
+	assert_string_equal(strstr(got, "\nhost"), strstr(want, "\nhost"));
+	free(got);
+	free(want);
+	unlink(topo);
+	unlink(path);
+}
+
+/* An error in a quoted capture names its column in the file. */
+static void test_quoted_capture_error_column(void **state)
+{
+	char path[256], *out;
+	FILE *f;
+
+	(void)state;
+	tmpname(path, sizeof(path), "quoted-bad.dump");
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("> 00:00.0 Class 0600: Device 1b36:0008\n> 00: zz\n", f);
+	fclose(f);
+	assert_int_equal(simtest_shell(&out, PCISIM " import-lspci %s -o /dev/null", path), 2);
+	if (!strstr(out, ":2:7: error: expected a byte"))
+		fail_msg("no file:line:column of the bad byte in:\n%s", out);
+	free(out);
+	unlink(path);
+}
+
 static void test_T1_dump_and_resources(void **state)
 {
 	(void)state;
@@ -363,6 +426,8 @@ static void test_resources_rows_the_capture_cannot_have_are_refused(void **state
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_quoted_capture_with_lspci_messages),
+		cmocka_unit_test(test_quoted_capture_error_column),
 		cmocka_unit_test(test_T1_dump_and_resources),
 		cmocka_unit_test(test_T3_dump_and_resources),
 		cmocka_unit_test(test_T5_dump_and_resources),
