@@ -264,6 +264,20 @@ int sim_kho_selftest_read_phys(unsigned long long pa)
 	return READ_ONCE(*(u8 *)phys_to_virt(pa));
 }
 
+int sim_kho_selftest_copy_from(unsigned long long addr, unsigned long len)
+{
+	/* a length the compiler cannot see: a call, not inline moves */
+	u8 *buf = kmalloc(len, GFP_KERNEL);
+	int ret;
+
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, (const void *)(unsigned long)addr, len);
+	ret = buf[0];
+	kfree(buf);
+	return ret;
+}
+
 /*
  * A physical address of memory this kernel used and did not preserve: the
  * last page of a 4 MiB block, beyond what the next kernel's boot will

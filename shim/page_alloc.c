@@ -236,17 +236,6 @@ bool sim_mm_pfn_valid(unsigned long pfn)
 	       pfn - sim_mm.first_pfn < sim_mm.nr_pages;
 }
 
-bool sim_mm_pfn_in_use(unsigned long pfn)
-{
-	return sim_mm_pfn_valid(pfn) &&
-	       test_bit(pfn - sim_mm.first_pfn, sim_mm.used);
-}
-
-unsigned long sim_mm_nr_used(void)
-{
-	return sim_mm.nr_used;
-}
-
 static void sim_mm_claim(unsigned long idx, unsigned long nr)
 {
 	unsigned long c;

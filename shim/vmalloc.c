@@ -263,8 +263,3 @@ struct page *vmalloc_to_page(const void *addr)
 	i = ((unsigned long)addr - (unsigned long)va->vm.addr) >> PAGE_SHIFT;
 	return i < va->vm.nr_pages ? va->vm.pages[i] : NULL;
 }
-
-unsigned long vmalloc_to_pfn(const void *addr)
-{
-	return page_to_pfn(vmalloc_to_page(addr));
-}

@@ -66,4 +66,19 @@ int simtest_shell(char **out, const char *fmt, ...)
 /* A whole file, NUL-terminated and malloc'ed; NULL if unreadable. */
 char *simtest_slurp(const char *path);
 
+/*
+ * In a scenario (the kernel-world child): if cond is false, print
+ * "TAG: FAIL file:line: cond: message" and fail the scenario (return -1).
+ */
+#define SIMTEST_CHECK(tag, cond, ...)					\
+	do {								\
+		if (!(cond)) {						\
+			fprintf(stderr, tag ": FAIL %s:%d: %s: ",	\
+				__FILE__, __LINE__, #cond);		\
+			fprintf(stderr, __VA_ARGS__);			\
+			fprintf(stderr, "\n");				\
+			return -1;					\
+		}							\
+	} while (0)
+
 #endif /* PCISIM_SIMTEST_H */

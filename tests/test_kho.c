@@ -214,6 +214,36 @@ static void test_reading_unpreserved_memory_is_caught(void **state)
 	simtest_free(&r);
 }
 
+static int copy_from_nowhere(struct machine *m, void *arg)
+{
+	(void)m;
+	(void)arg;
+	/* far above the RAM and anything the host maps */
+	sim_kho_selftest_copy_from(1ULL << 46, 128);
+	return -1;	/* not reached: the fault must be caught */
+}
+
+/*
+ * A fault inside memcpy(), which the kernel world takes from the host's
+ * libc, is the kernel's: an oops that names the kernel code that called
+ * it, not a plain SIGSEGV of the process.
+ */
+static void test_fault_in_a_string_routine_is_a_kernel_oops(void **state)
+{
+	struct sim_run run = { .topo_path = "tests/topo/T3_switch.topo",
+			       .cmdline = KEXEC_CMDLINE,
+			       .scenario = copy_from_nowhere };
+	struct sim_result r;
+
+	(void)state;
+	assert_int_equal(simtest_run(&run, &r), 0);
+	assert_int_equal(r.status, 3);
+	if (!strstr(r.log, "kernel stopped: oops") ||
+	    !strstr(r.log, "(a string routine called from 0x"))
+		fail_msg("no oops naming the string routine's caller in:\n%s", r.log);
+	simtest_free(&r);
+}
+
 /* ---- data carried through a chain of kernels ---- */
 
 /* Host-made bytes of the chain: nothing a kernel could regenerate. */
@@ -655,6 +685,7 @@ int main(void)
 		cmocka_unit_test(test_unpreserved_memory_is_not_handed_over),
 		cmocka_unit_test(test_preserved_memory_is_handed_over_control),
 		cmocka_unit_test(test_reading_unpreserved_memory_is_caught),
+		cmocka_unit_test(test_fault_in_a_string_routine_is_a_kernel_oops),
 		cmocka_unit_test(test_truncated_handover_accepted_as_upstream),
 		cmocka_unit_test(test_bad_magic_dropped),
 		cmocka_unit_test(test_bad_compatible_dropped),

@@ -34,16 +34,7 @@
 #define LUO_CMDLINE	"kho=on liveupdate=on"
 #define DEVICE		"0000:03:00.0"	/* an endpoint of T3_switch */
 
-#define CHECK(cond, ...)						\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "luo-test: FAIL %s:%d: %s: ",	\
-				__FILE__, __LINE__, #cond);		\
-			fprintf(stderr, __VA_ARGS__);			\
-			fprintf(stderr, "\n");				\
-			return -1;					\
-		}							\
-	} while (0)
+#define CHECK(cond, ...) SIMTEST_CHECK("luo-test", cond, __VA_ARGS__)
 
 static void run_ok(struct sim_run *run, struct sim_result *r)
 {

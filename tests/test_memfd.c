@@ -28,16 +28,7 @@
 #include "machine.h"
 #include "simtest.h"
 
-#define CHECK(cond, ...)						\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "memfd-test: FAIL %s:%d: %s: ",	\
-				__FILE__, __LINE__, #cond);		\
-			fprintf(stderr, __VA_ARGS__);			\
-			fprintf(stderr, "\n");				\
-			return -1;					\
-		}							\
-	} while (0)
+#define CHECK(cond, ...) SIMTEST_CHECK("memfd-test", cond, __VA_ARGS__)
 
 static void run_scenario(int (*fn)(struct machine *m, void *arg))
 {

@@ -45,16 +45,7 @@
 #define NVME_PF		"0000:01:00.0"
 #define NR_VFS		4
 
-#define CHECK(cond, ...)						\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "lu-test: FAIL %s:%d: %s: ",	\
-				__FILE__, __LINE__, #cond);		\
-			fprintf(stderr, __VA_ARGS__);			\
-			fprintf(stderr, "\n");				\
-			return -1;					\
-		}							\
-	} while (0)
+#define CHECK(cond, ...) SIMTEST_CHECK("lu-test", cond, __VA_ARGS__)
 
 struct bdf {
 	unsigned int domain, bus, devfn;

@@ -37,16 +37,7 @@
 
 #define DEV_PATH	"/dev/" SIM_VFS_TEST_NAME
 
-#define CHECK(cond, ...)						\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "vfs-test: FAIL %s:%d: %s: ",	\
-				__FILE__, __LINE__, #cond);		\
-			fprintf(stderr, __VA_ARGS__);			\
-			fprintf(stderr, "\n");				\
-			return -1;					\
-		}							\
-	} while (0)
+#define CHECK(cond, ...) SIMTEST_CHECK("vfs-test", cond, __VA_ARGS__)
 
 static void run_scenario(int (*fn)(struct machine *m, void *arg))
 {

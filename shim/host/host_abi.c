@@ -170,6 +170,21 @@ void host_ram_scratch(unsigned long long pa, unsigned long long len)
 		host_abort("KHO scratch outside the machine's RAM");
 }
 
+/* Is [pa, pa+len) RAM that a kexec did not poison? */
+static int host_ram_readable(unsigned long long pa, unsigned long long len)
+{
+	uint64_t base, size;
+	char *ram = machine_ram(host_machine, &base, &size);
+	unsigned long long off;
+
+	if (!ram || pa < base || pa - base >= size || len > size - (pa - base))
+		return 0;
+	for (off = (pa - base) & ~4095ULL; off < pa - base + len; off += 4096)
+		if (machine_ram_is_poisoned(host_machine, ram + off, NULL))
+			return 0;
+	return 1;
+}
+
 /*
  * kexec_file segments waiting for the next kernel: the outgoing kernel's
  * memory is reset before they are written to RAM, so they are copied.
@@ -261,19 +276,6 @@ void host_vmalloc_reset(void)
 		host_vmalloc_unmap(host_vmalloc_base, HOST_VMALLOC_SIZE);
 }
 
-int host_ram_readable(unsigned long long pa, unsigned long long len)
-{
-	uint64_t base, size;
-	char *ram = machine_ram(host_machine, &base, &size);
-	unsigned long long off;
-
-	if (!ram || pa < base || pa - base >= size || len > size - (pa - base))
-		return 0;
-	for (off = (pa - base) & ~4095ULL; off < pa - base + len; off += 4096)
-		if (machine_ram_is_poisoned(host_machine, ram + off, NULL))
-			return 0;
-	return 1;
-}
 
 /*
  * A kernel touching RAM that a kexec poisoned (nobody preserved it) is

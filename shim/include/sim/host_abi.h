@@ -69,12 +69,6 @@ int host_vmalloc_map(void *va, unsigned long long pa, unsigned long long len);
 void host_vmalloc_unmap(void *va, unsigned long long len);
 
 /*
- * Would reading [pa, pa+len) work: RAM, and not poisoned by a kexec? For
- * the incoming KHO, which checks every address a handover gives it.
- */
-int host_ram_readable(unsigned long long pa, unsigned long long len);
-
-/*
  * Config cycles issued by a host bridge of the machine, to the requester
  * rid = domain << 16 | bus << 8 | devfn (packed: this is every cycle's
  * path). Return 0 on success (a read of nothing gives all ones, as a
@@ -330,6 +324,11 @@ int sim_kho_selftest_verify(unsigned long long seed);
  */
 int sim_kho_selftest_bad_restores(void);
 int sim_kho_selftest_read_phys(unsigned long long pa);
+/*
+ * Copy len bytes from the address addr with memcpy(), as a buggy kernel
+ * might: the host's libc does the copy.
+ */
+int sim_kho_selftest_copy_from(unsigned long long addr, unsigned long len);
 unsigned long long sim_kho_selftest_unpreserved_page(void);
 /* 1 if pa heads a range handed over and not yet restored, else 0. */
 int sim_kho_selftest_restorable(unsigned long long pa);

@@ -33,9 +33,7 @@ void sim_mm_init_memmap(void);
 void sim_mm_memblock_done(void);
 bool sim_mm_is_up(void);
 bool sim_mm_pfn_valid(unsigned long pfn);
-bool sim_mm_pfn_in_use(unsigned long pfn);
 bool sim_mm_held_since_boot(unsigned long pfn, unsigned long nr);
-unsigned long sim_mm_nr_used(void);
 void sim_mm_free_run(struct page *page, unsigned long nr_pages);
 
 /* vmalloc's range (vmalloc.c), once slab is up. */
