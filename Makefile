@@ -480,6 +480,7 @@ check: all
 # Fuzzing, coverage and sanitizers (#6), benchmarks (#7): their own files.
 -include fuzz/fuzz.mk
 -include oracle/oracle.mk
+-include oracle/lu/oracle-lu.mk
 -include bench/bench.mk
 
 clean:

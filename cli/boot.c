@@ -13,6 +13,7 @@
 #include "host.h"
 #include "machine.h"
 #include "phase.h"
+#include "state_dir.h"
 #include "sim/host_abi.h"
 #include "topofile.h"
 
@@ -229,6 +230,7 @@ int cli_kexec(struct machine *m, const char *cmdline)
 			sim_warn_count());
 	if (ret)
 		return ret;
+	state_dir_handover(m, &kho);
 	phase_begin("kexec");
 	phase_boot_prefix("kexec-");
 	ret = cli_kexec_reboot(m, cmdline, &kho);

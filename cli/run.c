@@ -25,6 +25,7 @@
 #include "machine.h"
 #include "phase.h"
 #include "run.h"
+#include "state_dir.h"
 #include "sim/host_abi.h"
 
 #define RUN_BASE_CMDLINE	"kho=on liveupdate=on"
@@ -260,7 +261,7 @@ int cmd_run(int argc, char **argv)
 	const char *topo = NULL, *log = NULL;
 	struct run_cmdline cmdlines[RUN_MAX_CMDLINES] = { { 0, NULL } };
 	int ncmdlines = 0;
-	const char *vf_policy = "core", *phases = NULL;
+	const char *vf_policy = "core", *phases = NULL, *state_dir = NULL;
 	struct run_dev *pd = NULL;
 	size_t np = 0;
 	double fraction = 0;
@@ -313,6 +314,8 @@ int cmd_run(int argc, char **argv)
 			}
 		} else if (!strcmp(a, "--phases") && i + 1 < argc) {
 			phases = argv[++i];
+		} else if (!strcmp(a, "--state-dir") && i + 1 < argc) {
+			state_dir = argv[++i];
 		} else if (!strcmp(a, "--ram") && i + 1 < argc) {
 			ram = parse_size(argv[++i]);
 			if (!ram || ram % 4096) {
@@ -368,7 +371,11 @@ int cmd_run(int argc, char **argv)
 		}
 		host_set_log(logf, 7);
 	}
+	if (state_dir && state_dir_open(state_dir))
+		return EXIT_BAD_INPUT;
 	ret = cli_boot_and_probe(m, cmdline);
+	if (!ret)
+		state_dir_phase(m, "boot", -1);
 	if (!ret && enable_vfs) {
 		phase_begin("enable-vfs");
 		ret = np || fraction || marks.n ? run_enable_vfs() :

@@ -21,6 +21,7 @@
 #include "machine.h"
 #include "phase.h"
 #include "run.h"
+#include "state_dir.h"
 #include "sim/host_abi.h"
 
 #define SESSION		"pcisim-run"
@@ -875,6 +876,8 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 	record_acs(m, &before, pd, np);
 	failures += lu_list_report(pd, np, &before, SIM_LU_LIST_OUTGOING,
 				   "before kexec");
+	state_dir_phase(m, "preserved", kexec_nr - 1);
+	state_dir_lulist(SIM_LU_LIST_OUTGOING, "outgoing-", kexec_nr - 1);
 
 	mark = machine_nr_events(m);
 	t0 = machine_time_ns(m);
@@ -885,6 +888,8 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 		return failures + 1;
 	}
 	phase_begin("restore");
+	state_dir_phase(m, "kexec", kexec_nr);
+	state_dir_lulist(SIM_LU_LIST_INCOMING, "incoming-", kexec_nr);
 
 	/*
 	 * User space in the new kernel takes the devices back: PFs first;
@@ -961,6 +966,8 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 	}
 	if (enable_vfs)
 		failures += run_enable_vfs() ? 1 : 0;
+	state_dir_phase(m, "finished", kexec_nr);
+	state_dir_lulist(SIM_LU_LIST_INCOMING, "incoming-finished", kexec_nr);
 	phase_begin("check");
 	after = snapshot();
 	bvf = vf_index_of(&before);

@@ -85,7 +85,7 @@ if [ -z "$pkg" ]; then
 	fi
 fi
 out="$cache/$pkg"
-if [ -f "$out/vmlinuz" ] && [ -f "$out/initrd.gz" ] && [ "$out/initrd.gz" -nt "$here/init" ] &&
+if [ -f "$out/vmlinuz" ] && [ -f "$out/initrd.gz" ] && [ "$out/initrd.gz" -nt "$here/init" ] && [ "$out/initrd.gz" -nt "$here/report.sh" ] &&
 	{ [ -z "$want" ] || grep -qsx "kernel_version=$want" "$out/versions.txt"; }; then
 	echo "$pkg"
 	exit 0
@@ -141,6 +141,7 @@ root="$out/root"
 mkdir -p "$root"/{bin,dev,proc,sys,lib/modules}
 cp "$out/bbpkg/bin/busybox" "$root/bin/busybox"
 cp "$here/init" "$root/init"
+cp "$here/report.sh" "$root/report.sh"
 chmod 755 "$root/init" "$root/bin/busybox"
 stub=$(find "$out/kpkg" -name 'pci-pf-stub.ko*' | head -n1)
 [ -n "$stub" ] || fail "no pci-pf-stub module in $pkg or its Depends (${deps[*]})"

@@ -75,13 +75,8 @@ def qemu_argv(cache_pkg, console, cmdline, devices):
 
 # ---- the console log -------------------------------------------------------
 
-def parse_console(text):
-    """Phases: {phase: [dev]}, the iomem text per phase, dmesg, cmdline."""
-    text = text.replace("\r", "")
-    m = re.search(r"^@@ORACLE (.*)$", text, re.M)
-    if not m or "@@DONE" not in text:
-        return None
-    cmdline = m.group(1).strip()
+def parse_phases(text):
+    """The report.sh blocks of a console log: {phase: [dev]}, {phase: iomem}."""
     phases, iomem = {}, {}
     for pm in re.finditer(r"^@@PHASE (\w+)\n(.*?)^@@END \1$", text,
                           re.M | re.S):
@@ -102,6 +97,17 @@ def parse_console(text):
             devs.append({"bdf": bdf.strip(), "attrs": attrs, "cfg": cfg,
                          "res": res})
         phases[phase] = devs
+    return phases, iomem
+
+
+def parse_console(text):
+    """Phases: {phase: [dev]}, the iomem text per phase, dmesg, cmdline."""
+    text = text.replace("\r", "")
+    m = re.search(r"^@@ORACLE (.*)$", text, re.M)
+    if not m or "@@DONE" not in text:
+        return None
+    cmdline = m.group(1).strip()
+    phases, iomem = parse_phases(text)
     dmesg = text.split("@@DMESG\n", 1)[1].split("@@DONE", 1)[0]
     return {"cmdline": cmdline, "phases": phases, "iomem": iomem,
             "dmesg": dmesg}

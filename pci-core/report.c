@@ -126,6 +126,9 @@ static int sim_lu_entry_of(const struct pci_liveupdate_entry *e, void *arg)
 	out.refcount = ser->refcount;
 	out.sriov = !!(ser->flags & PCI_DEV_SER_SRIOV);
 	out.num_vfs = ser->sriov_num_vfs;
+	BUILD_BUG_ON(sizeof(*ser) > sizeof(out.ser));
+	out.ser_len = sizeof(*ser);
+	memcpy(out.ser, ser, sizeof(*ser));
 	if (ser->flags & PCI_DEV_SER_PRESERVED)
 		out.role = SIM_LU_ROLE_PRESERVED;
 	else if (ser->flags & PCI_DEV_SER_BRIDGE)

@@ -813,6 +813,34 @@ static void test_vfs_appear_at_offset_and_stride_only_while_enabled(
 	assert_int_equal(rd(1, 2, PCI_CLASS_REVISION, 4), 0xffffffff);
 }
 
+/*
+ * NumVFs written while VF Enable is set (undefined, SR-IOV 3.3.7): the
+ * register takes it, as QEMU's devices do, and the VFs keep running as
+ * they were enabled. A kernel that counts running VFs by reading NumVFs
+ * back after writing it is caught (lu/patches/0020, make oracle-lu).
+ */
+static void test_numvfs_written_under_running_vfs(void **state)
+{
+	struct mfunc_desc pf = pf_desc(8, 2, 3);
+	uint16_t iov;
+
+	(void)state;
+	iov = pf_behind_port(&pf, 1);
+	enable_vfs(1, 0, iov, 3);
+	wr(1, 0, iov + PCI_SRIOV_NUM_VF, 2, 0);
+	assert_int_equal(rd(1, 0, iov + PCI_SRIOV_NUM_VF, 2), 0);
+	assert_int_equal(rd(1, 2, PCI_CLASS_REVISION, 4), 0x01080202);
+	assert_int_equal(rd(1, 8, PCI_CLASS_REVISION, 4), 0x01080202);
+	assert_int_equal(rd(1, 11, PCI_CLASS_REVISION, 4), 0xffffffff);
+	wr(1, 0, iov + PCI_SRIOV_NUM_VF, 2, 8);
+	assert_int_equal(rd(1, 11, PCI_CLASS_REVISION, 4), 0xffffffff);
+	/* what VF Enable brings to life is what NumVFs says then */
+	wr(1, 0, iov + PCI_SRIOV_CTRL, 2, 0);
+	assert_int_equal(rd(1, 2, PCI_CLASS_REVISION, 4), 0xffffffff);
+	wr(1, 0, iov + PCI_SRIOV_CTRL, 2, PCI_SRIOV_CTRL_VFE | PCI_SRIOV_CTRL_MSE);
+	assert_int_equal(rd(1, 11, PCI_CLASS_REVISION, 4), 0x01080202);
+}
+
 static void test_vf_reads_vendor_and_device_ffff(void **state)
 {
 	struct mfunc_desc pf = pf_desc(2, 1, 1);
@@ -1568,6 +1596,7 @@ int main(void)
 		T(test_sriov_capability_fields),
 		T(test_sriov_vf_bar_sizing),
 		T(test_vfs_appear_at_offset_and_stride_only_while_enabled),
+		T(test_numvfs_written_under_running_vfs),
 		T(test_vf_reads_vendor_and_device_ffff),
 		T(test_vf_bars_read_zero_and_command_has_only_bus_master),
 		T(test_vfs_vanish_with_their_state_when_disabled),

@@ -285,7 +285,8 @@ struct mfunc *sriov_find_vf(struct mfunc *pf, uint8_t bus, uint8_t devfn);
 
 /* sriov.c, for DMA checks and paths. */
 uint16_t sriov_pos(const struct mfunc *pf);
-uint16_t sriov_nr_vfs(const struct mfunc *pf);	/* NumVFs clamped to Total */
+/* The VFs that exist while VF Enable is set: NumVFs (clamped to Total) as it was when set */
+uint16_t sriov_nr_vfs(const struct mfunc *pf);
 uint32_t sriov_vf_rid(const struct mfunc *pf, uint16_t i);
 struct mfunc *sriov_vf(struct mfunc *pf, uint16_t i);
 struct mfunc *sriov_peek_vf(struct mfunc *pf, uint8_t bus, uint8_t devfn);

@@ -2,7 +2,8 @@
 /*
  * SR-IOV: the PF's capability and the virtual functions it brings to life.
  *
- * VF i (0-based) exists while VF Enable is set and i < NumVFs; it answers
+ * VF i (0-based) exists while VF Enable is set and i < NumVFs as it was
+ * when VF Enable was set (see sriov_written()); it answers
  * at routing ID  PF RID + First VF Offset + i * VF Stride, where the PF RID
  * uses the bus number the PF captured from its last type-0 config write
  * (PCIe r6.0 2.2.6.2), so VFs may sit on the PF's bus or on higher ones.
@@ -24,6 +25,8 @@ struct msriov {
 	uint16_t pos;			/* SR-IOV capability offset in the PF */
 	uint16_t total;			/* TotalVFs */
 	uint16_t offset, stride;	/* First VF Offset, VF Stride (RO) */
+	bool latched;			/* VF Enable was set while modelled: */
+	uint16_t live;			/* the VFs NumVFs gave then */
 	struct mfunc_desc vf_desc;	/* how to build a VF's config space */
 	struct mfunc *vf_proto;		/* built from it once; VFs are clones */
 	struct mfunc *vf[];		/* [total], built on first access */
@@ -104,6 +107,8 @@ int sriov_clone(struct mfunc *f, const struct mfunc *proto)
 	iov->total = from->total;
 	iov->offset = from->offset;
 	iov->stride = from->stride;
+	iov->latched = from->latched;
+	iov->live = from->live;
 	iov->vf_desc = from->vf_desc;
 	f->iov = iov;
 	return 0;
@@ -148,22 +153,30 @@ uint16_t sriov_num_vfs(const struct mfunc *f)
 }
 
 /*
- * Clearing VF Enable makes every VF vanish, with all its state. NumVFs
- * may only change while VF Enable is clear (SR-IOV 1.1, 3.3.7: results
- * are undefined otherwise); this device ignores such a write, as the
- * VFs it is running keep their routing IDs.
+ * Setting VF Enable brings NumVFs VFs to life; clearing it makes every VF
+ * vanish, with all its state. NumVFs may only change while VF Enable is
+ * clear (SR-IOV 1.1, 3.3.7: results are undefined otherwise); this device
+ * does what QEMU's do (hw/pci/pcie_sriov.c): the register takes the
+ * write, and the VFs keep running as they were enabled. A kernel that
+ * writes NumVFs under running VFs and then reads it to count them counts
+ * wrong, as it would on QEMU (make oracle-lu found one: lu/patches/0020).
  */
 void sriov_written(struct mfunc *f, uint16_t old_ctrl, uint16_t old_numvf)
 {
+	struct msriov *iov = f->iov;
+
+	(void)old_numvf;
 	/* VFs answer from now on (built on their first cycle) */
 	if (!(old_ctrl & PCI_SRIOV_CTRL_VFE) &&
-	    (sriov_ctrl(f) & PCI_SRIOV_CTRL_VFE))
+	    (sriov_ctrl(f) & PCI_SRIOV_CTRL_VFE)) {
+		iov->live = sriov_num_vfs(f) < iov->total ? sriov_num_vfs(f) :
+							    iov->total;
+		iov->latched = true;
 		machine_route_changed();
-	if ((old_ctrl & PCI_SRIOV_CTRL_VFE) &&
-	    (sriov_ctrl(f) & PCI_SRIOV_CTRL_VFE))
-		cfg_set(f, f->iov->pos + PCI_SRIOV_NUM_VF, 2, old_numvf);
+	}
 	if ((old_ctrl & PCI_SRIOV_CTRL_VFE) &&
 	    !(sriov_ctrl(f) & PCI_SRIOV_CTRL_VFE)) {
+		iov->latched = false;
 		dma_reset_vfs(f, "VF gone: VF Enable cleared on PF", f);
 		sriov_drop_vfs(f);
 	}
@@ -194,6 +207,9 @@ uint16_t sriov_nr_vfs(const struct mfunc *pf)
 {
 	uint16_t num = cfg_get(pf, pf->iov->pos + PCI_SRIOV_NUM_VF, 2);
 
+	/* a machine made with VF Enable set never saw it set: NumVFs is it */
+	if (pf->iov->latched)
+		return pf->iov->live;
 	return num < pf->iov->total ? num : pf->iov->total;
 }
 

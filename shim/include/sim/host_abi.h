@@ -270,6 +270,8 @@ struct sim_lu_entry {
 	char dep_name[32];		/* a VF's PF, else the bridge above */
 	int sriov;			/* SR-IOV state kept ... */
 	unsigned int num_vfs;		/* ... with this many VFs */
+	unsigned int ser_len;		/* its struct pci_dev_ser, as handed */
+	unsigned char ser[512];		/* over, byte by byte */
 };
 
 #define SIM_LU_LIST_OUTGOING	0
