@@ -118,6 +118,9 @@ help:
 	@echo '  kbuild-check    build lu/ and the patched files with Kbuild, W=1 and sparse'
 	@echo '  oracle          the real 7.3 (arm64) under QEMU on oracle/topologies/: captures to'
 	@echo '                  tests/oracle/, compared with pcisim; downloads once (ORACLE_ONLY=)'
+	@echo '  oracle-lu       a 7.3 kernel with lu/ built for arm64, real live updates under QEMU'
+	@echo '                  on oracle/lu/topologies/: captures to tests/oracle-lu/, replayed by'
+	@echo '                  pcisim; upstream LUO selftests in the same guest (ORACLE_LU_ONLY=)'
 	@echo '  bench           the live update at 1k-1M functions; writes bench/RESULTS.md (BENCH_SIZES=)'
 	@echo '  bench-profile   callgrind and perf profiles, kernel code vs pcisim'"'"'s own (bench/shares.py)'
 	@echo '  bench-qemu      the real kernel on the 1k benchmark tree under QEMU, beside pcisim'
@@ -441,7 +444,8 @@ stubs-check: $(B)/stubs.txt
 # patch series is checked as linux-pci would see it: from inside the tree,
 # so checkpatch knows the documented parameters.
 KSTYLE_SRCS := $(wildcard shim/*.c shim/*.h shim/include/sim/*.h pci-core/*.c) \
-	       $(LU_TREE) $(SIMDRV_SRCS) $(wildcard lu/sim-drivers/*.h)
+	       $(LU_TREE) $(SIMDRV_SRCS) $(wildcard lu/sim-drivers/*.h) \
+	       $(wildcard oracle/lu/*.c oracle/lu/include/sim/*.h)
 KSTYLE_OK   := $(B)/checkpatch/sources.ok $(B)/checkpatch/patches.ok
 
 # One checkpatch.pl run over the files changed since the last clean run

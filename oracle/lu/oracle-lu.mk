@@ -4,9 +4,11 @@
 # lu/patches) and lu/sim-drivers built in (oracle/lu/build-kernel.sh),
 # the guest's agent (oracle/lu/guest/lu-agent.c, static), then live-updates
 # every machine of oracle/lu/topologies/ under QEMU with real kexecs and
-# writes what it saw to tests/oracle-lu/NAME/ (oracle/lu/oracle_lu.py);
-# then runs build/tests/test_oracle_lu, which replays each with pcisim and
-# compares. Not part of make check or CI (minutes, and a kernel build);
+# writes what it saw to tests/oracle-lu/NAME/ (oracle/lu/oracle_lu.py),
+# runs upstream's LUO selftests on the same kernel as upstream does
+# (oracle/lu/upstream_selftests.py, tests/oracle-lu/upstream-selftests.txt);
+# then runs build/tests/test_oracle_lu, which replays each capture with
+# pcisim and compares, and prints both live updates' times. Not part of make check or CI (minutes, and a kernel build);
 # make check runs the same test on the committed captures.
 #
 #   make oracle-lu                         every topology
@@ -31,5 +33,10 @@ oracle-lu: $(B)/pcisim $(STAMP_OVERLAY)
 		--busybox $(ORACLE_CACHE)/$$pkg/root/bin/busybox --agent $(ORACLE_LU_DIR)/lu-agent \
 		--work $(ORACLE_LU_DIR)/runs --out tests/oracle-lu --timeout $(ORACLE_LU_TIMEOUT) \
 		$(ORACLE_LU_ONLY) && \
+	PYTHONDONTWRITEBYTECODE=1 python3 oracle/lu/upstream_selftests.py --kernel $(ORACLE_LU_DIR) \
+		--ksrc $(KSRC) --busybox $(ORACLE_CACHE)/$$pkg/root/bin/busybox \
+		--work $(ORACLE_LU_DIR)/selftests --out tests/oracle-lu/upstream-selftests.txt && \
 	echo "  ORACLE-LU captured in $$(( $$(date +%s) - start )) s; comparing with pcisim" && \
-	$(MAKE) -s $(B)/tests/test_oracle_lu && $(B)/tests/test_oracle_lu
+	$(MAKE) -s $(B)/tests/test_oracle_lu && $(B)/tests/test_oracle_lu && \
+	echo "  ORACLE-LU the real kernel's live update beside pcisim's (bench/oracle_lu_times.py):" && \
+	python3 bench/oracle_lu_times.py $(B)/pcisim tests/oracle-lu

@@ -39,6 +39,7 @@ import re
 import shlex
 import subprocess
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -105,13 +106,16 @@ def pcisim_args(t):
 # ---- the initramfs ---------------------------------------------------------
 
 def cpio_newc(files):
-    """A newc archive of [(path, mode, data)] (directories: data None)."""
+    """A newc archive of [(path, mode, data)] (directories: data None; a
+    device node: data (major, minor))."""
     out, ino = [], 1
     for path, mode, data in files + [("TRAILER!!!", 0, b"")]:
-        data = data or b""
+        rdev = data if isinstance(data, tuple) else (0, 0)
+        data = b"" if isinstance(data, tuple) else (data or b"")
         name = path.encode() + b"\0"
         hdr = "070701" + "".join("%08x" % v for v in [
-            ino, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(name), 0])
+            ino, mode, 0, 0, 1, 0, len(data), 0, 0, rdev[0], rdev[1],
+            len(name), 0])
         ino += 1
         rec = hdr.encode() + name
         rec += b"\0" * (-len(rec) % 4) + data
@@ -162,6 +166,60 @@ def parse_console(text):
             "agent": agent, "done": "@@DONE" in text}
 
 
+def console_run(argv, console, timeout):
+    """Run QEMU with the serial console on a pipe, into console; each
+    line's arrival time (s since QEMU started). (rc, wall, stamps)."""
+    t0 = time.monotonic()
+    stamps = []
+    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    killer = threading.Timer(timeout, p.kill)
+    killer.start()
+    with open(console, "wb") as f:
+        for line in p.stdout:
+            stamps.append((time.monotonic() - t0,
+                           line.decode(errors="replace").rstrip("\r\n")))
+            f.write(line)
+    killer.cancel()
+    err = p.stderr.read().decode(errors="replace")
+    rc = p.wait()
+    for line in err.splitlines():
+        if not line.endswith("has no peer"):
+            print(line, file=sys.stderr)
+    return (rc if rc >= 0 else "timeout"), time.monotonic() - t0, stamps
+
+
+def timings(stamps):
+    """What the host saw of the live update, by the console's lines: the
+    first boot (QEMU's start to /init), each kexec (the agent's reboot to
+    the next /init) and each preserved device's blackout (the reboot to
+    the agent's retrieve of its file), less the time the guest spent
+    reporting between /init and the retrieve (the kexecN phase, its
+    device list and KHO's debugfs)."""
+    out, kexec_at, n = [], None, 0
+    rep_start = rep_end = None
+    for ts, line in stamps:
+        if line.startswith("@@STAGE "):
+            n = int(line.split()[1])
+            rep_start = rep_end = None
+            if n == 0:
+                out.append(("boot_seconds", "%.2f" % ts))
+            elif kexec_at is not None:
+                out.append(("kexec%d_seconds" % n, "%.2f" % (ts - kexec_at)))
+        elif line == "@@AGENT kexec loaded ok":
+            kexec_at = ts
+        elif line == "@@PHASE kexec%d" % n:
+            rep_start = ts
+        elif line.startswith("@@END kho_in_"):
+            rep_end = ts
+        m = re.match(r"^@@AGENT retrieve \S+ (\S+) fd \d+ ok$", line)
+        if m and kexec_at is not None:
+            report = rep_end - rep_start if rep_start and rep_end else 0
+            out.append(("blackout%d_%s_seconds" % (n, m.group(1)),
+                        "%.2f" % (ts - kexec_at - report)))
+    return out
+
+
 def run_one(name, args, host):
     t = read_topology(os.path.join(args.topologies, name + ".qemu"))
     work = os.path.join(args.work, name)
@@ -175,20 +233,11 @@ def run_one(name, args, host):
     cmdline0 = boot_cmdline(t, 0)
     argv = ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a57",
             "-smp", "1", "-m", "1024", "-nodefaults", "-nic", "none",
-            "-display", "none", "-no-reboot", "-serial", "file:" + console,
+            "-display", "none", "-no-reboot", "-monitor", "none",
+            "-serial", "stdio",
             "-kernel", os.path.join(args.kernel, "Image"),
             "-initrd", initrd, "-append", cmdline0] + t["devices"]
-    t0 = time.monotonic()
-    try:
-        r = subprocess.run(argv, stdin=subprocess.DEVNULL, text=True,
-                           stderr=subprocess.PIPE, timeout=args.timeout)
-        rc = r.returncode
-        for line in r.stderr.splitlines():
-            if not line.endswith("has no peer"):
-                print(line, file=sys.stderr)
-    except subprocess.TimeoutExpired:
-        rc = "timeout"
-    wall = time.monotonic() - t0
+    rc, wall, stamps = console_run(argv, console, args.timeout)
     with open(console, errors="replace") as f:
         cap = parse_console(f.read())
     last = cap["stages"][-1][0] if cap["stages"] else None
@@ -248,7 +297,8 @@ def run_one(name, args, host):
         build_s = f.read().strip()
     write("run-info.txt", "".join("%s=%s\n" % kv for kv in [
         ("topology", name), ("qemu_rc", rc), ("wall_seconds", "%.1f" % wall),
-        ("kexecs", t["kexec"]), ("kernel_build_seconds", build_s)] + host))
+        ("kexecs", t["kexec"]), ("kernel_build_seconds", build_s)] +
+        timings(stamps) + host))
     print("  ORACLE-LU %s: %d kexec(s), %d phases, %.0f s"
           % (name, t["kexec"], len(cap["phases"]), wall), file=sys.stderr)
     return True
