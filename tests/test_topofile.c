@@ -208,8 +208,9 @@ static void test_every_attribute(void **state)
 		"ari no-aer preserve sriov=3 vf-offset=8 vf-stride=4 vf-device=0005 "
 		"vfbar0=mem32:4K vfbar1=pref32:8K vfbar2=pref64:8K vfbar3=none "
 		"vfbar4=mem32:1M vfbar5=none\n"
-		"    00.1 endpoint id=1234:0009 class=020000 no-msix no-sriov no-ari no-preserve\n"
 		"  02.0 root-port id=1234:0008 slot=8 no-hotplug no-acs io16 pref64 pref\n"
+		/* not beside 00.0 above: off an ARI device's chain, never scanned */
+		"    00.0 endpoint id=1234:0009 class=020000 no-msix no-sriov no-ari no-preserve\n"
 		"  03.0 pcie-pci-bridge id=1234:0006 no-io no-pref\n"
 		"    00.0 pci-device id=1234:0007 class=ff0000 no-ari-is-not-here\n";
 	struct topo_error err;
@@ -659,6 +660,56 @@ static void test_error_print(void **state)
 	assert_non_null(strstr(err.msg, "cannot open"));
 }
 
+/*
+ * A function the kernel would never scan is refused where it is written,
+ * saying why, not left out of the machine the kernel sees (#14).
+ */
+static void expect_unreachable(const char *text, int line, int col,
+			       const char *why)
+{
+	struct topo *t = parse(text);
+	struct topo_error err;
+
+	assert_null(topo_build(t, &err));
+	assert_int_equal(err.line, line);
+	assert_int_equal(err.col, col);
+	assert_non_null(strstr(err.msg, "would never be enumerated"));
+	assert_non_null(strstr(err.msg, why));
+	topo_free(t);
+}
+
+#define RPHOST "host\n  01.0 root-port id=8086:347a\n"
+#define NIC "endpoint id=8086:1533 class=020000 bar0=mem32:128K"
+#define PCIDEV "pci-device id=8086:1533 class=020000 bar0=mem32:128K"
+
+static void test_function_never_enumerated(void **state)
+{
+	struct machine *m;
+	struct topo *t;
+
+	(void)state;
+	/* no function 0 beside it: on a link, and on a conventional bus */
+	expect_unreachable(RPHOST "    00.1 " NIC "\n", 3, 5, "no function 0");
+	expect_unreachable("host\n  03.0 " PCIDEV "\n  04.2 " PCIDEV "\n", 3, 3,
+			   "no function 0");
+	/* ARI function numbers without ARI on function 0 */
+	expect_unreachable(RPHOST "    00.0 " NIC "\n    01.0 " NIC " ari\n", 4, 5,
+			   "function 0 has no ARI");
+	/* a non-ARI function off function 0's ARI chain */
+	expect_unreachable(RPHOST "    00.0 " NIC " ari\n    00.1 " NIC "\n", 4, 5,
+			   "not an ARI function");
+	/* a template's child, at its own line, with the instance's */
+	expect_unreachable("template sw switch-up id=104c:8232\n"
+			   "  01.1 switch-down id=104c:8233\n"
+			   RPHOST "    00.0 sw\n", 2, 3, "no function 0");
+	/* what the kernel does scan builds */
+	t = parse(RPHOST "    00.0 " NIC " ari\n    01.0 " NIC " ari\n"
+		  "  02.0 " PCIDEV "\n  02.5 " PCIDEV "\n");
+	m = build(t);
+	machine_free(m);
+	topo_free(t);
+}
+
 /* ---- robustness and scale ---- */
 
 /* Mangled examples never crash; what parses also writes and reparses. */
@@ -833,6 +884,7 @@ int main(void)
 		cmocka_unit_test(test_kind_defaults),
 		cmocka_unit_test(test_template_instances),
 		cmocka_unit_test(test_error_print),
+		cmocka_unit_test(test_function_never_enumerated),
 		cmocka_unit_test(test_mutations),
 		cmocka_unit_test(test_scale),
 		cmocka_unit_test(test_build_many),

@@ -357,6 +357,27 @@ static void device_update(struct mbus *bus, uint8_t devfn)
 	}
 }
 
+const char *mfunc_unreachable(const struct mfunc *f)
+{
+	const struct mbus *bus = f->bus;
+	bool link = bus->bridge && caps_is_link_port(bus->bridge);
+	const struct mfunc *fn0 = bus->fn[link ? 0 : f->devfn & ~7];
+
+	if (!fn0)
+		return "no function 0 on its device: the kernel scans a device "
+		       "only when function 0 answers (pci_scan_slot())";
+	if (!link || f == fn0)
+		return NULL;
+	if (fn0->ari && !f->ari)
+		return "not an ARI function beside an ARI function 0: the kernel "
+		       "follows function 0's ARI Next Function chain, which only "
+		       "ARI functions are on";
+	if (!fn0->ari && f->devfn >= 8)
+		return "function numbers past 7 are ARI's, and function 0 has no "
+		       "ARI capability (add ari to 00.0)";
+	return NULL;
+}
+
 struct mfunc *machine_add_function(struct machine *m, struct mhost *h,
 				   struct mfunc *parent, uint8_t devfn,
 				   const struct mfunc_desc *d,

@@ -23,6 +23,12 @@ struct frame {
 	uint32_t origin;		/* line of the template instance, or 0 */
 };
 
+/* A function built, and where it was written: for checks on the whole bus. */
+struct built {
+	struct mfunc *mf;
+	uint32_t line, col, origin;
+};
+
 struct builder {
 	const struct topo *t;
 	struct topo_error *err;
@@ -30,6 +36,8 @@ struct builder {
 	uint32_t nr, cap;
 	struct mraw_bytes *raw;
 	uint32_t cap_raw;
+	struct built *fns;
+	uint32_t nr_fns, cap_fns;
 };
 
 static int add_raw(struct builder *b, uint32_t *nr, const struct tattr *a)
@@ -120,13 +128,15 @@ static struct machine *fail(struct builder *b, struct machine *m,
 	machine_free(m);
 	free(b->st);
 	free(b->raw);
+	free(b->fns);
 	return NULL;
 }
 
 struct machine *topo_build(const struct topo *t, struct topo_error *err)
 {
 	struct topo_error dummy;
-	struct builder b = { t, err ? err : &dummy, NULL, 0, 0, NULL, 0 };
+	struct builder b = { t, err ? err : &dummy, NULL, 0, 0, NULL, 0,
+			     NULL, 0, 0 };
 	struct machine *m;
 	char msg[256];
 
@@ -180,13 +190,34 @@ struct machine *topo_build(const struct topo *t, struct topo_error *err)
 						  sizeof(msg));
 			if (!mf)
 				return fail(&b, m, n->line, n->col, msg, origin);
+			if (topo_grow((void **)&b.fns, &b.cap_fns, b.nr_fns + 1,
+				      sizeof(*b.fns)))
+				return fail(&b, m, n->line, n->col, "out of memory",
+					    origin);
+			b.fns[b.nr_fns++] = (struct built){ mf, n->line, n->col,
+							    origin };
 			if (d.presence && push_children(&b, n, mf, origin))
 				return fail(&b, m, n->line, n->col, "out of memory",
 					    origin);
 		}
 	}
+	/*
+	 * Once every bus is whole: a function the kernel would never scan is
+	 * an error, not a device silently absent from the machine it sees.
+	 */
+	for (uint32_t i = 0; i < b.nr_fns; i++) {
+		const char *why = mfunc_unreachable(b.fns[i].mf);
+
+		if (!why)
+			continue;
+		snprintf(msg, sizeof(msg), "this function would never be "
+			 "enumerated: %s", why);
+		return fail(&b, m, b.fns[i].line, b.fns[i].col, msg,
+			    b.fns[i].origin);
+	}
 	free(b.st);
 	free(b.raw);
+	free(b.fns);
 	return m;
 }
 
