@@ -86,7 +86,7 @@ static int import(const char *dump, const char *resources, const char *out)
 	text = read_or_complain(dump, &len);
 	if (!text)
 		return EXIT_BAD_INPUT;
-	if (lspci_dump_parse(dump, text, len, &fns, &n, &err)) {
+	if (lspci_dump_read(dump, text, len, &fns, &n, &err, stderr)) {
 		topo_error_print(&err, stderr);
 		goto out;
 	}

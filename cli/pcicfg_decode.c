@@ -41,6 +41,8 @@ static unsigned find_cap(const struct pcicfg *c, uint8_t hdr, uint8_t id)
 		return 0;
 	pos = rd8(c, hdr == PCI_HEADER_TYPE_CARDBUS ? PCI_CB_CAPABILITY_LIST :
 		  PCI_CAPABILITY_LIST);
+	if (pos == 0xff)
+		return 0;	/* a missing row of a capture; warned once */
 	while (ttl-- && pos >= 0x40) {
 		pos &= ~3u;
 		if (rd8(c, pos) == id)
@@ -340,6 +342,10 @@ void pcicfg_decode(const struct pcicfg *c, struct pcifn *fn,
 	fn->hdr_type = rd8(c, PCI_HEADER_TYPE) & 0x7f;
 	if (fn->hdr_type > PCI_HEADER_TYPE_CARDBUS)
 		return;		/* the caller refuses it */
+	if ((rd16(c, PCI_STATUS) & PCI_STATUS_CAP_LIST) &&
+	    rd8(c, fn->hdr_type == PCI_HEADER_TYPE_CARDBUS ?
+		PCI_CB_CAPABILITY_LIST : PCI_CAPABILITY_LIST) == 0xff)
+		pcicfg_warn(dg, c, "Capabilities Pointer reads ff (a row missing from the capture?): imported without its capabilities (PCIe, PM, MSI, MSI-X and all they carry)");
 	pos = find_cap(c, fn->hdr_type, PCI_CAP_ID_EXP);
 	if (pos)
 		decode_pcie(c, fn, dg, pos);
