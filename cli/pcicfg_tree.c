@@ -27,6 +27,8 @@
 #define EXTRA_MEM_SIZE		UINT64_C(0x10000000)
 #define EXTRA_MEM_SLOTS		12		/* up to 4 GiB */
 #define EXTRA_MEM64_SIZE	UINT64_C(0x10000000000)
+#define EXTRA_IO_BASE		UINT64_C(0x8000)	/* the first host: below */
+#define EXTRA_IO_SIZE		UINT64_C(0x8000)
 
 struct tree {
 	struct pcifn *f;
@@ -301,34 +303,67 @@ static int emit_fn(struct tree *t, FILE *o, size_t i, int depth, int parent)
 	return 0;
 }
 
-static bool domain_used(const struct tree *t, uint32_t d, const uint32_t *given,
-			size_t ngiven)
+/* The root buses (hosts) of the capture: functions with no parent. */
+static size_t count_hosts(const struct tree *t)
 {
-	for (size_t i = 0; i < t->n; i++)
-		if (t->f[i].c->domain == d)
-			return true;
-	for (size_t i = 0; i < ngiven; i++)
-		if (given[i] == d)
-			return true;
-	return false;
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		const struct pcifn *f = &t->f[i];
+
+		if (f->is_vf || f->parent >= 0)
+			continue;
+		if (!n || t->f[i - 1].c->domain != f->c->domain ||
+		    t->f[i - 1].c->bus != f->c->bus)
+			n++;
+	}
+	return n;
 }
 
 /*
- * One host per root bus. A topology has one host per domain, so a second
- * root bus of a domain (x86 servers have several) becomes a domain of its
- * own, with a warning: its functions' BDFs change domain.
+ * Host h's windows (h > 0, or h == 0 of several): QEMU virt's for the
+ * first (less I/O), made-up ones that overlap nothing for the others. A
+ * capture shows no host window, so these are the only choice to make:
+ * every host gets I/O space, as x86's host bridges do from their _CRS,
+ * the first host the lower half with the legacy ports, the others equal
+ * 4K-aligned shares of the upper half (I/O space ends at 0xffff).
+ */
+static void host_windows(FILE *o, size_t h, size_t nhosts)
+{
+	uint64_t m64 = EXTRA_MEM64_SIZE * h;
+	size_t extra = nhosts - 1;
+	uint64_t share = extra ? (EXTRA_IO_SIZE / extra) & ~UINT64_C(0xfff) : 0;
+
+	if (!h) {
+		fprintf(o, " io=0x0-%#llx mem=0x10000000-0x3efeffff mem64=0x8000000000-0xffffffffff",
+			(unsigned long long)(EXTRA_IO_BASE - 1));
+		return;
+	}
+	if (share)
+		fprintf(o, " io=%#llx-%#llx", (unsigned long long)
+			(EXTRA_IO_BASE + (h - 1) * share), (unsigned long long)
+			(EXTRA_IO_BASE + h * share - 1));
+	if (h <= EXTRA_MEM_SLOTS)
+		fprintf(o, " mem=%#llx-%#llx", (unsigned long long)
+			(EXTRA_MEM_BASE + (h - 1) * EXTRA_MEM_SIZE),
+			(unsigned long long)(EXTRA_MEM_BASE + h * EXTRA_MEM_SIZE - 1));
+	fprintf(o, " mem64=%#llx-%#llx", (unsigned long long)m64,
+		(unsigned long long)(m64 + EXTRA_MEM64_SIZE - 1));
+}
+
+/*
+ * One host per root bus. A domain may have several (x86 servers' uncore
+ * buses 3f, 7f, ff beside bus 00, with no bridge leading to them): each
+ * is a host of that domain whose bus range starts at its root bus and
+ * ends before the domain's next one, so every function keeps its BDF.
  */
 static int emit_hosts(struct tree *t, FILE *o)
 {
-	uint32_t *given = calloc(t->n + 1, sizeof(*given));
-	size_t nhost = 0;
+	size_t nhosts = count_hosts(t), nhost = 0;
 	int rc = 0;
 
-	if (!given)
-		return -1;
 	for (size_t g = 0; g < t->n && !rc;) {
 		const struct pcicfg *c = t->f[g].c;
-		uint32_t domain = c->domain;
 		unsigned bus_end = 0xff;
 		size_t end = g;
 
@@ -349,39 +384,15 @@ static int emit_hosts(struct tree *t, FILE *o)
 				break;
 			}
 		}
-		for (size_t h = 0; h < nhost; h++) {
-			if (given[h] != domain)
-				continue;
-			for (domain = 0; domain_used(t, domain, given, nhost); domain++)
-				;
-			pcicfg_warn(t->dg, c, "sits on root bus %02x, the second root bus of domain %04x: imported as domain %04x (a topology has one host per domain)",
-				    c->bus, c->domain, domain);
-			break;
-		}
-		if (domain > 0xffff) {
-			pcicfg_error(t->dg, c, "no domain number left for its root bus");
-			rc = -1;
-			break;
-		}
-		given[nhost] = domain;
 		if (nhost)
 			fputc('\n', o);
 		fputs("host", o);
-		if (domain)
-			fprintf(o, " domain=%04x", domain);
+		if (c->domain)
+			fprintf(o, " domain=%04x", c->domain);
 		if (c->bus || bus_end != 0xff)
 			fprintf(o, " bus=%02x-%02x", c->bus, bus_end);
-		if (nhost) {
-			uint64_t m64 = EXTRA_MEM64_SIZE * nhost;
-
-			if (nhost <= EXTRA_MEM_SLOTS)
-				fprintf(o, " mem=%#llx-%#llx", (unsigned long long)
-					(EXTRA_MEM_BASE + (nhost - 1) * EXTRA_MEM_SIZE),
-					(unsigned long long)(EXTRA_MEM_BASE +
-					nhost * EXTRA_MEM_SIZE - 1));
-			fprintf(o, " mem64=%#llx-%#llx", (unsigned long long)m64,
-				(unsigned long long)(m64 + EXTRA_MEM64_SIZE - 1));
-		}
+		if (nhosts > 1)
+			host_windows(o, nhost, nhosts);
 		fputc('\n', o);
 		nhost++;
 		for (size_t j = g; j < end && !rc; j++)
@@ -390,7 +401,6 @@ static int emit_hosts(struct tree *t, FILE *o)
 				rc = emit_fn(t, o, j, 1, -1);
 		g = end;
 	}
-	free(given);
 	return rc;
 }
 

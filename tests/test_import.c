@@ -238,6 +238,51 @@ static void test_missing_row_reads_ff_as_lspci_and_is_said(void **state)
 	free(got);
 }
 
+/*
+ * An x86 server: bus 00 and the uncore buses 3f and 7f, each a root bus
+ * of domain 0000 with no bridge leading to it. The import makes a host
+ * per root bus in the same domain (no made-up domain), each with its own
+ * bus range and I/O space, and pcisim enumerates every function at its
+ * BDF: lspci -F draws pcisim's dump as it draws the capture.
+ */
+static void test_second_root_bus_is_a_host_of_the_same_domain(void **state)
+{
+	char dump[256], *msgs, *got, *want, *ours;
+
+	(void)state;
+	got = imported_machine(CAPTURES "x86-uncore.dump", &msgs);
+	if (strstr(msgs, "domain"))
+		fail_msg("the import moved a root bus to another domain:\n%s", msgs);
+	free(msgs);
+	expect_in(got, "\nhost bus=00-3e io=0x0-0x7fff ");
+	expect_in(got, "\nhost bus=3f-7e io=0x8000-0xbfff ");
+	expect_in(got, "\nhost bus=7f-ff io=0xc000-0xffff ");
+	assert_null(strstr(got, "domain="));
+	tmpname(dump, sizeof(dump), "uncore-enum.dump");
+	{
+		char topo[256];
+		FILE *f;
+
+		tmpname(topo, sizeof(topo), "uncore.topo");
+		f = fopen(topo, "w");
+		assert_non_null(f);
+		fputs(got, f);
+		fclose(f);
+		if (simtest_shell(&msgs, PCISIM " enumerate %s --quiet --dump %s", topo, dump))
+			fail_msg("enumerate failed:\n%s", msgs);
+		free(msgs);
+		unlink(topo);
+	}
+	assert_int_equal(simtest_shell(&want, "lspci -F " CAPTURES "x86-uncore.dump -tv"), 0);
+	assert_int_equal(simtest_shell(&ours, "lspci -F %s -tv", dump), 0);
+	assert_string_equal(ours, want);
+	expect_in(ours, "[0000:7f]");
+	free(want);
+	free(ours);
+	free(got);
+	unlink(dump);
+}
+
 static void test_T1_dump_and_resources(void **state)
 {
 	(void)state;
@@ -516,6 +561,7 @@ int main(void)
 		cmocka_unit_test(test_quoted_capture_error_column),
 		cmocka_unit_test(test_pasted_capture_is_the_same_machine),
 		cmocka_unit_test(test_missing_row_reads_ff_as_lspci_and_is_said),
+		cmocka_unit_test(test_second_root_bus_is_a_host_of_the_same_domain),
 		cmocka_unit_test(test_T1_dump_and_resources),
 		cmocka_unit_test(test_T3_dump_and_resources),
 		cmocka_unit_test(test_T5_dump_and_resources),

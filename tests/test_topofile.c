@@ -307,6 +307,42 @@ static void test_preserve_marks(void **state)
 	topo_free(t);
 }
 
+/*
+ * Two host bridges of one domain (an x86 server's bus 00 and uncore bus
+ * 3f): config cycles go to the host whose bus range holds the bus, and
+ * the second host's functions have paths naming its root bus.
+ */
+static void test_hosts_of_one_domain(void **state)
+{
+	static const char text[] =
+		"host bus=00-3e io=0x0-0x7fff mem=0x10000000-0x3efeffff\n"
+		"  00.0 rciep id=8086:6f00 class=060000 preserve\n"
+		"  1f.0 pci-device id=8086:8d44 class=060100\n"
+		"host bus=3f-7e io=0x8000-0xbfff mem=0x40000000-0x4fffffff\n"
+		"  08.0 pci-device id=8086:6f80 class=088000 preserve\n";
+	char paths[4][TOPO_PATH_MAX], buf[MACHINE_PATH_MAX];
+	struct topo *t = parse(text);
+	struct machine *m = build(t);
+	struct mfunc *f;
+
+	(void)state;
+	check_round_trip(t);
+	assert_int_equal(machine_nr_hosts(m), 2);
+	f = machine_find(m, 0, 0x3f, 8 << 3);
+	assert_non_null(f);
+	assert_string_equal(mfunc_path(f, buf, sizeof(buf)), "0000:3f/08.0");
+	assert_non_null(machine_find(m, 0, 0x00, 0x1f << 3));
+	assert_null(machine_find(m, 0, 0x00, 8 << 3));
+	assert_null(machine_find(m, 0, 0x3f, 0x1f << 3));
+	assert_int_equal(topo_preserved_paths(t, paths, 4), 2);
+	assert_string_equal(paths[0], "0000/00.0");
+	assert_string_equal(paths[1], "0000:3f/08.0");
+	assert_ptr_equal(machine_find_path(m, paths[1]), f);
+	assert_ptr_equal(machine_find_path(m, paths[0]), machine_find(m, 0, 0, 0));
+	machine_free(m);
+	topo_free(t);
+}
+
 /* ---- defaults ---- */
 
 static void test_default_host(void **state)
@@ -490,6 +526,10 @@ static const struct bad bads[] = {
 	{ "duplicate host domain", "host domain=0001 mem=0x10000000-0x1fffffff\n"
 	  "host domain=1 mem=0x20000000-0x2fffffff\n",
 	  2, 6, "domain 0001 is already defined (line 1)" },
+	{ "hosts of one domain, bus ranges overlapping",
+	  "host bus=00-3f\n  00.0 rciep " EP "\n"
+	  "host io=0x8000-0xffff mem=0x40000000-0x4fffffff bus=3f-7f\n",
+	  3, 49, "domain 0000 is already defined (line 1) with bus=00-3f, which bus=3f-7f here overlaps" },
 	{ "overlapping host windows", "host\nhost domain=0001\n",
 	  2, 1, "mem window 0x10000000-0x3efeffff overlaps the mem window "
 	  "0x10000000-0x3efeffff of the host at line 1" },
@@ -829,6 +869,7 @@ int main(void)
 		cmocka_unit_test(test_examples),
 		cmocka_unit_test(test_every_attribute),
 		cmocka_unit_test(test_preserve_marks),
+		cmocka_unit_test(test_hosts_of_one_domain),
 		cmocka_unit_test(test_default_host),
 		cmocka_unit_test(test_kind_defaults),
 		cmocka_unit_test(test_template_instances),
