@@ -83,6 +83,8 @@ static enum mfunc_kind kind_of(const struct pcicfg *c, struct pcifn *fn,
 {
 	int t = fn->pcie_type;
 
+	if (fn->hdr_type == PCI_HEADER_TYPE_CARDBUS)
+		return MF_CARDBUS_BRIDGE;
 	if (fn->hdr_type == PCI_HEADER_TYPE_BRIDGE) {
 		switch (t) {
 		case PCI_EXP_TYPE_ROOT_PORT:	return MF_ROOT_PORT;
@@ -365,9 +367,16 @@ void pcicfg_decode(const struct pcicfg *c, struct pcifn *fn,
 			       d->bar, fn->addr.bar, 1);
 		decode_windows(c, fn);
 	} else {
-		return;		/* CardBus: the caller leaves it out */
+		/* CardBus: the socket registers' BAR; no ROM register */
+		d->subsys_vendor = (uint16_t)rd16(c, PCI_CB_SUBSYSTEM_VENDOR_ID);
+		d->subsys_device = (uint16_t)rd16(c, PCI_CB_SUBSYSTEM_ID);
+		decode_bar_set(c, dg, "BAR", PCI_BASE_ADDRESS_0, 1, c->bar,
+			       d->bar, fn->addr.bar, 1);
+		fn->secondary = (uint8_t)rd8(c, PCI_CB_CARD_BUS);
+		fn->subordinate = (uint8_t)rd8(c, PCI_CB_SUBORDINATE_BUS);
 	}
-	decode_rom(c, fn, dg);
+	if (fn->hdr_type != PCI_HEADER_TYPE_CARDBUS)
+		decode_rom(c, fn, dg);
 	d->pm = find_cap(c, fn->hdr_type, PCI_CAP_ID_PM);
 	d->msi = find_cap(c, fn->hdr_type, PCI_CAP_ID_MSI);
 	pos = find_cap(c, fn->hdr_type, PCI_CAP_ID_MSIX);

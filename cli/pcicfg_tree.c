@@ -126,7 +126,8 @@ static int link_parents(struct tree *t)
 		struct pcifn *f = &t->f[i];
 
 		/* a secondary bus at or below its own is not programmed */
-		if (!f->is_vf && f->hdr_type == PCI_HEADER_TYPE_BRIDGE &&
+		if (!f->is_vf && (f->hdr_type == PCI_HEADER_TYPE_BRIDGE ||
+				  f->hdr_type == PCI_HEADER_TYPE_CARDBUS) &&
 		    f->secondary > f->c->bus)
 			br[nb++] = f;
 	}
@@ -203,7 +204,8 @@ static uint32_t allowed_below(int parent)
 	switch (parent) {
 	case -1:
 		return KB(MF_RCIEP) | KB(MF_PCI_DEVICE) | KB(MF_HOST_BRIDGE) |
-		       KB(MF_ROOT_PORT) | KB(MF_PCIE_TO_PCI) | KB(MF_PCI_BRIDGE);
+		       KB(MF_ROOT_PORT) | KB(MF_PCIE_TO_PCI) | KB(MF_PCI_BRIDGE) |
+		       KB(MF_CARDBUS_BRIDGE);
 	case MF_ROOT_PORT:
 	case MF_SWITCH_DOWN:
 		return KB(MF_ENDPOINT) | KB(MF_LEGACY_ENDPOINT) |
@@ -212,7 +214,8 @@ static uint32_t allowed_below(int parent)
 		return KB(MF_SWITCH_DOWN);
 	case MF_PCIE_TO_PCI:
 	case MF_PCI_BRIDGE:
-		return KB(MF_PCI_DEVICE) | KB(MF_PCI_BRIDGE);
+		return KB(MF_PCI_DEVICE) | KB(MF_PCI_BRIDGE) |
+		       KB(MF_CARDBUS_BRIDGE);
 	}
 	return 0;
 }
@@ -224,6 +227,8 @@ static int substitute(const struct pcifn *f, int parent)
 	bool type1 = f->hdr_type == PCI_HEADER_TYPE_BRIDGE;
 	bool pcie = f->pcie_type >= 0;
 
+	if (f->hdr_type == PCI_HEADER_TYPE_CARDBUS)
+		return -1;	/* no other kind has its registers */
 	switch (parent) {
 	case -1:
 		return type1 ? (pcie ? MF_ROOT_PORT : MF_PCI_BRIDGE) :
@@ -244,7 +249,18 @@ static const char *const kind_names[] = {
 	[MF_HOST_BRIDGE] = "host-bridge", [MF_ROOT_PORT] = "root-port",
 	[MF_SWITCH_UP] = "switch-up", [MF_SWITCH_DOWN] = "switch-down",
 	[MF_PCIE_TO_PCI] = "pcie-pci-bridge", [MF_PCI_BRIDGE] = "pci-bridge",
+	[MF_CARDBUS_BRIDGE] = "cardbus-bridge",
 };
+
+/* Everything below i is left out: one warning each, naming it. */
+static void left_out_below(struct tree *t, size_t i, const char *why)
+{
+	for (int c = t->first[i]; c >= 0; c = t->next[c]) {
+		pcicfg_warn(t->dg, t->f[c].c, "sits below %s: left out (%s)",
+			    t->f[i].bdf, why);
+		left_out_below(t, (size_t)c, why);
+	}
+}
 
 static size_t count_below(const struct tree *t, size_t i)
 {
@@ -264,9 +280,10 @@ static bool fit(struct tree *t, size_t i, int parent)
 	char dropped[128];
 	int k;
 
-	if (f->hdr_type > PCI_HEADER_TYPE_BRIDGE) {
+	if (f->hdr_type > PCI_HEADER_TYPE_CARDBUS) {
 		pcicfg_warn(t->dg, f->c, "has header type %u (not modelled): left out with the %zu functions below it",
 			    f->hdr_type, count_below(t, i));
+		left_out_below(t, i, "a function above is left out");
 		return false;
 	}
 	if (!(allowed_below(parent) & KB(was))) {
@@ -274,12 +291,15 @@ static bool fit(struct tree *t, size_t i, int parent)
 		if (k < 0 || !(allowed_below(parent) & KB(k))) {
 			pcicfg_warn(t->dg, f->c, "is a %s, which cannot sit below %s in a topology: left out with the %zu functions below it",
 				    kind_names[was], pname, count_below(t, i));
+			left_out_below(t, i, "a function above is left out");
 			return false;
 		}
 		f->d.kind = (enum mfunc_kind)k;
 		pcicfg_warn(t->dg, f->c, "is a %s below %s: imported as %s",
 			    kind_names[was], pname, kind_names[k]);
 	}
+	if (f->d.kind == MF_CARDBUS_BRIDGE)
+		left_out_below(t, i, "a CardBus card: a topology models nothing behind a cardbus-bridge, as the PCI core enumerates nothing there; pcmcia's yenta driver does");
 	desc_drop_unsupported(&f->d, dropped, sizeof(dropped));
 	if (dropped[0])
 		pcicfg_warn(t->dg, f->c, "has %s, which a %s in a topology cannot have: left out",
@@ -297,7 +317,8 @@ static int emit_fn(struct tree *t, FILE *o, size_t i, int depth, int parent)
 		f->c->devfn & 7, kind_names[f->d.kind]);
 	if (desc_write_attrs(o, &f->d) || fputc('\n', o) == EOF)
 		return -1;
-	for (int c = t->first[i]; c >= 0; c = t->next[c])
+	for (int c = t->first[i]; c >= 0 && f->d.kind != MF_CARDBUS_BRIDGE;
+	     c = t->next[c])
 		if (emit_fn(t, o, (size_t)c, depth + 1, f->d.kind))
 			return -1;
 	return 0;

@@ -283,6 +283,51 @@ static void test_second_root_bus_is_a_host_of_the_same_domain(void **state)
 	unlink(dump);
 }
 
+/*
+ * A laptop's TI PCI1520 (two CardBus functions, header type 2) behind the
+ * ICH's PCI bridge, beside a NIC, with a CardBus card in the first
+ * socket. The bridges and the NIC survive the import and enumerate as
+ * CardBus bridges with the type 2 layout (lspci -F decodes pcisim's dump);
+ * the card is left out with a warning naming it: the PCI core does not
+ * enumerate CardBus cards (nor numbers a CardBus bus without
+ * CONFIG_CARDBUS), pcmcia's yenta driver does.
+ */
+static void test_cardbus_bridges_survive_and_cards_are_named(void **state)
+{
+	char topo[256], dump[256], *msgs, *got, *out;
+	FILE *f;
+
+	(void)state;
+	got = imported_machine(CAPTURES "laptop-cardbus.dump", &msgs);
+	expect_in(msgs, "warning: 0000:04:00.0 sits below 0000:03:01.0: left out (a CardBus card");
+	assert_null(strstr(msgs, "header type"));
+	free(msgs);
+	expect_in(got, "\n    00.0 pci-device id=14e4:1677 ");
+	expect_in(got, "\n    01.0 cardbus-bridge id=104c:ac55 subsys=1028:0182 rev=01 pin=a bar0=mem32:4K pm\n");
+	expect_in(got, "\n    01.1 cardbus-bridge id=104c:ac55 subsys=1028:0182 rev=01 pin=b bar0=mem32:4K pm\n");
+	assert_null(strstr(got, "168c:0013"));
+	tmpname(topo, sizeof(topo), "cardbus.topo");
+	tmpname(dump, sizeof(dump), "cardbus-enum.dump");
+	f = fopen(topo, "w");
+	assert_non_null(f);
+	fputs(got, f);
+	fclose(f);
+	if (simtest_shell(&out, PCISIM " enumerate %s --quiet --dump %s", topo, dump))
+		fail_msg("enumerate failed:\n%s", out);
+	free(out);
+	assert_int_equal(simtest_shell(&out, "lspci -F %s -vv", dump), 0);
+	expect_in(out, "01:00.0 Ethernet controller: Broadcom");
+	expect_in(out, "01:01.0 CardBus bridge: Texas Instruments PCI1520");
+	expect_in(out, "01:01.1 CardBus bridge: Texas Instruments PCI1520");
+	expect_in(out, "Subsystem: Dell Device 0182");
+	expect_in(out, "BridgeCtl: Parity- SERR- ISA- VGA- MAbort- >Reset+ 16bInt+ PostWrite-");
+	expect_in(out, "Capabilities: [80] Power Management");
+	free(out);
+	free(got);
+	unlink(topo);
+	unlink(dump);
+}
+
 static void test_T1_dump_and_resources(void **state)
 {
 	(void)state;
@@ -562,6 +607,7 @@ int main(void)
 		cmocka_unit_test(test_pasted_capture_is_the_same_machine),
 		cmocka_unit_test(test_missing_row_reads_ff_as_lspci_and_is_said),
 		cmocka_unit_test(test_second_root_bus_is_a_host_of_the_same_domain),
+		cmocka_unit_test(test_cardbus_bridges_survive_and_cards_are_named),
 		cmocka_unit_test(test_T1_dump_and_resources),
 		cmocka_unit_test(test_T3_dump_and_resources),
 		cmocka_unit_test(test_T5_dump_and_resources),

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include <cmocka.h>
+#include <linux/pci_regs.h>
 
 #include "machine.h"
 #include "topofile.h"
@@ -339,6 +340,57 @@ static void test_hosts_of_one_domain(void **state)
 	assert_string_equal(paths[1], "0000:3f/08.0");
 	assert_ptr_equal(machine_find_path(m, paths[1]), f);
 	assert_ptr_equal(machine_find_path(m, paths[0]), machine_find(m, 0, 0, 0));
+	machine_free(m);
+	topo_free(t);
+}
+
+/*
+ * A cardbus-bridge: the type 2 header as the kernel and lspci read it
+ * (pci_regs.h's PCI_CB_* layout), registers writable where the spec has
+ * them, its capability list from 0x14, nothing answering behind it.
+ */
+static void test_cardbus_bridge_registers(void **state)
+{
+	static const char text[] =
+		"host\n"
+		"  01.0 cardbus-bridge id=104c:ac55 subsys=1028:0182 pin=a bar0=mem32:4K pm\n";
+	struct topo *t = parse(text);
+	struct machine *m = build(t);
+	const uint8_t fn = 1 << 3;
+	uint32_t v;
+
+	(void)state;
+	check_round_trip(t);
+	machine_cfg_read(m, 0, 0, fn, PCI_HEADER_TYPE, 1, &v);
+	assert_int_equal(v, PCI_HEADER_TYPE_CARDBUS);
+	machine_cfg_read(m, 0, 0, fn, PCI_CLASS_REVISION, 4, &v);
+	assert_int_equal(v >> 8, 0x060700);
+	machine_cfg_read(m, 0, 0, fn, PCI_CB_SUBSYSTEM_VENDOR_ID, 4, &v);
+	assert_int_equal(v, 0x01821028);
+	machine_cfg_read(m, 0, 0, fn, PCI_CB_CAPABILITY_LIST, 1, &v);
+	assert_int_equal(v, 0x80);
+	machine_cfg_read(m, 0, 0, fn, 0x80, 1, &v);
+	assert_int_equal(v, PCI_CAP_ID_PM);
+	/* bus numbers and CardBus latency: read-write */
+	machine_cfg_write(m, 0, 0, fn, PCI_CB_PRIMARY_BUS, 4, 0xb0070400);
+	machine_cfg_read(m, 0, 0, fn, PCI_CB_PRIMARY_BUS, 4, &v);
+	assert_int_equal(v, 0xb0070400);
+	/* memory windows 4K granular, I/O 4-byte with 32-bit decode */
+	machine_cfg_write(m, 0, 0, fn, PCI_CB_MEMORY_LIMIT_1, 4, 0xffffffff);
+	machine_cfg_read(m, 0, 0, fn, PCI_CB_MEMORY_LIMIT_1, 4, &v);
+	assert_int_equal(v, 0xfffff000);
+	machine_cfg_write(m, 0, 0, fn, PCI_CB_IO_BASE_0, 4, 0xffffffff);
+	machine_cfg_read(m, 0, 0, fn, PCI_CB_IO_BASE_0, 4, &v);
+	assert_int_equal(v, 0xfffffffd);
+	/* the socket registers' BAR sizes as 4K; there is no second BAR */
+	machine_cfg_write(m, 0, 0, fn, PCI_BASE_ADDRESS_0, 4, 0xffffffff);
+	machine_cfg_read(m, 0, 0, fn, PCI_BASE_ADDRESS_0, 4, &v);
+	assert_int_equal(v, 0xfffff000);
+	machine_cfg_read(m, 0, 0, fn, PCI_CB_BRIDGE_CONTROL, 2, &v);
+	assert_true(v & PCI_CB_BRIDGE_CTL_CB_RESET);
+	/* a card's cycle: nothing behind a CardBus bridge answers */
+	machine_cfg_read(m, 0, 4, 0, 0, 4, &v);
+	assert_int_equal(v, 0xffffffff);
 	machine_free(m);
 	topo_free(t);
 }
@@ -870,6 +922,7 @@ int main(void)
 		cmocka_unit_test(test_every_attribute),
 		cmocka_unit_test(test_preserve_marks),
 		cmocka_unit_test(test_hosts_of_one_domain),
+		cmocka_unit_test(test_cardbus_bridge_registers),
 		cmocka_unit_test(test_default_host),
 		cmocka_unit_test(test_kind_defaults),
 		cmocka_unit_test(test_template_instances),

@@ -43,6 +43,7 @@ enum mfunc_kind {
 	MF_SWITCH_DOWN,		/* type 1, PCI_EXP_TYPE_DOWNSTREAM */
 	MF_PCIE_TO_PCI,		/* type 1, PCI_EXP_TYPE_PCI_BRIDGE */
 	MF_PCI_BRIDGE,		/* conventional PCI-to-PCI bridge, no PCIe cap */
+	MF_CARDBUS_BRIDGE,	/* type 2, class 0607: nothing modelled behind */
 };
 
 enum mbar_kind {

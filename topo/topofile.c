@@ -533,7 +533,8 @@ static uint32_t allowed_below(unsigned pkind)
 	case ROOT_BUS:
 		return TK_KIND_BIT(MF_RCIEP) | TK_KIND_BIT(MF_PCI_DEVICE) |
 		       TK_KIND_BIT(MF_HOST_BRIDGE) | TK_KIND_BIT(MF_ROOT_PORT) |
-		       TK_KIND_BIT(MF_PCIE_TO_PCI) | TK_KIND_BIT(MF_PCI_BRIDGE);
+		       TK_KIND_BIT(MF_PCIE_TO_PCI) | TK_KIND_BIT(MF_PCI_BRIDGE) |
+		       TK_KIND_BIT(MF_CARDBUS_BRIDGE);
 	case MF_ROOT_PORT:
 	case MF_SWITCH_DOWN:
 		return TK_KIND_BIT(MF_ENDPOINT) | TK_KIND_BIT(MF_LEGACY_ENDPOINT) |
@@ -542,7 +543,8 @@ static uint32_t allowed_below(unsigned pkind)
 		return TK_KIND_BIT(MF_SWITCH_DOWN);
 	case MF_PCIE_TO_PCI:
 	case MF_PCI_BRIDGE:
-		return TK_KIND_BIT(MF_PCI_DEVICE) | TK_KIND_BIT(MF_PCI_BRIDGE);
+		return TK_KIND_BIT(MF_PCI_DEVICE) | TK_KIND_BIT(MF_PCI_BRIDGE) |
+		       TK_KIND_BIT(MF_CARDBUS_BRIDGE);
 	}
 	return 0;
 }
