@@ -380,9 +380,25 @@ void pcicfg_decode(const struct pcicfg *c, struct pcifn *fn,
 	d->pm = find_cap(c, fn->hdr_type, PCI_CAP_ID_PM);
 	d->msi = find_cap(c, fn->hdr_type, PCI_CAP_ID_MSI);
 	pos = find_cap(c, fn->hdr_type, PCI_CAP_ID_MSIX);
-	if (pos)
+	if (pos) {
+		uint32_t table = rd32(c, pos + PCI_MSIX_TABLE);
+		uint32_t pba = rd32(c, pos + PCI_MSIX_PBA);
+		uint64_t *tmin = &fn->bar_min[table & PCI_MSIX_TABLE_BIR];
+		uint64_t *pmin = &fn->bar_min[pba & PCI_MSIX_PBA_BIR];
+		uint64_t tend, pend;
+
 		d->msix_vectors = (uint16_t)((rd16(c, pos + PCI_MSIX_FLAGS) &
 					      PCI_MSIX_FLAGS_QSIZE) + 1);
+		/* the table and the PBA lie inside their BARs */
+		tend = (table & PCI_MSIX_TABLE_OFFSET) +
+		       (uint64_t)PCI_MSIX_ENTRY_SIZE * d->msix_vectors;
+		pend = (pba & PCI_MSIX_PBA_OFFSET) +
+		       8 * (uint64_t)((d->msix_vectors + 63) / 64);
+		if ((table & PCI_MSIX_TABLE_BIR) < PCICFG_NR_BARS && tend > *tmin)
+			*tmin = tend;
+		if ((pba & PCI_MSIX_PBA_BIR) < PCICFG_NR_BARS && pend > *pmin)
+			*pmin = pend;
+	}
 	if (fn->pcie_type < 0)
 		return;		/* extended config space is PCIe's */
 	d->aer = find_ext_cap(c, PCI_EXT_CAP_ID_ERR);

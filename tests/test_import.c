@@ -426,6 +426,33 @@ static void test_T3_sizes_guessed_one_warning_per_bar(void **state)
 }
 
 /*
+ * Sizes guessed from what the capture shows. Addresses alone bounded T4's
+ * BARs 64x-4096x too big (a 256-byte bridge BAR alone in a 1M window was
+ * "1M"); each guess now takes the room to the next BAR only where BARs
+ * are packed, else the least the MSI-X table and PBA need, else the usual
+ * size for the class, and says which.
+ */
+static void test_guessed_sizes_use_what_the_capture_shows(void **state)
+{
+	char topo[256], *msgs;
+
+	(void)state;
+	import(topo, sizeof(topo), ORACLE "T4_nested_pci_bridge/lspci-boot.dump", &msgs);
+	expect_in(msgs, "warning: 0000:06:00.0 BAR 0 size guessed as 256 from its address 0x10400000 (usual for its class; at most 1M, from the end of its bridge window at 0x104fffff)");
+	expect_in(msgs, "warning: 0000:07:02.0 BAR 0 size guessed as 256 ");
+	expect_in(msgs, "warning: 0000:08:03.0 BAR 0 size guessed as 4K ");
+	expect_in(msgs, "warning: 0000:0a:00.0 BAR 0 size guessed as 16K from its address 0x10700000 (the least that holds its MSI-X table and PBA; at most 1M, from the address's alignment)");
+	expect_in(msgs, "warning: 0000:07:01.0 BAR 0 size guessed as 128K from its address 0x10300000 (an upper bound from the next BAR at 0x10320000: BARs are packed)");
+	free(msgs);
+	unlink(topo);
+	/* T3's guesses are all right: the real machine, with no size given */
+	import(topo, sizeof(topo), ORACLE "T3_switch/lspci-boot.dump", &msgs);
+	free(msgs);
+	check(topo, "T3_switch", "boot", false);
+	unlink(topo);
+}
+
+/*
  * pcisim's own dump of a four-domain machine with VFs enabled on buses
  * past their PFs': imported, it is the same machine again (same BDFs and
  * bus numbers; sizes are guessed, so windows and BARs may differ).
@@ -616,6 +643,7 @@ int main(void)
 		cmocka_unit_test(test_T3_vvv_sizes),
 		cmocka_unit_test(test_T5_vvv_sizes_and_vf_bar_sizes),
 		cmocka_unit_test(test_T3_sizes_guessed_one_warning_per_bar),
+		cmocka_unit_test(test_guessed_sizes_use_what_the_capture_shows),
 		cmocka_unit_test(test_multi_domain_roundtrip),
 		cmocka_unit_test(test_malformed_dump_line_is_exit_2_at_line_col),
 		cmocka_unit_test(test_malformed_resources_is_exit_2_at_line_col),
