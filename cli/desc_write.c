@@ -63,6 +63,8 @@ static uint32_t default_class(enum mfunc_kind k)
 		return 0x060400;
 	if (k == MF_HOST_BRIDGE)
 		return 0x060000;
+	if (k == MF_CARDBUS_BRIDGE)
+		return 0x060700;
 	return UINT32_MAX;	/* required: always written */
 }
 

@@ -86,7 +86,7 @@ static int import(const char *dump, const char *resources, const char *out)
 	text = read_or_complain(dump, &len);
 	if (!text)
 		return EXIT_BAD_INPUT;
-	if (lspci_dump_parse(dump, text, len, &fns, &n, &err)) {
+	if (lspci_dump_read(dump, text, len, &fns, &n, &err, stderr)) {
 		topo_error_print(&err, stderr);
 		goto out;
 	}
@@ -110,7 +110,8 @@ static int import(const char *dump, const char *resources, const char *out)
 		goto out;
 	fprintf(o, "# Imported from %s%s%s by pcisim import-lspci: the hardware at power-on.\n"
 		"# A capture does not show host windows: the first host has QEMU arm64\n"
-		"# virt's (topo/FORMAT.md), any other host made-up ones that overlap none.\n",
+		"# virt's (topo/FORMAT.md; with other hosts, only I/O 0-0x7fff of it),\n"
+		"# any other host made-up ones that overlap none.\n",
 		dump, resources ? " and " : "", resources ? resources : "");
 	rc = pcicfg_to_topology(fns, n, o, &dg);
 	if (fclose(o))

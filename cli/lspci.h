@@ -11,6 +11,7 @@
 #define PCISIM_LSPCI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "pcicfg.h"
 #include "topofile.h"
@@ -22,6 +23,13 @@
  */
 int lspci_dump_parse(const char *name, const char *text, size_t len,
 		     struct pcicfg **fns, size_t *n, struct topo_error *err);
+/*
+ * The same, saying on warnings (NULL: nowhere) what it skipped or repaired
+ * (wrapped rows, blanks, missing rows read as ff), as "FILE:LINE: warning:".
+ */
+int lspci_dump_read(const char *name, const char *text, size_t len,
+		    struct pcicfg **fns, size_t *n, struct topo_error *err,
+		    FILE *warnings);
 
 /*
  * Add the sizes of a resources file (BARs 0-5, ROM 6, VF BARs 7-12; bridge

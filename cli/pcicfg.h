@@ -57,6 +57,8 @@ struct pcifn {
 	char bdf[16];			/* "0000:03:00.0" */
 	struct mfunc_desc d;		/* sizes 0 where still unknown */
 	struct pcifn_addr addr;
+	/* bytes a BAR must hold by what the capture shows in it (MSI-X) */
+	uint64_t bar_min[PCICFG_NR_BARS];
 	int pcie_type;			/* PCI_EXP_TYPE_*, -1: no PCIe capability */
 	uint8_t hdr_type;		/* 0, 1, 2 (CardBus) */
 	uint8_t secondary, subordinate;	/* bridges, as programmed */

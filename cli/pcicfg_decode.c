@@ -41,6 +41,8 @@ static unsigned find_cap(const struct pcicfg *c, uint8_t hdr, uint8_t id)
 		return 0;
 	pos = rd8(c, hdr == PCI_HEADER_TYPE_CARDBUS ? PCI_CB_CAPABILITY_LIST :
 		  PCI_CAPABILITY_LIST);
+	if (pos == 0xff)
+		return 0;	/* a missing row of a capture; warned once */
 	while (ttl-- && pos >= 0x40) {
 		pos &= ~3u;
 		if (rd8(c, pos) == id)
@@ -81,6 +83,8 @@ static enum mfunc_kind kind_of(const struct pcicfg *c, struct pcifn *fn,
 {
 	int t = fn->pcie_type;
 
+	if (fn->hdr_type == PCI_HEADER_TYPE_CARDBUS)
+		return MF_CARDBUS_BRIDGE;
 	if (fn->hdr_type == PCI_HEADER_TYPE_BRIDGE) {
 		switch (t) {
 		case PCI_EXP_TYPE_ROOT_PORT:	return MF_ROOT_PORT;
@@ -340,6 +344,10 @@ void pcicfg_decode(const struct pcicfg *c, struct pcifn *fn,
 	fn->hdr_type = rd8(c, PCI_HEADER_TYPE) & 0x7f;
 	if (fn->hdr_type > PCI_HEADER_TYPE_CARDBUS)
 		return;		/* the caller refuses it */
+	if ((rd16(c, PCI_STATUS) & PCI_STATUS_CAP_LIST) &&
+	    rd8(c, fn->hdr_type == PCI_HEADER_TYPE_CARDBUS ?
+		PCI_CB_CAPABILITY_LIST : PCI_CAPABILITY_LIST) == 0xff)
+		pcicfg_warn(dg, c, "Capabilities Pointer reads ff (a row missing from the capture?): imported without its capabilities (PCIe, PM, MSI, MSI-X and all they carry)");
 	pos = find_cap(c, fn->hdr_type, PCI_CAP_ID_EXP);
 	if (pos)
 		decode_pcie(c, fn, dg, pos);
@@ -359,15 +367,38 @@ void pcicfg_decode(const struct pcicfg *c, struct pcifn *fn,
 			       d->bar, fn->addr.bar, 1);
 		decode_windows(c, fn);
 	} else {
-		return;		/* CardBus: the caller leaves it out */
+		/* CardBus: the socket registers' BAR; no ROM register */
+		d->subsys_vendor = (uint16_t)rd16(c, PCI_CB_SUBSYSTEM_VENDOR_ID);
+		d->subsys_device = (uint16_t)rd16(c, PCI_CB_SUBSYSTEM_ID);
+		decode_bar_set(c, dg, "BAR", PCI_BASE_ADDRESS_0, 1, c->bar,
+			       d->bar, fn->addr.bar, 1);
+		fn->secondary = (uint8_t)rd8(c, PCI_CB_CARD_BUS);
+		fn->subordinate = (uint8_t)rd8(c, PCI_CB_SUBORDINATE_BUS);
 	}
-	decode_rom(c, fn, dg);
+	if (fn->hdr_type != PCI_HEADER_TYPE_CARDBUS)
+		decode_rom(c, fn, dg);
 	d->pm = find_cap(c, fn->hdr_type, PCI_CAP_ID_PM);
 	d->msi = find_cap(c, fn->hdr_type, PCI_CAP_ID_MSI);
 	pos = find_cap(c, fn->hdr_type, PCI_CAP_ID_MSIX);
-	if (pos)
+	if (pos) {
+		uint32_t table = rd32(c, pos + PCI_MSIX_TABLE);
+		uint32_t pba = rd32(c, pos + PCI_MSIX_PBA);
+		uint64_t *tmin = &fn->bar_min[table & PCI_MSIX_TABLE_BIR];
+		uint64_t *pmin = &fn->bar_min[pba & PCI_MSIX_PBA_BIR];
+		uint64_t tend, pend;
+
 		d->msix_vectors = (uint16_t)((rd16(c, pos + PCI_MSIX_FLAGS) &
 					      PCI_MSIX_FLAGS_QSIZE) + 1);
+		/* the table and the PBA lie inside their BARs */
+		tend = (table & PCI_MSIX_TABLE_OFFSET) +
+		       (uint64_t)PCI_MSIX_ENTRY_SIZE * d->msix_vectors;
+		pend = (pba & PCI_MSIX_PBA_OFFSET) +
+		       8 * (uint64_t)((d->msix_vectors + 63) / 64);
+		if ((table & PCI_MSIX_TABLE_BIR) < PCICFG_NR_BARS && tend > *tmin)
+			*tmin = tend;
+		if ((pba & PCI_MSIX_PBA_BIR) < PCICFG_NR_BARS && pend > *pmin)
+			*pmin = pend;
+	}
 	if (fn->pcie_type < 0)
 		return;		/* extended config space is PCIe's */
 	d->aer = find_ext_cap(c, PCI_EXT_CAP_ID_ERR);

@@ -27,6 +27,8 @@
 #define EXTRA_MEM_SIZE		UINT64_C(0x10000000)
 #define EXTRA_MEM_SLOTS		12		/* up to 4 GiB */
 #define EXTRA_MEM64_SIZE	UINT64_C(0x10000000000)
+#define EXTRA_IO_BASE		UINT64_C(0x8000)	/* the first host: below */
+#define EXTRA_IO_SIZE		UINT64_C(0x8000)
 
 struct tree {
 	struct pcifn *f;
@@ -124,7 +126,8 @@ static int link_parents(struct tree *t)
 		struct pcifn *f = &t->f[i];
 
 		/* a secondary bus at or below its own is not programmed */
-		if (!f->is_vf && f->hdr_type == PCI_HEADER_TYPE_BRIDGE &&
+		if (!f->is_vf && (f->hdr_type == PCI_HEADER_TYPE_BRIDGE ||
+				  f->hdr_type == PCI_HEADER_TYPE_CARDBUS) &&
 		    f->secondary > f->c->bus)
 			br[nb++] = f;
 	}
@@ -201,7 +204,8 @@ static uint32_t allowed_below(int parent)
 	switch (parent) {
 	case -1:
 		return KB(MF_RCIEP) | KB(MF_PCI_DEVICE) | KB(MF_HOST_BRIDGE) |
-		       KB(MF_ROOT_PORT) | KB(MF_PCIE_TO_PCI) | KB(MF_PCI_BRIDGE);
+		       KB(MF_ROOT_PORT) | KB(MF_PCIE_TO_PCI) | KB(MF_PCI_BRIDGE) |
+		       KB(MF_CARDBUS_BRIDGE);
 	case MF_ROOT_PORT:
 	case MF_SWITCH_DOWN:
 		return KB(MF_ENDPOINT) | KB(MF_LEGACY_ENDPOINT) |
@@ -210,7 +214,8 @@ static uint32_t allowed_below(int parent)
 		return KB(MF_SWITCH_DOWN);
 	case MF_PCIE_TO_PCI:
 	case MF_PCI_BRIDGE:
-		return KB(MF_PCI_DEVICE) | KB(MF_PCI_BRIDGE);
+		return KB(MF_PCI_DEVICE) | KB(MF_PCI_BRIDGE) |
+		       KB(MF_CARDBUS_BRIDGE);
 	}
 	return 0;
 }
@@ -222,6 +227,8 @@ static int substitute(const struct pcifn *f, int parent)
 	bool type1 = f->hdr_type == PCI_HEADER_TYPE_BRIDGE;
 	bool pcie = f->pcie_type >= 0;
 
+	if (f->hdr_type == PCI_HEADER_TYPE_CARDBUS)
+		return -1;	/* no other kind has its registers */
 	switch (parent) {
 	case -1:
 		return type1 ? (pcie ? MF_ROOT_PORT : MF_PCI_BRIDGE) :
@@ -242,7 +249,18 @@ static const char *const kind_names[] = {
 	[MF_HOST_BRIDGE] = "host-bridge", [MF_ROOT_PORT] = "root-port",
 	[MF_SWITCH_UP] = "switch-up", [MF_SWITCH_DOWN] = "switch-down",
 	[MF_PCIE_TO_PCI] = "pcie-pci-bridge", [MF_PCI_BRIDGE] = "pci-bridge",
+	[MF_CARDBUS_BRIDGE] = "cardbus-bridge",
 };
+
+/* Everything below i is left out: one warning each, naming it. */
+static void left_out_below(struct tree *t, size_t i, const char *why)
+{
+	for (int c = t->first[i]; c >= 0; c = t->next[c]) {
+		pcicfg_warn(t->dg, t->f[c].c, "sits below %s: left out (%s)",
+			    t->f[i].bdf, why);
+		left_out_below(t, (size_t)c, why);
+	}
+}
 
 static size_t count_below(const struct tree *t, size_t i)
 {
@@ -262,9 +280,10 @@ static bool fit(struct tree *t, size_t i, int parent)
 	char dropped[128];
 	int k;
 
-	if (f->hdr_type > PCI_HEADER_TYPE_BRIDGE) {
+	if (f->hdr_type > PCI_HEADER_TYPE_CARDBUS) {
 		pcicfg_warn(t->dg, f->c, "has header type %u (not modelled): left out with the %zu functions below it",
 			    f->hdr_type, count_below(t, i));
+		left_out_below(t, i, "a function above is left out");
 		return false;
 	}
 	if (!(allowed_below(parent) & KB(was))) {
@@ -272,12 +291,15 @@ static bool fit(struct tree *t, size_t i, int parent)
 		if (k < 0 || !(allowed_below(parent) & KB(k))) {
 			pcicfg_warn(t->dg, f->c, "is a %s, which cannot sit below %s in a topology: left out with the %zu functions below it",
 				    kind_names[was], pname, count_below(t, i));
+			left_out_below(t, i, "a function above is left out");
 			return false;
 		}
 		f->d.kind = (enum mfunc_kind)k;
 		pcicfg_warn(t->dg, f->c, "is a %s below %s: imported as %s",
 			    kind_names[was], pname, kind_names[k]);
 	}
+	if (f->d.kind == MF_CARDBUS_BRIDGE)
+		left_out_below(t, i, "a CardBus card: a topology models nothing behind a cardbus-bridge, as the PCI core enumerates nothing there; pcmcia's yenta driver does");
 	desc_drop_unsupported(&f->d, dropped, sizeof(dropped));
 	if (dropped[0])
 		pcicfg_warn(t->dg, f->c, "has %s, which a %s in a topology cannot have: left out",
@@ -295,40 +317,74 @@ static int emit_fn(struct tree *t, FILE *o, size_t i, int depth, int parent)
 		f->c->devfn & 7, kind_names[f->d.kind]);
 	if (desc_write_attrs(o, &f->d) || fputc('\n', o) == EOF)
 		return -1;
-	for (int c = t->first[i]; c >= 0; c = t->next[c])
+	for (int c = t->first[i]; c >= 0 && f->d.kind != MF_CARDBUS_BRIDGE;
+	     c = t->next[c])
 		if (emit_fn(t, o, (size_t)c, depth + 1, f->d.kind))
 			return -1;
 	return 0;
 }
 
-static bool domain_used(const struct tree *t, uint32_t d, const uint32_t *given,
-			size_t ngiven)
+/* The root buses (hosts) of the capture: functions with no parent. */
+static size_t count_hosts(const struct tree *t)
 {
-	for (size_t i = 0; i < t->n; i++)
-		if (t->f[i].c->domain == d)
-			return true;
-	for (size_t i = 0; i < ngiven; i++)
-		if (given[i] == d)
-			return true;
-	return false;
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		const struct pcifn *f = &t->f[i];
+
+		if (f->is_vf || f->parent >= 0)
+			continue;
+		if (!n || t->f[i - 1].c->domain != f->c->domain ||
+		    t->f[i - 1].c->bus != f->c->bus)
+			n++;
+	}
+	return n;
 }
 
 /*
- * One host per root bus. A topology has one host per domain, so a second
- * root bus of a domain (x86 servers have several) becomes a domain of its
- * own, with a warning: its functions' BDFs change domain.
+ * Host h's windows (h > 0, or h == 0 of several): QEMU virt's for the
+ * first (less I/O), made-up ones that overlap nothing for the others. A
+ * capture shows no host window, so these are the only choice to make:
+ * every host gets I/O space, as x86's host bridges do from their _CRS,
+ * the first host the lower half with the legacy ports, the others equal
+ * 4K-aligned shares of the upper half (I/O space ends at 0xffff).
+ */
+static void host_windows(FILE *o, size_t h, size_t nhosts)
+{
+	uint64_t m64 = EXTRA_MEM64_SIZE * h;
+	size_t extra = nhosts - 1;
+	uint64_t share = extra ? (EXTRA_IO_SIZE / extra) & ~UINT64_C(0xfff) : 0;
+
+	if (!h) {
+		fprintf(o, " io=0x0-%#llx mem=0x10000000-0x3efeffff mem64=0x8000000000-0xffffffffff",
+			(unsigned long long)(EXTRA_IO_BASE - 1));
+		return;
+	}
+	if (share)
+		fprintf(o, " io=%#llx-%#llx", (unsigned long long)
+			(EXTRA_IO_BASE + (h - 1) * share), (unsigned long long)
+			(EXTRA_IO_BASE + h * share - 1));
+	if (h <= EXTRA_MEM_SLOTS)
+		fprintf(o, " mem=%#llx-%#llx", (unsigned long long)
+			(EXTRA_MEM_BASE + (h - 1) * EXTRA_MEM_SIZE),
+			(unsigned long long)(EXTRA_MEM_BASE + h * EXTRA_MEM_SIZE - 1));
+	fprintf(o, " mem64=%#llx-%#llx", (unsigned long long)m64,
+		(unsigned long long)(m64 + EXTRA_MEM64_SIZE - 1));
+}
+
+/*
+ * One host per root bus. A domain may have several (x86 servers' uncore
+ * buses 3f, 7f, ff beside bus 00, with no bridge leading to them): each
+ * is a host of that domain whose bus range starts at its root bus and
+ * ends before the domain's next one, so every function keeps its BDF.
  */
 static int emit_hosts(struct tree *t, FILE *o)
 {
-	uint32_t *given = calloc(t->n + 1, sizeof(*given));
-	size_t nhost = 0;
+	size_t nhosts = count_hosts(t), nhost = 0;
 	int rc = 0;
 
-	if (!given)
-		return -1;
 	for (size_t g = 0; g < t->n && !rc;) {
 		const struct pcicfg *c = t->f[g].c;
-		uint32_t domain = c->domain;
 		unsigned bus_end = 0xff;
 		size_t end = g;
 
@@ -349,39 +405,15 @@ static int emit_hosts(struct tree *t, FILE *o)
 				break;
 			}
 		}
-		for (size_t h = 0; h < nhost; h++) {
-			if (given[h] != domain)
-				continue;
-			for (domain = 0; domain_used(t, domain, given, nhost); domain++)
-				;
-			pcicfg_warn(t->dg, c, "sits on root bus %02x, the second root bus of domain %04x: imported as domain %04x (a topology has one host per domain)",
-				    c->bus, c->domain, domain);
-			break;
-		}
-		if (domain > 0xffff) {
-			pcicfg_error(t->dg, c, "no domain number left for its root bus");
-			rc = -1;
-			break;
-		}
-		given[nhost] = domain;
 		if (nhost)
 			fputc('\n', o);
 		fputs("host", o);
-		if (domain)
-			fprintf(o, " domain=%04x", domain);
+		if (c->domain)
+			fprintf(o, " domain=%04x", c->domain);
 		if (c->bus || bus_end != 0xff)
 			fprintf(o, " bus=%02x-%02x", c->bus, bus_end);
-		if (nhost) {
-			uint64_t m64 = EXTRA_MEM64_SIZE * nhost;
-
-			if (nhost <= EXTRA_MEM_SLOTS)
-				fprintf(o, " mem=%#llx-%#llx", (unsigned long long)
-					(EXTRA_MEM_BASE + (nhost - 1) * EXTRA_MEM_SIZE),
-					(unsigned long long)(EXTRA_MEM_BASE +
-					nhost * EXTRA_MEM_SIZE - 1));
-			fprintf(o, " mem64=%#llx-%#llx", (unsigned long long)m64,
-				(unsigned long long)(m64 + EXTRA_MEM64_SIZE - 1));
-		}
+		if (nhosts > 1)
+			host_windows(o, nhost, nhosts);
 		fputc('\n', o);
 		nhost++;
 		for (size_t j = g; j < end && !rc; j++)
@@ -390,7 +422,6 @@ static int emit_hosts(struct tree *t, FILE *o)
 				rc = emit_fn(t, o, j, 1, -1);
 		g = end;
 	}
-	free(given);
 	return rc;
 }
 

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include <cmocka.h>
+#include <linux/pci_regs.h>
 
 #include "machine.h"
 #include "topofile.h"
@@ -308,6 +309,93 @@ static void test_preserve_marks(void **state)
 	topo_free(t);
 }
 
+/*
+ * Two host bridges of one domain (an x86 server's bus 00 and uncore bus
+ * 3f): config cycles go to the host whose bus range holds the bus, and
+ * the second host's functions have paths naming its root bus.
+ */
+static void test_hosts_of_one_domain(void **state)
+{
+	static const char text[] =
+		"host bus=00-3e io=0x0-0x7fff mem=0x10000000-0x3efeffff\n"
+		"  00.0 rciep id=8086:6f00 class=060000 preserve\n"
+		"  1f.0 pci-device id=8086:8d44 class=060100\n"
+		"host bus=3f-7e io=0x8000-0xbfff mem=0x40000000-0x4fffffff\n"
+		"  08.0 pci-device id=8086:6f80 class=088000 preserve\n";
+	char paths[4][TOPO_PATH_MAX], buf[MACHINE_PATH_MAX];
+	struct topo *t = parse(text);
+	struct machine *m = build(t);
+	struct mfunc *f;
+
+	(void)state;
+	check_round_trip(t);
+	assert_int_equal(machine_nr_hosts(m), 2);
+	f = machine_find(m, 0, 0x3f, 8 << 3);
+	assert_non_null(f);
+	assert_string_equal(mfunc_path(f, buf, sizeof(buf)), "0000:3f/08.0");
+	assert_non_null(machine_find(m, 0, 0x00, 0x1f << 3));
+	assert_null(machine_find(m, 0, 0x00, 8 << 3));
+	assert_null(machine_find(m, 0, 0x3f, 0x1f << 3));
+	assert_int_equal(topo_preserved_paths(t, paths, 4), 2);
+	assert_string_equal(paths[0], "0000/00.0");
+	assert_string_equal(paths[1], "0000:3f/08.0");
+	assert_ptr_equal(machine_find_path(m, paths[1]), f);
+	assert_ptr_equal(machine_find_path(m, paths[0]), machine_find(m, 0, 0, 0));
+	machine_free(m);
+	topo_free(t);
+}
+
+/*
+ * A cardbus-bridge: the type 2 header as the kernel and lspci read it
+ * (pci_regs.h's PCI_CB_* layout), registers writable where the spec has
+ * them, its capability list from 0x14, nothing answering behind it.
+ */
+static void test_cardbus_bridge_registers(void **state)
+{
+	static const char text[] =
+		"host\n"
+		"  01.0 cardbus-bridge id=104c:ac55 subsys=1028:0182 pin=a bar0=mem32:4K pm\n";
+	struct topo *t = parse(text);
+	struct machine *m = build(t);
+	const uint8_t fn = 1 << 3;
+	uint32_t v;
+
+	(void)state;
+	check_round_trip(t);
+	machine_cfg_read(m, 0, 0, fn, PCI_HEADER_TYPE, 1, &v);
+	assert_int_equal(v, PCI_HEADER_TYPE_CARDBUS);
+	machine_cfg_read(m, 0, 0, fn, PCI_CLASS_REVISION, 4, &v);
+	assert_int_equal(v >> 8, 0x060700);
+	machine_cfg_read(m, 0, 0, fn, PCI_CB_SUBSYSTEM_VENDOR_ID, 4, &v);
+	assert_int_equal(v, 0x01821028);
+	machine_cfg_read(m, 0, 0, fn, PCI_CB_CAPABILITY_LIST, 1, &v);
+	assert_int_equal(v, 0x80);
+	machine_cfg_read(m, 0, 0, fn, 0x80, 1, &v);
+	assert_int_equal(v, PCI_CAP_ID_PM);
+	/* bus numbers and CardBus latency: read-write */
+	machine_cfg_write(m, 0, 0, fn, PCI_CB_PRIMARY_BUS, 4, 0xb0070400);
+	machine_cfg_read(m, 0, 0, fn, PCI_CB_PRIMARY_BUS, 4, &v);
+	assert_int_equal(v, 0xb0070400);
+	/* memory windows 4K granular, I/O 4-byte with 32-bit decode */
+	machine_cfg_write(m, 0, 0, fn, PCI_CB_MEMORY_LIMIT_1, 4, 0xffffffff);
+	machine_cfg_read(m, 0, 0, fn, PCI_CB_MEMORY_LIMIT_1, 4, &v);
+	assert_int_equal(v, 0xfffff000);
+	machine_cfg_write(m, 0, 0, fn, PCI_CB_IO_BASE_0, 4, 0xffffffff);
+	machine_cfg_read(m, 0, 0, fn, PCI_CB_IO_BASE_0, 4, &v);
+	assert_int_equal(v, 0xfffffffd);
+	/* the socket registers' BAR sizes as 4K; there is no second BAR */
+	machine_cfg_write(m, 0, 0, fn, PCI_BASE_ADDRESS_0, 4, 0xffffffff);
+	machine_cfg_read(m, 0, 0, fn, PCI_BASE_ADDRESS_0, 4, &v);
+	assert_int_equal(v, 0xfffff000);
+	machine_cfg_read(m, 0, 0, fn, PCI_CB_BRIDGE_CONTROL, 2, &v);
+	assert_true(v & PCI_CB_BRIDGE_CTL_CB_RESET);
+	/* a card's cycle: nothing behind a CardBus bridge answers */
+	machine_cfg_read(m, 0, 4, 0, 0, 4, &v);
+	assert_int_equal(v, 0xffffffff);
+	machine_free(m);
+	topo_free(t);
+}
+
 /* ---- defaults ---- */
 
 static void test_default_host(void **state)
@@ -491,6 +579,10 @@ static const struct bad bads[] = {
 	{ "duplicate host domain", "host domain=0001 mem=0x10000000-0x1fffffff\n"
 	  "host domain=1 mem=0x20000000-0x2fffffff\n",
 	  2, 6, "domain 0001 is already defined (line 1)" },
+	{ "hosts of one domain, bus ranges overlapping",
+	  "host bus=00-3f\n  00.0 rciep " EP "\n"
+	  "host io=0x8000-0xffff mem=0x40000000-0x4fffffff bus=3f-7f\n",
+	  3, 49, "domain 0000 is already defined (line 1) with bus=00-3f, which bus=3f-7f here overlaps" },
 	{ "overlapping host windows", "host\nhost domain=0001\n",
 	  2, 1, "mem window 0x10000000-0x3efeffff overlaps the mem window "
 	  "0x10000000-0x3efeffff of the host at line 1" },
@@ -880,6 +972,8 @@ int main(void)
 		cmocka_unit_test(test_examples),
 		cmocka_unit_test(test_every_attribute),
 		cmocka_unit_test(test_preserve_marks),
+		cmocka_unit_test(test_hosts_of_one_domain),
+		cmocka_unit_test(test_cardbus_bridge_registers),
 		cmocka_unit_test(test_default_host),
 		cmocka_unit_test(test_kind_defaults),
 		cmocka_unit_test(test_template_instances),

@@ -24,6 +24,48 @@
 			 PCI_BRIDGE_CTL_VGA_16BIT | PCI_BRIDGE_CTL_BUS_RESET)
 #define BCTL_PCI	(BCTL_PCIE | PCI_BRIDGE_CTL_MASTER_ABORT)
 
+/*
+ * Type 2 (CardBus bridge) header, PCI r2.2's PC Card chapter as
+ * include/uapi/linux/pci_regs.h lays it out: the socket registers' BAR at
+ * 0x10 (bar0), bus numbers and CardBus latency at 0x18-0x1b, two memory
+ * windows (4K granular) and two I/O windows (4-byte granular, 32-bit
+ * decode) at 0x1c-0x3b, Bridge Control at 0x3e, subsystem IDs at 0x40 and
+ * the 16-bit legacy mode base at 0x44. Nothing answers behind it: a card
+ * is enumerated by pcmcia's yenta driver, not by the PCI core, and this
+ * kernel world has neither (CONFIG_CARDBUS is off, so the kernel neither
+ * numbers its bus nor sizes its windows).
+ */
+#define CB_BCTL		(PCI_CB_BRIDGE_CTL_PARITY | PCI_CB_BRIDGE_CTL_SERR | \
+			 PCI_CB_BRIDGE_CTL_ISA | PCI_CB_BRIDGE_CTL_VGA | \
+			 PCI_CB_BRIDGE_CTL_MASTER_ABORT | \
+			 PCI_CB_BRIDGE_CTL_CB_RESET | \
+			 PCI_CB_BRIDGE_CTL_16BIT_INT | \
+			 PCI_CB_BRIDGE_CTL_PREFETCH_MEM0 | \
+			 PCI_CB_BRIDGE_CTL_PREFETCH_MEM1 | \
+			 PCI_CB_BRIDGE_CTL_POST_WRITES)
+
+void cardbus_init(struct mfunc *f, const struct mfunc_desc *d)
+{
+	cfg_init(f, PCI_CB_SEC_STATUS, 2, 0, 0, SEC_STATUS_W1C);
+	cfg_init(f, PCI_CB_PRIMARY_BUS, 1, 0, 0xff, 0);
+	cfg_init(f, PCI_CB_CARD_BUS, 1, 0, 0xff, 0);
+	cfg_init(f, PCI_CB_SUBORDINATE_BUS, 1, 0, 0xff, 0);
+	cfg_init(f, PCI_CB_LATENCY_TIMER, 1, 0, 0xff, 0);
+	for (int w = 0; w < 2; w++) {
+		cfg_init(f, PCI_CB_MEMORY_BASE_0 + 8 * w, 4, 0, 0xfffff000, 0);
+		cfg_init(f, PCI_CB_MEMORY_LIMIT_0 + 8 * w, 4, 0, 0xfffff000, 0);
+		cfg_init(f, PCI_CB_IO_BASE_0 + 8 * w, 4, 1, 0xfffffffc, 0);
+		cfg_init(f, PCI_CB_IO_LIMIT_0 + 8 * w, 4, 1, 0xfffffffc, 0);
+	}
+	/* bit 0 of each I/O register: 32-bit decode, read-only */
+	cfg_init(f, PCI_CB_BRIDGE_CONTROL, 2,
+		 PCI_CB_BRIDGE_CTL_CB_RESET | PCI_CB_BRIDGE_CTL_16BIT_INT,
+		 CB_BCTL, 0);
+	cfg_init(f, PCI_CB_SUBSYSTEM_VENDOR_ID, 2, d->subsys_vendor, 0, 0);
+	cfg_init(f, PCI_CB_SUBSYSTEM_ID, 2, d->subsys_device, 0, 0);
+	cfg_init(f, PCI_CB_LEGACY_MODE_BASE, 4, 0, 0xfffffffe, 0);
+}
+
 void bridge_init(struct mfunc *f, const struct mfunc_desc *d)
 {
 	bool pci = d->kind == MF_PCI_BRIDGE;

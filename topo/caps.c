@@ -298,7 +298,10 @@ static void ari_init(struct capw *w)
 int caps_init(struct mfunc *f, const struct mfunc_desc *d,
 	      char *err, size_t errlen)
 {
-	struct capw w = { f, PCI_CAPABILITY_LIST, 0x40 };
+	/* type 2: the pointer at 0x14, registers up to 0x47 before caps */
+	bool cb = d->kind == MF_CARDBUS_BRIDGE;
+	struct capw w = { f, cb ? PCI_CB_CAPABILITY_LIST : PCI_CAPABILITY_LIST,
+			  cb ? 0x80 : 0x40 };
 	bool pcie = pcie_type(d->kind) != 0xff;
 	uint8_t type = pcie_type(d->kind);
 
@@ -315,7 +318,7 @@ int caps_init(struct mfunc *f, const struct mfunc_desc *d,
 		return -1;
 	if (mfunc_is_type1(d->kind) && d->subsys_vendor)
 		ssvid_init(&w, d);
-	if (w.link != PCI_CAPABILITY_LIST)
+	if (w.link != (cb ? PCI_CB_CAPABILITY_LIST : PCI_CAPABILITY_LIST))
 		f->build->cfg[PCI_STATUS] |= PCI_STATUS_CAP_LIST;
 
 	/* Extended capabilities live in PCIe's 4 KiB config space only. */

@@ -125,6 +125,14 @@ static const struct mfunc *attach_point(const struct mfunc *f)
 
 /* ---- paths ---- */
 
+static unsigned int host_root_bus(const struct mhost *h)
+{
+	uint8_t start, end;
+
+	mhost_bus_range(h, &start, &end);
+	return start;
+}
+
 const char *mfunc_path(const struct mfunc *f, char *buf, size_t len)
 {
 	const struct mfunc *chain[MBUS_DEVFNS];
@@ -136,7 +144,11 @@ const char *mfunc_path(const struct mfunc *f, char *buf, size_t len)
 	/* Deeper than 256 levels cannot be routed anyway; cut there. */
 	for (; x && n < MBUS_DEVFNS; x = x->bus->bridge)
 		chain[n++] = x;
-	at = snprintf(buf, len, "%04x", mhost_domain(f->host));
+	if (mhost_first_of_domain(f->host))
+		at = snprintf(buf, len, "%04x", mhost_domain(f->host));
+	else
+		at = snprintf(buf, len, "%04x:%02x", mhost_domain(f->host),
+			      host_root_bus(f->host));
 	while (n-- && at >= 0 && (size_t)at < len)
 		at += snprintf(buf + at, len - at, "/%02x.%x",
 			       chain[n]->devfn >> 3, chain[n]->devfn & 7);
@@ -183,12 +195,27 @@ struct mfunc *machine_find_path(struct machine *m, const char *path)
 	unsigned long dom;
 	char *end;
 
+	long root_bus = -1;
+
 	dom = strtoul(path, &end, 16);
 	if (end == path || dom > 0xffff)
 		return NULL;
-	for (size_t i = 0; i < machine_nr_hosts(m); i++)
-		if (mhost_domain(machine_host(m, i)) == dom)
-			h = machine_host(m, i);
+	if (*end == ':') {		/* a domain's second host: "0000:3f" */
+		const char *b = end + 1;
+
+		root_bus = strtol(b, &end, 16);
+		if (end != b + 2 || root_bus < 0 || root_bus > 0xff)
+			return NULL;
+	}
+	for (size_t i = 0; i < machine_nr_hosts(m) && !h; i++) {
+		struct mhost *x = machine_host(m, i);
+
+		if (mhost_domain(x) == dom &&
+		    (root_bus < 0 ? mhost_first_of_domain(x) :
+		     !mhost_first_of_domain(x) &&
+		     host_root_bus(x) == (unsigned long)root_bus))
+			h = x;
+	}
 	if (!h)
 		return NULL;
 	bus = mhost_root(h);

@@ -73,7 +73,7 @@ struct mhost {
 };
 
 struct machine {
-	struct mhost **hosts;	/* sorted by domain */
+	struct mhost **hosts;	/* sorted by domain, then bus_start */
 	size_t nr_hosts;
 	struct mhost *last_host;	/* the last one host_find() found */
 	/*
@@ -188,15 +188,21 @@ void machine_free(struct machine *m)
 	free(m);
 }
 
-/* Index of the first host with domain >= domain. */
-static size_t host_index(const struct machine *m, uint16_t domain)
+static uint32_t host_key(uint16_t domain, uint8_t bus)
+{
+	return (uint32_t)domain << 8 | bus;
+}
+
+/* Index of the first host whose (domain, bus_start) is above (domain, bus). */
+static size_t host_index(const struct machine *m, uint16_t domain, uint8_t bus)
 {
 	size_t lo = 0, hi = m->nr_hosts;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
-		if (m->hosts[mid]->domain < domain)
+		if (host_key(m->hosts[mid]->domain, m->hosts[mid]->bus_start) <=
+		    host_key(domain, bus))
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -204,17 +210,34 @@ static size_t host_index(const struct machine *m, uint16_t domain)
 	return lo;
 }
 
-static struct mhost *host_find(struct machine *m, uint16_t domain)
+/*
+ * The host bridge a cycle to domain:bus goes to: the one of the domain
+ * whose bus range holds bus (a domain may have several, x86 servers'
+ * uncore root buses beside bus 00); a bus no range holds goes to one of
+ * the domain's hosts, where nothing answers. NULL: no such domain.
+ */
+static struct mhost *host_find(struct machine *m, uint16_t domain, uint8_t bus)
 {
+	struct mhost *h = m->last_host;
 	size_t i;
 
-	/* the kernel scans one domain at a time: the last one answers */
-	if (m->last_host && m->last_host->domain == domain)
-		return m->last_host;
-	i = host_index(m, domain);
+	/* the kernel scans one root bus at a time: the last one answers */
+	if (h && h->domain == domain && bus >= h->bus_start && bus <= h->bus_end)
+		return h;
+	i = host_index(m, domain, bus);
+	if (i && m->hosts[i - 1]->domain == domain)
+		return m->last_host = m->hosts[i - 1];
 	if (i < m->nr_hosts && m->hosts[i]->domain == domain)
 		return m->last_host = m->hosts[i];
 	return NULL;
+}
+
+bool mhost_first_of_domain(const struct mhost *h)
+{
+	const struct machine *m = h->m;
+	size_t i = host_index(m, h->domain, h->bus_start);
+
+	return i < 2 || m->hosts[i - 2]->domain != h->domain;
 }
 
 struct mhost *machine_add_host(struct machine *m, uint16_t domain,
@@ -224,13 +247,19 @@ struct mhost *machine_add_host(struct machine *m, uint16_t domain,
 	struct mhost *h, **hosts;
 	size_t i;
 
-	if (host_find(m, domain)) {
-		merr(err, errlen, "domain %04x already exists", domain);
-		return NULL;
-	}
 	if (bus_start > bus_end) {
 		merr(err, errlen, "empty bus range %02x-%02x", bus_start, bus_end);
 		return NULL;
+	}
+	for (size_t j = 0; j < m->nr_hosts; j++) {
+		const struct mhost *o = m->hosts[j];
+
+		if (o->domain == domain && bus_start <= o->bus_end &&
+		    bus_end >= o->bus_start) {
+			merr(err, errlen, "domain %04x already exists with buses %02x-%02x",
+			     domain, o->bus_start, o->bus_end);
+			return NULL;
+		}
 	}
 	h = calloc(1, sizeof(*h));
 	hosts = realloc(m->hosts, (m->nr_hosts + 1) * sizeof(*hosts));
@@ -246,7 +275,7 @@ struct mhost *machine_add_host(struct machine *m, uint16_t domain,
 	h->domain = domain;
 	h->bus_start = bus_start;
 	h->bus_end = bus_end;
-	i = host_index(m, domain);
+	i = host_index(m, domain, bus_start);
 	memmove(&hosts[i + 1], &hosts[i], (m->nr_hosts - i) * sizeof(*hosts));
 	hosts[i] = h;
 	m->nr_hosts++;
@@ -558,7 +587,7 @@ static bool lookup_slow(struct machine *m, uint32_t key, struct mfunc **f,
 	if (m->prev.valid && m->prev.key == key && m->prev.gen == route_gen) {
 		found = m->prev;
 	} else {
-		h = host_find(m, key >> 16);
+		h = host_find(m, key >> 16, key >> 8 & 0xff);
 		if (!h)
 			return false;
 		found.f = route(h, key >> 8 & 0xff, key & 0xff, &found.type0);
@@ -704,7 +733,7 @@ bool machine_cfg_write(struct machine *m, uint16_t domain, uint8_t bus,
 struct mfunc *machine_find(struct machine *m, uint16_t domain, uint8_t bus,
 			   uint8_t devfn)
 {
-	struct mhost *h = host_find(m, domain);
+	struct mhost *h = host_find(m, domain, bus);
 	bool type0;
 
 	return h ? route(h, bus, devfn, &type0) : NULL;

@@ -2,8 +2,9 @@
 /*
  * The machine world: simulated PCI hardware.
  *
- * A machine holds host bridges (one per PCI domain); each host bridge has a
- * root bus with functions attached by device/function number; bridges have
+ * A machine holds host bridges (one or more per PCI domain, with bus ranges
+ * apart); each host bridge has a root bus with functions attached by
+ * device/function number; bridges have
  * a secondary side with more functions attached. Nothing here knows bus
  * numbers except the bus-number registers inside bridges' config spaces:
  * config cycles are routed exactly as real hardware routes them, by the
@@ -42,6 +43,7 @@ enum mfunc_kind {
 	MF_SWITCH_DOWN,		/* type 1, PCI_EXP_TYPE_DOWNSTREAM */
 	MF_PCIE_TO_PCI,		/* type 1, PCI_EXP_TYPE_PCI_BRIDGE */
 	MF_PCI_BRIDGE,		/* conventional PCI-to-PCI bridge, no PCIe cap */
+	MF_CARDBUS_BRIDGE,	/* type 2, class 0607: nothing modelled behind */
 };
 
 enum mbar_kind {
@@ -123,9 +125,9 @@ struct machine *machine_new(void);
 void machine_free(struct machine *m);
 
 /*
- * A host bridge: one PCI domain with a root bus number range and windows
- * (CPU address == bus address). Returns NULL with a message in err when the
- * domain already exists or the range is empty.
+ * A host bridge: a root bus number range of a PCI domain, and windows
+ * (CPU address == bus address). Returns NULL with a message in err when
+ * another host of the domain has buses in the range, or it is empty.
  */
 struct mhost *machine_add_host(struct machine *m, uint16_t domain,
 			       uint8_t bus_start, uint8_t bus_end,
@@ -186,6 +188,12 @@ void machine_set_tick_hook(void (*fn)(void));
 size_t machine_nr_hosts(const struct machine *m);
 struct mhost *machine_host(struct machine *m, size_t i);
 uint16_t mhost_domain(const struct mhost *h);
+/*
+ * Whether h is its domain's host with the lowest buses: physical paths
+ * name the others' root bus too ("0000:3f/08.0"), as a domain may have
+ * several hosts.
+ */
+bool mhost_first_of_domain(const struct mhost *h);
 /*
  * The host bridge's personality: false (the default), the generic ECAM
  * host of arm64/riscv device-tree systems, which renumbers every bus;

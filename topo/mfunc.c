@@ -110,7 +110,8 @@ static void header_init(struct mfunc *f, const struct mfunc_desc *d)
 {
 	bool conventional = d->kind == MF_PCI_DEVICE ||
 			    d->kind == MF_PCI_BRIDGE ||
-			    d->kind == MF_HOST_BRIDGE;
+			    d->kind == MF_HOST_BRIDGE ||
+			    d->kind == MF_CARDBUS_BRIDGE;
 
 	cfg_init(f, PCI_VENDOR_ID, 2, d->vendor, 0, 0);
 	cfg_init(f, PCI_DEVICE_ID, 2, d->device, 0, 0);
@@ -124,7 +125,8 @@ static void header_init(struct mfunc *f, const struct mfunc_desc *d)
 	cfg_init(f, PCI_LATENCY_TIMER, 1, 0, conventional ? 0xff : 0, 0);
 	cfg_init(f, PCI_HEADER_TYPE, 1,
 		 mfunc_is_type1(d->kind) ? PCI_HEADER_TYPE_BRIDGE :
-					   PCI_HEADER_TYPE_NORMAL, 0, 0);
+		 d->kind == MF_CARDBUS_BRIDGE ? PCI_HEADER_TYPE_CARDBUS :
+						PCI_HEADER_TYPE_NORMAL, 0, 0);
 	cfg_init(f, PCI_INTERRUPT_LINE, 1, 0, 0xff, 0);
 	cfg_init(f, PCI_INTERRUPT_PIN, 1, d->interrupt_pin, 0, 0);
 }
@@ -146,6 +148,14 @@ static int type1_init(struct mfunc *f, const struct mfunc_desc *d,
 	if (mbars_init(f, PCI_BASE_ADDRESS_0, d->bar, 2, false, err, errlen))
 		return -1;
 	return rom_init(f, PCI_ROM_ADDRESS1, d->rom_size, err, errlen);
+}
+
+/* The socket registers' BAR is the only one; no ROM register. */
+static int cardbus_bridge_init(struct mfunc *f, const struct mfunc_desc *d,
+			       char *err, size_t errlen)
+{
+	cardbus_init(f, d);
+	return mbars_init(f, PCI_BASE_ADDRESS_0, d->bar, 1, false, err, errlen);
 }
 
 static int raw_apply(struct mfunc *f, const struct mfunc_desc *d,
@@ -221,7 +231,7 @@ static struct mfunc *mfunc_build(const struct mfunc_desc *d, uint8_t devfn,
 	struct mfunc *f;
 	int rc;
 
-	if (d->kind < MF_ENDPOINT || d->kind > MF_PCI_BRIDGE) {
+	if (d->kind < MF_ENDPOINT || d->kind > MF_CARDBUS_BRIDGE) {
 		merr(err, errlen, "unknown function kind %d", (int)d->kind);
 		return NULL;
 	}
@@ -263,7 +273,9 @@ static struct mfunc *mfunc_build(const struct mfunc_desc *d, uint8_t devfn,
 	f->cfg_size = PCI_CFG_SIZE;
 
 	header_init(f, d);
-	rc = type1 ? type1_init(f, d, err, errlen) : type0_init(f, d, err, errlen);
+	rc = type1 ? type1_init(f, d, err, errlen) :
+	     d->kind == MF_CARDBUS_BRIDGE ? cardbus_bridge_init(f, d, err, errlen) :
+					    type0_init(f, d, err, errlen);
 	if (!rc)
 		rc = caps_init(f, d, err, errlen);
 	if (!rc)

@@ -248,6 +248,8 @@ bool caps_flr_capable(const struct mfunc *f);
 
 /* bridge.c: type-1 header, forwarding decisions, secondary bus reset. */
 void bridge_init(struct mfunc *f, const struct mfunc_desc *d);
+/* bridge.c: type-2 (CardBus) header; nothing is attached behind it. */
+void cardbus_init(struct mfunc *f, const struct mfunc_desc *d);
 /* bus lies in b's secondary..subordinate range as programmed */
 bool bridge_range_has(const struct mfunc *b, uint8_t bus);
 /* ... and b forwards type-1 cycles for it (it is in D0) */

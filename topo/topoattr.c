@@ -24,11 +24,14 @@ static const char *const kind_names[] = {
 	[MF_SWITCH_DOWN]	= "switch-down",
 	[MF_PCIE_TO_PCI]	= "pcie-pci-bridge",
 	[MF_PCI_BRIDGE]		= "pci-bridge",
+	[MF_CARDBUS_BRIDGE]	= "cardbus-bridge",
 };
 #define NR_KINDS (sizeof(kind_names) / sizeof(kind_names[0]))
 
 #define KB(k)		TK_KIND_BIT(k)
 #define KM_ALL		((1u << NR_KINDS) - 1)
+/* a CardBus bridge has one BAR (its socket registers) and no ROM */
+#define KM_BAR1		(KM_ALL & ~KB(MF_CARDBUS_BRIDGE))
 #define KM_TYPE0	(KB(MF_ENDPOINT) | KB(MF_LEGACY_ENDPOINT) | KB(MF_RCIEP) | \
 			 KB(MF_PCI_DEVICE) | KB(MF_HOST_BRIDGE))
 #define KM_EPS		(KB(MF_ENDPOINT) | KB(MF_LEGACY_ENDPOINT) | KB(MF_RCIEP))
@@ -62,7 +65,7 @@ static const struct tdef defs[] = {
 	{ "aer",	TK_AER,		V_ON,	KM_PCIE,  0, 0 },
 	{ "ari",	TK_ARI,		V_ON,	KM_EPS,   0, 0 },
 	{ "bar0",	TK_BAR0 + 0,	V_BAR,	KM_ALL,   0, 0 },
-	{ "bar1",	TK_BAR0 + 1,	V_BAR,	KM_ALL,   0, 0 },
+	{ "bar1",	TK_BAR0 + 1,	V_BAR,	KM_BAR1,  0, 0 },
 	{ "bar2",	TK_BAR0 + 2,	V_BAR,	KM_TYPE0, 0, 0 },
 	{ "bar3",	TK_BAR0 + 3,	V_BAR,	KM_TYPE0, 0, 0 },
 	{ "bar4",	TK_BAR0 + 4,	V_BAR,	KM_TYPE0, 0, 0 },
@@ -95,7 +98,7 @@ static const struct tdef defs[] = {
 	{ "preserve",	TK_PRESERVE,	V_ON,	KM_DEVICE, 0, 0 },
 	{ "raw",	TK_RAW,		V_RAW,	KM_ALL,   0, 0 },
 	{ "rev",	TK_REV,		V_REV,	KM_ALL,   0, 0 },
-	{ "rom",	TK_ROM,		V_ROM,	KM_ALL,   0, 0 },
+	{ "rom",	TK_ROM,		V_ROM,	KM_BAR1,  0, 0 },
 	{ "slot",	TK_SLOT,	V_UINT,	KM_SLOT,  0, 8191 },
 	{ "sriov",	TK_SRIOV,	V_UINT,	KM_PF,    1, 65535 },
 	{ "subsys",	TK_SUBSYS,	V_ID,	KM_ALL,   0, 0 },
@@ -211,6 +214,10 @@ void topo_eff_init(struct teff *e, unsigned kind)
 	}
 	if (kind == MF_HOST_BRIDGE) {
 		e->d.class_code = 0x060000;
+		e->set |= TK_BIT(TK_CLASS);
+	}
+	if (kind == MF_CARDBUS_BRIDGE) {
+		e->d.class_code = 0x060700;
 		e->set |= TK_BIT(TK_CLASS);
 	}
 	if (KM_PORTS & KB(kind))

@@ -265,9 +265,19 @@ size_t topo_preserved_paths(const struct topo *t, char (*paths)[TOPO_PATH_MAX],
 	size_t found = 0;
 
 	for (uint32_t hi = 0; hi < t->nr_hosts; hi++) {
+		const struct thost *th = &t->hosts[hi];
 		char root[TOPO_PATH_MAX];
+		bool first = true;
 
-		snprintf(root, sizeof(root), "%04x", t->hosts[hi].domain);
+		/* as mfunc_path(): a domain's later hosts name their root bus */
+		for (uint32_t o = 0; o < t->nr_hosts && first; o++)
+			first = t->hosts[o].domain != th->domain ||
+				t->hosts[o].bus_start >= th->bus_start;
+		if (first)
+			snprintf(root, sizeof(root), "%04x", th->domain);
+		else
+			snprintf(root, sizeof(root), "%04x:%02x", th->domain,
+				 th->bus_start);
 		if (ppush(&st, &nr, &cap, t->hosts[hi].first_child, root))
 			goto nomem;
 		while (nr) {

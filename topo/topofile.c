@@ -533,7 +533,8 @@ static uint32_t allowed_below(unsigned pkind)
 	case ROOT_BUS:
 		return TK_KIND_BIT(MF_RCIEP) | TK_KIND_BIT(MF_PCI_DEVICE) |
 		       TK_KIND_BIT(MF_HOST_BRIDGE) | TK_KIND_BIT(MF_ROOT_PORT) |
-		       TK_KIND_BIT(MF_PCIE_TO_PCI) | TK_KIND_BIT(MF_PCI_BRIDGE);
+		       TK_KIND_BIT(MF_PCIE_TO_PCI) | TK_KIND_BIT(MF_PCI_BRIDGE) |
+		       TK_KIND_BIT(MF_CARDBUS_BRIDGE);
 	case MF_ROOT_PORT:
 	case MF_SWITCH_DOWN:
 		return TK_KIND_BIT(MF_ENDPOINT) | TK_KIND_BIT(MF_LEGACY_ENDPOINT) |
@@ -542,7 +543,8 @@ static uint32_t allowed_below(unsigned pkind)
 		return TK_KIND_BIT(MF_SWITCH_DOWN);
 	case MF_PCIE_TO_PCI:
 	case MF_PCI_BRIDGE:
-		return TK_KIND_BIT(MF_PCI_DEVICE) | TK_KIND_BIT(MF_PCI_BRIDGE);
+		return TK_KIND_BIT(MF_PCI_DEVICE) | TK_KIND_BIT(MF_PCI_BRIDGE) |
+		       TK_KIND_BIT(MF_CARDBUS_BRIDGE);
 	}
 	return 0;
 }
@@ -839,7 +841,7 @@ static int do_host(struct parser *p)
 	};
 	struct topo *t = p->t;
 	struct thost *h;
-	uint32_t dcol = p->toks[0].col;
+	uint32_t dcol = p->toks[0].col, bcol = 0;
 	uint64_t a, b;
 
 	if (t->nr_hosts && t->hosts[0].implicit)
@@ -913,6 +915,7 @@ static int do_host(struct parser *p)
 					    "start <= end), got '%.*s'", (int)vl, v);
 			h->bus_start = (uint8_t)a;
 			h->bus_end = (uint8_t)b;
+			bcol = k->col;
 			continue;
 		}
 		if (h->windows & (1u << w))
@@ -941,9 +944,23 @@ dup:
 		topo_host_default_windows(h);
 	if (!p->domains && !(p->domains = calloc(65536, sizeof(*p->domains))))
 		return oom(p);
-	if (p->domains[h->domain])
-		return fail(p, dcol, "domain %04x is already defined (line %u)",
-			    h->domain, t->hosts[p->domains[h->domain] - 1].line);
+	/*
+	 * A domain may have several host bridges (x86 servers' uncore root
+	 * buses sit beside bus 00), each with a bus range of its own: a
+	 * config cycle goes to the one whose range holds its bus.
+	 */
+	if (p->domains[h->domain]) {
+		for (uint32_t i = 0; i < t->nr_hosts; i++) {
+			const struct thost *o = &t->hosts[i];
+
+			if (o->domain != h->domain || o->bus_end < h->bus_start ||
+			    h->bus_start > o->bus_end || h->bus_end < o->bus_start)
+				continue;
+			return fail(p, bcol ? bcol : dcol, "domain %04x is already defined (line %u) with bus=%02x-%02x, which bus=%02x-%02x here overlaps (hosts of one domain need bus ranges apart)",
+				    h->domain, o->line, o->bus_start, o->bus_end,
+				    h->bus_start, h->bus_end);
+		}
+	}
 	p->domains[h->domain] = ++t->nr_hosts;
 	return push_level(p, 0, LV_HOST, t->nr_hosts - 1);
 }
