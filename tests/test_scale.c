@@ -94,6 +94,15 @@ static void test_gen_refuses_what_cannot_fit(void **state)
 	free(out);
 	assert_int_equal(run(&out, PCISIM " gen --endpoints 300"), 2);
 	free(out);
+	/* the most domains, but 33M functions: past a machine's limit */
+	assert_int_equal(run(&out, PCISIM " gen --domains 65536"), 2);
+	if (!strstr(out, "at most 16777216"))
+		fail_msg("no limit given: %s", out);
+	free(out);
+	assert_int_equal(run(&out, PCISIM " enumerate gen:functions=16777217"), 2);
+	if (!strstr(out, "at most 16777216"))
+		fail_msg("no limit given: %s", out);
+	free(out);
 	assert_int_equal(run(&out, PCISIM " enumerate gen:endpoints=9,nonsense=1"), 2);
 	if (!strstr(out, "nonsense"))
 		fail_msg("no error named the key: %s", out);

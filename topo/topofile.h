@@ -37,6 +37,15 @@ struct topo_error {
 #define TOPO_MAX_FILE_BYTES	(64u << 20)
 
 /*
+ * The most functions a machine may have, VFs included (TotalVFs of every
+ * PF), once templates are instantiated; pcisim gen makes no more either.
+ * 16 times the million the benchmarks run (4.3 GiB there): past this a
+ * file is a template bomb rather than hardware, and is refused before
+ * anything is built.
+ */
+#define TOPO_MAX_FUNCTIONS	(1u << 24)
+
+/*
  * Parse a whole file (read in one go; a directory, or more than
  * TOPO_MAX_FILE_BYTES, is an error). NULL with *err filled on error.
  */
