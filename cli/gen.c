@@ -352,6 +352,11 @@ struct machine *gen_machine(const char *spec, unsigned long long *nr_functions)
 		fprintf(stderr, "gen:%s: error: %s\n", spec, err);
 		return NULL;
 	}
+	snprintf(err, sizeof(err), "gen:%s", spec);
+	if (cli_fits_host(err, total)) {
+		free(text);
+		return NULL;
+	}
 	memset(&terr, 0, sizeof(terr));
 	t = topo_parse_string("<gen>", text, len, &terr);
 	free(text);

@@ -103,6 +103,18 @@ static void test_gen_refuses_what_cannot_fit(void **state)
 	if (!strstr(out, "at most 16777216"))
 		fail_msg("no limit given: %s", out);
 	free(out);
+	/*
+	 * Within the limit but more than this host holds (4 KiB a function
+	 * at the least): refused before it is built, not built for minutes
+	 * until the out-of-memory killer ends it.
+	 */
+	if ((unsigned long long)sysconf(_SC_PHYS_PAGES) * (unsigned long long)sysconf(_SC_PAGESIZE) <
+	    (unsigned long long)TOPO_MAX_FUNCTIONS * 4096) {
+		assert_int_equal(run(&out, PCISIM " enumerate gen:functions=16777216"), 2);
+		if (!strstr(out, "16777216 functions (VFs included) need more than 64 GiB"))
+			fail_msg("no memory named: %s", out);
+		free(out);
+	}
 	assert_int_equal(run(&out, PCISIM " enumerate gen:endpoints=9,nonsense=1"), 2);
 	if (!strstr(out, "nonsense"))
 		fail_msg("no error named the key: %s", out);

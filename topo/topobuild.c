@@ -10,6 +10,7 @@
  * template. Iterative, with an explicit stack: a file may nest deeper than
  * the C stack would like.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -398,14 +399,19 @@ static uint32_t sum_list(const struct topo *t, uint32_t first,
 	return TNONE;
 }
 
-int topo_check_functions(const struct topo *t, struct topo_error *err)
+/*
+ * Sum the hosts' trees up to limit: 0 with *at the line that crosses it
+ * (TNONE: none) and *tsub_out each template's subtree (the caller frees
+ * it), or -1 when out of memory.
+ */
+static int count_machine(const struct topo *t, uint64_t limit, uint64_t *total,
+			 uint32_t *at, uint64_t **tsub_out)
 {
-	uint64_t *tsub = calloc(t->nr_tmpls + 1, sizeof(*tsub)), total = 0;
-	uint32_t *stack = NULL, cap = 0, at = TNONE;
-	const struct tnode *n;
-	char what[160], brings[48];
-	uint64_t own;
+	uint64_t *tsub = calloc(t->nr_tmpls + 1, sizeof(*tsub));
+	uint32_t *stack = NULL, cap = 0;
 
+	*total = 0;
+	*at = TNONE;
 	if (!tsub)
 		goto nomem;
 	/*
@@ -422,12 +428,44 @@ int topo_check_functions(const struct topo *t, struct topo_error *err)
 			goto nomem;
 		tsub[i] = sub;
 	}
-	for (uint32_t h = 0; h < t->nr_hosts && at == TNONE; h++)
-		at = sum_list(t, t->hosts[h].first_child, tsub,
-			      TOPO_MAX_FUNCTIONS, &total, &stack, &cap);
-	if (at == UINT32_MAX - 1)
+	for (uint32_t h = 0; h < t->nr_hosts && *at == TNONE; h++)
+		*at = sum_list(t, t->hosts[h].first_child, tsub, limit, total,
+			       &stack, &cap);
+	if (*at == UINT32_MAX - 1)
 		goto nomem;
 	free(stack);
+	*tsub_out = tsub;
+	return 0;
+nomem:
+	free(tsub);
+	free(stack);
+	return -1;
+}
+
+unsigned long long topo_nr_functions_vfs(const struct topo *t)
+{
+	uint64_t total, *tsub;
+	uint32_t at;
+
+	if (count_machine(t, UINT64_MAX, &total, &at, &tsub))
+		return ULLONG_MAX;
+	free(tsub);
+	return total;
+}
+
+int topo_check_functions(const struct topo *t, struct topo_error *err)
+{
+	uint64_t total, own, *tsub;
+	const struct tnode *n;
+	char what[160], brings[48];
+	uint32_t at;
+
+	if (count_machine(t, TOPO_MAX_FUNCTIONS, &total, &at, &tsub)) {
+		err->line = 0;
+		err->col = 0;
+		snprintf(err->msg, sizeof(err->msg), "out of memory");
+		return -1;
+	}
 	if (at == TNONE) {
 		free(tsub);
 		return 0;
@@ -451,12 +489,5 @@ int topo_check_functions(const struct topo *t, struct topo_error *err)
 	snprintf(err->msg, sizeof(err->msg), "%s, which takes the machine past "
 		 "%u functions (VFs included), the most a machine may have "
 		 "(and pcisim gen makes)", what, TOPO_MAX_FUNCTIONS);
-	return -1;
-nomem:
-	free(tsub);
-	free(stack);
-	err->line = 0;
-	err->col = 0;
-	snprintf(err->msg, sizeof(err->msg), "out of memory");
 	return -1;
 }

@@ -93,5 +93,8 @@ void topo_error_print(const struct topo_error *err, FILE *out);
  * functions the machine will have once templates are instantiated. */
 size_t topo_nr_lines_functions(const struct topo *t);
 size_t topo_nr_functions(const struct topo *t);
+/* With every PF's TotalVFs too, as TOPO_MAX_FUNCTIONS counts (saturating;
+ * ULLONG_MAX when out of memory). */
+unsigned long long topo_nr_functions_vfs(const struct topo *t);
 
 #endif /* PCISIM_TOPOFILE_H */
