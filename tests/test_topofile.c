@@ -899,8 +899,9 @@ static void test_template_bomb(void **state)
 	assert_int_equal(err.line, 3 * 259);
 	assert_int_equal(err.col, 5);
 	assert_non_null(strstr(err.msg, "endpoint is 65001 functions with its VFs"));
-	/* one host fewer is within the limit */
-	len -= strlen(strrchr(text, 'h'));
+	/* one host fewer is within the limit: cut the text at the last host */
+	for (const char *h = text; (h = strstr(h, "host ")); h++)
+		len = (size_t)(h - text);
 	t = topo_parse_string("vfs.topo", text, len, &err);
 	if (!t)
 		topo_error_print(&err, stderr);
