@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "gen.h"
@@ -20,6 +21,36 @@
 /* topo/examples/default.topo, linked in by the Makefile (ld -b binary) */
 extern const char _binary_topo_examples_default_topo_start[];
 extern const char _binary_topo_examples_default_topo_end[];
+
+/*
+ * The least a function costs the host, kernel world and machine together:
+ * the kernel world alone holds about 4.4 KiB a function after boot
+ * (bench/RESULTS.md, 1M functions), the machine a few hundred bytes more.
+ * A machine within TOPO_MAX_FUNCTIONS can still be more than the host
+ * holds, and building it for minutes until the out-of-memory killer ends
+ * it is neither running nor refusing: refused before anything is built.
+ */
+#define CLI_HOST_BYTES_PER_FUNCTION	(4ULL << 10)
+
+int cli_fits_host(const char *name, unsigned long long functions)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+	unsigned long long have, need;
+
+	if (pages <= 0 || psize <= 0)
+		return 0;
+	have = (unsigned long long)pages * (unsigned long long)psize;
+	need = functions > have / CLI_HOST_BYTES_PER_FUNCTION ? have + 1 :
+	       functions * CLI_HOST_BYTES_PER_FUNCTION;
+	if (need <= have)
+		return 0;
+	fprintf(stderr, "%s: error: %llu functions (VFs included) need more "
+		"than %llu GiB (at least %llu KiB each), more than this host's "
+		"%llu GiB of memory\n", name, functions,
+		functions * CLI_HOST_BYTES_PER_FUNCTION >> 30,
+		CLI_HOST_BYTES_PER_FUNCTION >> 10, have >> 30);
+	return -1;
+}
 
 struct machine *cli_load_topology(const char *path)
 {
@@ -49,6 +80,11 @@ struct machine *cli_load_topology_marks(const char *path,
 				      &err);
 	if (!t) {
 		topo_error_print(&err, stderr);
+		return NULL;
+	}
+	if (cli_fits_host(path ? path : "<built-in default.topo>",
+			  topo_nr_functions_vfs(t))) {
+		topo_free(t);
 		return NULL;
 	}
 	m = topo_build(t, &err);

@@ -31,6 +31,12 @@ int cli_write_output(const char *path, const char *text, size_t len);
  */
 int cli_close_output(FILE *f, const char *name);
 
+/*
+ * Can this host hold a machine of that many functions (VFs included)? 0,
+ * or -1 after saying, as "NAME: error: ...", what it needs and has.
+ */
+int cli_fits_host(const char *name, unsigned long long functions);
+
 /* Load TOPO (NULL: the built-in default); prints errors; NULL on failure. */
 struct machine *cli_load_topology(const char *path);
 

@@ -115,6 +115,11 @@ static int gen_check(struct gen_params *p, char *err, size_t errlen)
 		return snprintf(err, errlen,
 				"%lu root ports of %lu buses each do not fit in a domain (at most %lu)",
 				p->root_ports, buses, fit), -1;
+	/* before the arithmetic below, which it keeps from wrapping */
+	if (p->functions > TOPO_MAX_FUNCTIONS)
+		return snprintf(err, errlen,
+				"functions: at most %u in a machine (VFs included)",
+				TOPO_MAX_FUNCTIONS), -1;
 	if (p->functions) {
 		unsigned long long per_domain = p->root_ports * rp_functions(p);
 
@@ -314,6 +319,11 @@ static char *gen_text(struct gen_params *p, size_t *len,
 
 		*total = (p->functions + per_rp - 1) / per_rp * per_rp;
 	}
+	/* the same limit as a topology file's, so each can say what the other can */
+	if (*total > TOPO_MAX_FUNCTIONS)
+		return snprintf(err, errlen,
+				"%llu functions (VFs included): at most %u in a machine",
+				*total, TOPO_MAX_FUNCTIONS), NULL;
 	f = open_memstream(&buf, &n);
 	if (!f)
 		return snprintf(err, errlen, "out of memory"), NULL;
@@ -340,6 +350,11 @@ struct machine *gen_machine(const char *spec, unsigned long long *nr_functions)
 	if (parse_spec(&p, spec, err, sizeof(err)) ||
 	    !(text = gen_text(&p, &len, &total, err, sizeof(err)))) {
 		fprintf(stderr, "gen:%s: error: %s\n", spec, err);
+		return NULL;
+	}
+	snprintf(err, sizeof(err), "gen:%s", spec);
+	if (cli_fits_host(err, total)) {
+		free(text);
 		return NULL;
 	}
 	memset(&terr, 0, sizeof(terr));

@@ -966,6 +966,93 @@ static void test_build_many(void **state)
 	free(text);
 }
 
+/*
+ * A template bomb: a few thousand lines whose templates multiply to 67
+ * million functions (4096 hosts, each a root port with two switch levels
+ * of 8 ports and 256 ARI functions below each leaf port: 16,466 functions,
+ * which fit the host's 256 buses). Refused at the instance that crosses
+ * the limit, before anything is built, in well under a second; VFs count
+ * too. It took minutes and gigabytes to build.
+ */
+static void test_template_bomb(void **state)
+{
+	size_t cap = 1u << 20, len = 0;
+	char *text = malloc(cap);
+	unsigned rp_line = 0, crossing;
+	struct topo_error err;
+	struct topo *t;
+	double t0, t1;
+
+	(void)state;
+	assert_non_null(text);
+	len += (size_t)snprintf(text + len, cap - len,
+		"template ep endpoint id=8086:1533 class=020000 bar0=mem64:4K ari\n"
+		"template leaf switch-down id=1b36:000f\n");
+	for (unsigned f = 0; f < 256; f++)
+		len += (size_t)snprintf(text + len, cap - len, "  %02x.%x ep\n",
+					f >> 3, f & 7);
+	len += (size_t)snprintf(text + len, cap - len,
+		"template sw switch-up id=1b36:000e\n");
+	for (unsigned d = 0; d < 8; d++)
+		len += (size_t)snprintf(text + len, cap - len, "  %02x.0 leaf\n", d);
+	len += (size_t)snprintf(text + len, cap - len,
+		"template dn switch-down id=1b36:000f\n  00.0 sw\n"
+		"template sw2 switch-up id=1b36:000e\n");
+	for (unsigned d = 0; d < 8; d++)
+		len += (size_t)snprintf(text + len, cap - len, "  %02x.0 dn\n", d);
+	len += (size_t)snprintf(text + len, cap - len,
+		"template rp root-port id=1b36:000c\n  00.0 sw2\n");
+	for (const char *c = text; *c; c++)
+		rp_line += *c == '\n';
+	/* 1 + (1 + 8 x (1 + (1 + 8 x (1 + 256)))) functions per host */
+	crossing = TOPO_MAX_FUNCTIONS / 16466 + 1;
+	for (unsigned h = 0; h < 4096; h++)
+		len += (size_t)snprintf(text + len, cap - len,
+			"host domain=%04x mem64=0x%llx-0x%llx\n  01.0 rp\n", h,
+			(h + 1ULL) << 40, ((h + 2ULL) << 40) - 1);
+	assert_true(len < cap);
+	t0 = now();
+	t = topo_parse_string("bomb.topo", text, len, &err);
+	t1 = now();
+	assert_null(t);
+	print_message("refused 67M functions from %zu KB in %.3f s: %s\n",
+		      len >> 10, t1 - t0, err.msg);
+	assert_true(t1 - t0 < 1.0);
+	/* the crossing host's "01.0 rp" line, at its DD.F */
+	assert_int_equal(err.line, rp_line + 2 * crossing);
+	assert_int_equal(err.col, 3);
+	assert_non_null(strstr(err.msg, "template 'rp' expands to 16466 functions"));
+	assert_non_null(strstr(err.msg, "past 16777216 functions"));
+	free(text);
+
+	/* VFs count: 258 PFs of 65,000 VFs fit, the 259th does not */
+	cap = 64u << 10;
+	len = 0;
+	text = malloc(cap);
+	assert_non_null(text);
+	for (unsigned h = 0; h < 259; h++)
+		len += (size_t)snprintf(text + len, cap - len,
+			"host domain=%04x mem64=0x%llx-0x%llx\n"
+			"  01.0 root-port id=1b36:000c\n"
+			"    00.0 endpoint id=8086:10fb class=020000 ari sriov=65000 vf-offset=1 vf-stride=1\n",
+			h, (h + 1ULL) << 40, ((h + 2ULL) << 40) - 1);
+	assert_true(len < cap);
+	t = topo_parse_string("vfs.topo", text, len, &err);
+	assert_null(t);
+	assert_int_equal(err.line, 3 * 259);
+	assert_int_equal(err.col, 5);
+	assert_non_null(strstr(err.msg, "endpoint is 65001 functions with its VFs"));
+	/* one host fewer is within the limit: cut the text at the last host */
+	for (const char *h = text; (h = strstr(h, "host ")); h++)
+		len = (size_t)(h - text);
+	t = topo_parse_string("vfs.topo", text, len, &err);
+	if (!t)
+		topo_error_print(&err, stderr);
+	assert_non_null(t);
+	topo_free(t);
+	free(text);
+}
+
 int main(void)
 {
 	struct CMUnitTest tests[80] = {
@@ -982,8 +1069,9 @@ int main(void)
 		cmocka_unit_test(test_mutations),
 		cmocka_unit_test(test_scale),
 		cmocka_unit_test(test_build_many),
+		cmocka_unit_test(test_template_bomb),
 	};
-	size_t n = 10;
+	size_t n = 11;
 
 	for (size_t i = 0; i < sizeof(bads) / sizeof(bads[0]); i++) {
 		assert_true(n < sizeof(tests) / sizeof(tests[0]));

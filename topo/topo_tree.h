@@ -135,6 +135,14 @@ void topo_host_default_windows(struct thost *h);
  */
 int topo_check_buses(const struct topo *t, struct topo_error *err);
 
+/*
+ * topobuild.c: do the functions the hosts' trees expand to (templates
+ * multiplied through, VFs counted) stay within TOPO_MAX_FUNCTIONS? Counted
+ * per line, each template once, so a template bomb is refused in time
+ * linear in the file. 0, or -1 with *err at the first line that crosses.
+ */
+int topo_check_functions(const struct topo *t, struct topo_error *err);
+
 /* topoattr.c: the attribute vocabulary, shared by parser, builder, writer. */
 #define TK_KIND_BIT(k)	(1u << (k))
 #define TKM_BRIDGE	(TK_KIND_BIT(MF_ROOT_PORT) | TK_KIND_BIT(MF_SWITCH_UP) | \

@@ -10,6 +10,7 @@
  * template. Iterative, with an explicit stack: a file may nest deeper than
  * the C stack would like.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -373,4 +374,161 @@ size_t topo_nr_functions(const struct topo *t)
 	free(tsub);
 	free(stack);
 	return total > SIZE_MAX ? SIZE_MAX : (size_t)total;
+}
+
+/* Sums that stop at UINT64_MAX: a template bomb's counts overflow 64 bits. */
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* TotalVFs of a node: its template's, unless its own line says otherwise. */
+static uint64_t node_vfs(const struct topo *t, const struct tnode *n)
+{
+	uint64_t vfs = n->tmpl ? t->tmpls[n->tmpl - 1].eff.d.total_vfs : 0;
+
+	for (uint32_t i = 0; i < n->nr_attrs; i++) {
+		const struct tattr *a = &t->attrs[n->attr_first + i];
+		struct mfunc_desc d;
+
+		if (a->key != TK_SRIOV)
+			continue;
+		memset(&d, 0, sizeof(d));
+		topo_attr_apply(&d, a);
+		vfs = d.total_vfs;
+	}
+	return vfs;
+}
+
+/* What one line stands for: itself, its VFs and its template's subtree. */
+static uint64_t node_functions(const struct topo *t, const struct tnode *n,
+			       const uint64_t *tsub)
+{
+	return sat_add(1 + node_vfs(t, n), n->tmpl ? tsub[n->tmpl - 1] : 0);
+}
+
+/*
+ * Walk the lines below first in file order (depth first), adding what each
+ * stands for to *total. Returns the first line that takes *total past
+ * limit (TNONE: none), or UINT32_MAX - 1 when out of memory.
+ */
+static uint32_t sum_list(const struct topo *t, uint32_t first,
+			 const uint64_t *tsub, uint64_t limit, uint64_t *total,
+			 uint32_t **stack, uint32_t *cap)
+{
+	uint32_t nr = 0;
+
+	if (first == TNONE)
+		return TNONE;
+	if (topo_grow((void **)stack, cap, 1, sizeof(**stack)))
+		return UINT32_MAX - 1;
+	(*stack)[nr++] = first;
+	while (nr) {
+		uint32_t i = (*stack)[--nr];
+		const struct tnode *n = &t->nodes[i];
+
+		*total = sat_add(*total, node_functions(t, n, tsub));
+		if (*total > limit)
+			return i;
+		if (topo_grow((void **)stack, cap, nr + 2, sizeof(**stack)))
+			return UINT32_MAX - 1;
+		if (n->next != TNONE)
+			(*stack)[nr++] = n->next;
+		if (n->first_child != TNONE)
+			(*stack)[nr++] = n->first_child;
+	}
+	return TNONE;
+}
+
+/*
+ * Sum the hosts' trees up to limit: 0 with *at the line that crosses it
+ * (TNONE: none) and *tsub_out each template's subtree (the caller frees
+ * it), or -1 when out of memory.
+ */
+static int count_machine(const struct topo *t, uint64_t limit, uint64_t *total,
+			 uint32_t *at, uint64_t **tsub_out)
+{
+	uint64_t *tsub = calloc(t->nr_tmpls + 1, sizeof(*tsub));
+	uint32_t *stack = NULL, cap = 0;
+
+	*total = 0;
+	*at = TNONE;
+	if (!tsub)
+		goto nomem;
+	/*
+	 * Each template's subtree once, without limit (a template nobody
+	 * instantiates may be as big as it likes): a template only uses
+	 * templates defined above it, so one pass in definition order.
+	 */
+	for (uint32_t i = 0; i < t->nr_tmpls; i++) {
+		const struct tnode *r = &t->nodes[t->tmpls[i].root];
+		uint64_t sub = r->tmpl ? tsub[r->tmpl - 1] : 0;
+
+		if (sum_list(t, r->first_child, tsub, UINT64_MAX, &sub, &stack,
+			     &cap) == UINT32_MAX - 1)
+			goto nomem;
+		tsub[i] = sub;
+	}
+	for (uint32_t h = 0; h < t->nr_hosts && *at == TNONE; h++)
+		*at = sum_list(t, t->hosts[h].first_child, tsub, limit, total,
+			       &stack, &cap);
+	if (*at == UINT32_MAX - 1)
+		goto nomem;
+	free(stack);
+	*tsub_out = tsub;
+	return 0;
+nomem:
+	free(tsub);
+	free(stack);
+	return -1;
+}
+
+unsigned long long topo_nr_functions_vfs(const struct topo *t)
+{
+	uint64_t total, *tsub;
+	uint32_t at;
+
+	if (count_machine(t, UINT64_MAX, &total, &at, &tsub))
+		return ULLONG_MAX;
+	free(tsub);
+	return total;
+}
+
+int topo_check_functions(const struct topo *t, struct topo_error *err)
+{
+	uint64_t total, own, *tsub;
+	const struct tnode *n;
+	char what[160], brings[48];
+	uint32_t at;
+
+	if (count_machine(t, TOPO_MAX_FUNCTIONS, &total, &at, &tsub)) {
+		err->line = 0;
+		err->col = 0;
+		snprintf(err->msg, sizeof(err->msg), "out of memory");
+		return -1;
+	}
+	if (at == TNONE) {
+		free(tsub);
+		return 0;
+	}
+	n = &t->nodes[at];
+	own = node_functions(t, n, tsub);
+	free(tsub);
+	if (own == UINT64_MAX)
+		snprintf(brings, sizeof(brings), "more than 2^64");
+	else
+		snprintf(brings, sizeof(brings), "%llu", (unsigned long long)own);
+	if (n->tmpl)
+		snprintf(what, sizeof(what), "this instance of template '%s' "
+			 "expands to %s functions", t->tmpls[n->tmpl - 1].name,
+			 brings);
+	else
+		snprintf(what, sizeof(what), "this %s is %s functions with its VFs",
+			 topo_kind_name(n->kind), brings);
+	err->line = (int)n->line;
+	err->col = (int)n->col;
+	snprintf(err->msg, sizeof(err->msg), "%s, which takes the machine past "
+		 "%u functions (VFs included), the most a machine may have "
+		 "(and pcisim gen makes)", what, TOPO_MAX_FUNCTIONS);
+	return -1;
 }

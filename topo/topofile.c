@@ -1184,6 +1184,9 @@ struct topo *topo_parse_string(const char *name, const char *text,
 		rc = check_windows(&p);
 	if (!rc)
 		rc = check_not_empty(&p);
+	/* before the bus walk, whose work grows with the expanded tree */
+	if (!rc)
+		rc = topo_check_functions(t, err);
 	if (!rc)
 		rc = topo_check_buses(t, err);
 	parser_free(&p);

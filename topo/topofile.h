@@ -37,6 +37,15 @@ struct topo_error {
 #define TOPO_MAX_FILE_BYTES	(64u << 20)
 
 /*
+ * The most functions a machine may have, VFs included (TotalVFs of every
+ * PF), once templates are instantiated; pcisim gen makes no more either.
+ * 16 times the million the benchmarks run (4.3 GiB there): past this a
+ * file is a template bomb rather than hardware, and is refused before
+ * anything is built.
+ */
+#define TOPO_MAX_FUNCTIONS	(1u << 24)
+
+/*
  * Parse a whole file (read in one go; a directory, or more than
  * TOPO_MAX_FILE_BYTES, is an error). NULL with *err filled on error.
  */
@@ -84,5 +93,8 @@ void topo_error_print(const struct topo_error *err, FILE *out);
  * functions the machine will have once templates are instantiated. */
 size_t topo_nr_lines_functions(const struct topo *t);
 size_t topo_nr_functions(const struct topo *t);
+/* With every PF's TotalVFs too, as TOPO_MAX_FUNCTIONS counts (saturating;
+ * ULLONG_MAX when out of memory). */
+unsigned long long topo_nr_functions_vfs(const struct topo *t);
 
 #endif /* PCISIM_TOPOFILE_H */
