@@ -214,6 +214,17 @@ static int parse_cmdline_opt(const char *a, struct run_cmdline *c)
 	return 0;
 }
 
+/* Is word one of the space-separated words of line? */
+static bool cmdline_has(const char *line, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = line; (p = strstr(p, word)); p += n)
+		if ((p == line || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+			return true;
+	return false;
+}
+
 /* The command line of boot `boot`: ours, then the user's, in order. */
 static void boot_cmdline(char *buf, size_t len, const char *vf_policy,
 			 const struct run_cmdline *c, int nc, int boot)
@@ -463,6 +474,9 @@ int cmd_run(int argc, char **argv)
 				failures++;
 			}
 		}
+		/* a parameter the kernel passes to user space, the host */
+		sim_kho_selftest_set_fault_leak(cmdline_has(cmdline,
+							    "kho_selftest_fault=leak"));
 		ret = sim_kho_selftest_verify(seed);
 		if (ret) {
 			printf("FAIL kexec %d: KHO self-test memory did not come back intact: %d\n",

@@ -212,26 +212,36 @@ static bool bus_master_on(struct machine *m, const struct sim_pci_info *d)
 	return cmd & PCI_COMMAND_MASTER;
 }
 
-/* ACS Control of d as the hardware has it; -1 without an ACS capability. */
-static int32_t acs_ctrl(struct machine *m, const struct sim_pci_info *d)
+/* Where the extended capability id of d is, as the hardware has it; 0 if none. */
+static unsigned int ext_cap(struct machine *m, const struct sim_pci_info *d,
+			    unsigned int id)
 {
 	unsigned int pos = PCI_CFG_SPACE_SIZE, guard = 0;
 	uint32_t v = 0;
 
 	if (d->cfg_size <= PCI_CFG_SPACE_SIZE)
-		return -1;
+		return 0;
 	while (pos && guard++ < 480) {
 		if (!machine_cfg_read(m, d->domain, d->bus, d->devfn, pos, 4, &v) ||
 		    !v || v == 0xffffffff)
-			return -1;
-		if (PCI_EXT_CAP_ID(v) == PCI_EXT_CAP_ID_ACS) {
-			machine_cfg_read(m, d->domain, d->bus, d->devfn,
-					 pos + PCI_ACS_CTRL, 2, &v);
-			return (int32_t)v;
-		}
+			return 0;
+		if (PCI_EXT_CAP_ID(v) == id)
+			return pos;
 		pos = PCI_EXT_CAP_NEXT(v);
 	}
-	return -1;
+	return 0;
+}
+
+/* ACS Control of d as the hardware has it; -1 without an ACS capability. */
+static int32_t acs_ctrl(struct machine *m, const struct sim_pci_info *d)
+{
+	unsigned int pos = ext_cap(m, d, PCI_EXT_CAP_ID_ACS);
+	uint32_t v = 0;
+
+	if (!pos)
+		return -1;
+	machine_cfg_read(m, d->domain, d->bus, d->devfn, pos + PCI_ACS_CTRL, 2, &v);
+	return (int32_t)v;
 }
 
 /*
@@ -662,6 +672,41 @@ static int check_path(struct machine *m, struct run_dev *rd,
 	return bad;
 }
 
+/*
+ * Right after the kexec, before user space enables any VF again (which
+ * --enable-vfs and pci=lu_vfs=user do, hiding VFs that were stopped): a
+ * preserved PF that ran VFs still has VF Enable set and the same NumVFs
+ * in the hardware, so its VFs never stopped.
+ */
+static int check_vfs_kept(struct machine *m, const struct run_dev *pd,
+			  size_t np, const struct devs *b, int kexec_nr)
+{
+	int bad = 0;
+
+	for (size_t i = 0; i < np; i++) {
+		const struct sim_pci_info *x = find(b, pd[i].bdf);
+		uint32_t ctrl = 0, num = 0;
+		unsigned int pos;
+
+		if (!x || !x->sriov_num)
+			continue;
+		pos = ext_cap(m, x, PCI_EXT_CAP_ID_SRIOV);
+		if (pos) {
+			machine_cfg_read(m, x->domain, x->bus, x->devfn,
+					 pos + PCI_SRIOV_CTRL, 2, &ctrl);
+			machine_cfg_read(m, x->domain, x->bus, x->devfn,
+					 pos + PCI_SRIOV_NUM_VF, 2, &num);
+		}
+		if (pos && ctrl & PCI_SRIOV_CTRL_VFE && num == x->sriov_num)
+			continue;
+		printf("FAIL %s: its %u VFs were not kept by kexec %d: the new kernel left SR-IOV Control %#06x, NumVFs %u%s\n",
+		       pd[i].bdf, x->sriov_num, kexec_nr, ctrl, num,
+		       pos ? "" : " (no SR-IOV capability found)");
+		bad++;
+	}
+	return bad;
+}
+
 static int check_vfs(struct run_dev *rd, const struct devs *b,
 		     const struct vf_index *bvf, const struct devs *a)
 {
@@ -888,6 +933,7 @@ int run_pci_cycle(struct machine *m, const char *cmdline, bool enable_vfs,
 		return failures + 1;
 	}
 	phase_begin("restore");
+	failures += check_vfs_kept(m, pd, np, &before, kexec_nr);
 	state_dir_phase(m, "kexec", kexec_nr);
 	state_dir_lulist(SIM_LU_LIST_INCOMING, "incoming-", kexec_nr);
 

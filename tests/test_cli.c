@@ -646,6 +646,61 @@ static void test_run_preserve_a_bridge_is_exit_2(void **state)
 	}
 }
 
+/*
+ * A preserved PF whose VFs the new kernel stopped (pci=lu_fault=vfs:
+ * sriov_init() clears VF Enable) is caught even when --enable-vfs makes
+ * user space enable fresh VFs at the same BDFs afterwards: the check
+ * reads VF Enable right after the kexec. Regression: it said every check
+ * held.
+ */
+static void test_run_vfs_of_preserved_pf_not_kept_is_caught(void **state)
+{
+	static const char *const policies[] = { "core", "user" };
+	char *out;
+	int st;
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		st = run(&out, PCISIM " run --preserve 0000:05:00.0 --enable-vfs --vf-policy %s --log /dev/null",
+			 policies[i]);
+		if (st || !strstr(out, "every check held") || strstr(out, "FAIL"))
+			fail_msg("lu_vfs=%s without the fault exited %d:\n%s",
+				 policies[i], st, out);
+		free(out);
+		st = run(&out, PCISIM " run --preserve 0000:05:00.0 --enable-vfs --vf-policy %s --cmdline pci=lu_fault=vfs --log /dev/null",
+			 policies[i]);
+		if (st != 1 ||
+		    !strstr(out, "FAIL 0000:05:00.0: its 8 VFs were not kept by kexec 1: the new kernel left SR-IOV Control 0x0010, NumVFs 0") ||
+		    strstr(out, "every check held"))
+			fail_msg("lu_vfs=%s with pci=lu_fault=vfs exited %d:\n%s",
+				 policies[i], st, out);
+		free(out);
+	}
+}
+
+/*
+ * Pages handed over and never restored are a failed check on the KHO
+ * self-test path of run too (kho_selftest_fault=leak leaves its blob
+ * unrestored); no test saw that check before, it could always pass.
+ * (The preserved path's is test_liveupdate's test_fault_probe_is_caught.)
+ */
+static void test_run_pages_never_restored_are_caught(void **state)
+{
+	char *out;
+	int st;
+
+	(void)state;
+	st = run(&out, PCISIM " run tests/topo/T3_switch.topo --cmdline 1:kho_selftest_fault=leak --log /dev/null");
+	if (st != 1 ||
+	    !strstr(out, "FAIL kexec 1: 1 preserved pages were never restored (leaked)"))
+		fail_msg("an unrestored self-test blob: exit %d:\n%s", st, out);
+	free(out);
+	st = run(&out, PCISIM " run tests/topo/T3_switch.topo --kexec 2 --log /dev/null");
+	if (st || strstr(out, "never restored"))
+		fail_msg("the self-test without the fault: exit %d:\n%s", st, out);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -677,6 +732,8 @@ int main(void)
 		cmocka_unit_test(test_gen_numbers_that_wrap_are_refused),
 		cmocka_unit_test(test_run_tests_counts_a_crash_after_failures),
 		cmocka_unit_test(test_run_cmdline_per_boot),
+		cmocka_unit_test(test_run_vfs_of_preserved_pf_not_kept_is_caught),
+		cmocka_unit_test(test_run_pages_never_restored_are_caught),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);

@@ -95,6 +95,7 @@ static bool pci_lu_fault_probe;
 static bool pci_lu_fault_acs;
 static bool pci_lu_fault_list;
 static bool pci_lu_fault_leak;
+static bool pci_lu_fault_vfs;
 
 static int pci_flb_preserve(struct liveupdate_flb_op_args *args);
 static void pci_flb_unpreserve(struct liveupdate_flb_op_args *args);
@@ -125,9 +126,11 @@ void pci_liveupdate_set_vf_policy(const char *str)
 }
 
 /*
- * pci=lu_fault=master|buses|probe|acs|list|leak; list: the device list
+ * pci=lu_fault=master|buses|probe|acs|list|leak|vfs; list: the device list
  * leaves out the bridges above preserved devices (the list itself is what
- * is tested); leak: finish does not free the incoming pci_ser.
+ * is tested); leak: finish does not free the incoming pci_ser; vfs: a
+ * preserved PF's running VFs are not adopted, so sriov_init() clears VF
+ * Enable as if nothing was preserved.
  */
 void pci_liveupdate_set_fault(const char *str)
 {
@@ -143,8 +146,10 @@ void pci_liveupdate_set_fault(const char *str)
 		pci_lu_fault_list = true;
 	else if (!strcmp(str, "leak"))
 		pci_lu_fault_leak = true;
+	else if (!strcmp(str, "vfs"))
+		pci_lu_fault_vfs = true;
 	else
-		pr_warn("pci=lu_fault=%s: expected master, buses, probe, acs, list or leak\n",
+		pr_warn("pci=lu_fault=%s: expected master, buses, probe, acs, list, leak or vfs\n",
 			str);
 	pr_warn("fault injection: %s guarantee switched off\n", str);
 }
@@ -947,7 +952,7 @@ bool pci_liveupdate_sriov_adopt(struct pci_dev *dev, u16 *num_vfs)
 	if (pci_lu_safe_mode || dev->liveupdate.refused)
 		return pci_lu_hw_vfs(dev, num_vfs);
 	ser = dev->liveupdate.incoming;
-	if (!ser)
+	if (!ser || pci_lu_fault_vfs)
 		return false;
 	/* VFs that are not running cannot be taken over */
 	if (!pci_lu_hw_vfs(dev, &hw_vfs))

@@ -318,6 +318,8 @@ void sim_selftest_stub(void);
  */
 int sim_kho_selftest_preserve(unsigned long long seed);
 int sim_kho_selftest_verify(unsigned long long seed);
+/* The next verify leaves the blob unrestored (kho_selftest_fault=leak). */
+void sim_kho_selftest_set_fault_leak(bool on);
 /*
  * Restores that must fail (never preserved, no RAM, unaligned; after a
  * kexec with the self-test handed over, also tail pages of its folio, page
