@@ -422,7 +422,7 @@ int cmd_draw(int argc, char **argv)
 	if (log) {
 		logf = fopen(log, "w");
 		if (!logf) {
-			perror(log);
+			fprintf(stderr, "%s: error: %s\n", log, strerror(errno));
 			return EXIT_BAD_INPUT;
 		}
 	}

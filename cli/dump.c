@@ -7,7 +7,9 @@
  * ID (0xffff in hardware) are written as sysfs reports them.
  */
 #include <stdint.h>
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "machine.h"
@@ -55,7 +57,7 @@ int report_dump(const char *path, struct machine *m)
 
 	c.out = fopen(path, "w");
 	if (!c.out) {
-		perror(path);
+		fprintf(stderr, "%s: error: %s\n", path, strerror(errno));
 		return -1;
 	}
 	sim_pci_visit_devs(dump_one, &c);

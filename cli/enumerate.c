@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* pcisim enumerate: a cold boot of a topology by the kernel's PCI core. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +58,7 @@ int cmd_enumerate(int argc, char **argv)
 	if (log) {
 		logf = fopen(log, "w");
 		if (!logf) {
-			perror(log);
+			fprintf(stderr, "%s: error: %s\n", log, strerror(errno));
 			return EXIT_BAD_INPUT;
 		}
 		host_set_log(logf, 7);

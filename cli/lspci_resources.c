@@ -127,11 +127,11 @@ static int bar_not_in_config(const struct pcicfg *c, int idx,
 }
 
 static int row(int line, struct field *fl, struct pcicfg *fns,
-	       size_t n, struct topo_error *err)
+	       size_t n, uint32_t *seen, struct topo_error *err)
 {
 	struct pcicfg_res *r;
 	struct pcicfg *c;
-	uint64_t size, flags;
+	uint64_t size, flags, start, last;
 	char *end;
 	long idx;
 	bool ok;
@@ -142,13 +142,26 @@ static int row(int line, struct field *fl, struct pcicfg *fns,
 	idx = strtol(fl[1].s, &end, 10);
 	if (end != fl[1].s + fl[1].n || !fl[1].n || idx < 0 || idx >= RES_NR)
 		return fail(err, line, fl[1].col, "expected a resource index 0-16");
+	if (!hex_u64(&fl[4], &start))
+		return fail(err, line, fl[4].col, "expected a start address in hex (0x10000000)");
+	if (!hex_u64(&fl[5], &last))
+		return fail(err, line, fl[5].col, "expected an end address in hex (0x10003fff)");
 	if (!hex_u64(&fl[6], &size))
 		return fail(err, line, fl[6].col, "expected a size in hex (0x4000)");
+	/* sysfs: size = end - start + 1 when there is a size, else all 0 */
+	if (size ? last < start || last - start != size - 1 : start || last)
+		return fail(err, line, fl[4].col, "start %#llx, end %#llx and size %#llx do not agree (size = end - start + 1)",
+			    (unsigned long long)start, (unsigned long long)last,
+			    (unsigned long long)size);
 	if (!hex_u64(&fl[7], &flags))
 		return fail(err, line, fl[7].col, "expected resource flags in hex");
 	if (!c)
 		return fail(err, line, fl[0].col, "%.*s: the capture has no such function",
 			    (int)fl[0].n, fl[0].s);
+	if (seen[c - fns] & 1u << idx)
+		return fail(err, line, fl[1].col, "%.*s resource %ld is listed twice",
+			    (int)fl[0].n, fl[0].s, idx);
+	seen[c - fns] |= 1u << idx;
 	if (idx >= RES_WINDOW_FIRST || !size)
 		return 0;
 	if (idx < RES_ROM && bar_not_in_config(c, (int)idx, err, line, fl[1].col))
@@ -167,12 +180,18 @@ int lspci_resources_parse(const char *name, const char *text, size_t len,
 			  struct pcicfg *fns, size_t n,
 			  struct topo_error *err)
 {
+	uint32_t *seen;
 	size_t pos = 0;
-	int line = 0;
+	int line = 0, ret = 0;
 
 	memset(err, 0, sizeof(*err));
 	snprintf(err->file, sizeof(err->file), "%s", name);
-	while (pos < len) {
+	if (!len)
+		return fail(err, 1, 0, "empty: not a resources file (the first line is the header 'bdf<TAB>index<TAB>name...')");
+	seen = calloc(n ? n : 1, sizeof(*seen));	/* a bit per resource */
+	if (!seen)
+		return fail(err, 1, 0, "out of memory");
+	while (!ret && pos < len) {
 		const char *l = text + pos, *nl = memchr(l, '\n', len - pos);
 		size_t ll = nl ? (size_t)(nl - l) : len - pos, col = 0;
 		struct field fl[NR_FIELDS];
@@ -184,7 +203,7 @@ int lspci_resources_parse(const char *name, const char *text, size_t len,
 			ll--;
 		if (line == 1) {
 			if (ll < 4 || memcmp(l, "bdf\t", 4))
-				return fail(err, 1, 0, "not a resources file: the first line is the header 'bdf<TAB>index<TAB>name...'");
+				ret = fail(err, 1, 0, "not a resources file: the first line is the header 'bdf<TAB>index<TAB>name...'");
 			continue;
 		}
 		if (!ll)
@@ -197,10 +216,11 @@ int lspci_resources_parse(const char *name, const char *text, size_t len,
 			col = fe + 1;
 		}
 		if (nf < NR_FIELDS || col <= ll)
-			return fail(err, line, nf < NR_FIELDS ? ll : col,
-				    "expected %d tab-separated fields", NR_FIELDS);
-		if (row(line, fl, fns, n, err))
-			return -1;
+			ret = fail(err, line, nf < NR_FIELDS ? ll : col,
+				   "expected %d tab-separated fields", NR_FIELDS);
+		else
+			ret = row(line, fl, fns, n, seen, err);
 	}
-	return 0;
+	free(seen);
+	return ret;
 }

@@ -12,6 +12,7 @@
  */
 #include <stdarg.h>
 #include <stdint.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,7 +218,7 @@ int phase_write(const char *path, unsigned long long functions)
 		return 0;
 	f = fopen(path, "w");
 	if (!f) {
-		perror(path);
+		fprintf(stderr, "%s: error: %s\n", path, strerror(errno));
 		return -1;
 	}
 	fprintf(f, "# functions\t%llu\n# total_wall_s\t%.6f\n# peak_rss_kb\t%ld\n",

@@ -280,10 +280,11 @@ int cmd_run(int argc, char **argv)
 	unsigned long warns_total = 0;
 	bool enable_vfs = false, from_marks = false, lost;
 	struct bdf_list before, after;
-	struct cli_marks marks;
+	struct cli_marks marks = { 0 };
 	char cmdline[4096];
 	struct machine *m;
 	FILE *logf = NULL;
+	int bad = EXIT_BAD_INPUT;
 	int kexecs = 1, i, ret, failures = 0;
 
 	for (i = 1; i < argc; i++) {
@@ -296,7 +297,7 @@ int cmd_run(int argc, char **argv)
 			if (*end || n < 0 || n > 1000) {
 				fprintf(stderr, "pcisim run: --kexec takes a count from 0 to 1000, not '%s'\n",
 					argv[i]);
-				return EXIT_BAD_INPUT;
+				goto out;
 			}
 			kexecs = (int)n;
 		} else if (!strcmp(a, "--cmdline") && i + 1 < argc) {
@@ -304,7 +305,7 @@ int cmd_run(int argc, char **argv)
 			    parse_cmdline_opt(argv[++i], &cmdlines[ncmdlines])) {
 				fprintf(stderr, "pcisim run: --cmdline takes 'STR' for every boot or 'N:STR' for boot N (0 to 1000), at most %d times; not '%s'\n",
 					RUN_MAX_CMDLINES, argv[i]);
-				return EXIT_BAD_INPUT;
+				goto out;
 			}
 			ncmdlines++;
 		} else if (!strcmp(a, "--log") && i + 1 < argc) {
@@ -312,8 +313,10 @@ int cmd_run(int argc, char **argv)
 		} else if (!strcmp(a, "--enable-vfs")) {
 			enable_vfs = true;
 		} else if (!strcmp(a, "--preserve") && i + 1 < argc) {
+			free(pd);
+			pd = NULL;
 			if (run_parse_preserve(argv[++i], &pd, &np))
-				return EXIT_BAD_INPUT;
+				goto out;
 		} else if (!strcmp(a, "--preserve-fraction") && i + 1 < argc) {
 			char *end;
 
@@ -321,7 +324,7 @@ int cmd_run(int argc, char **argv)
 			if (*end || !(fraction > 0 && fraction <= 1)) {
 				fprintf(stderr, "pcisim run: --preserve-fraction takes a number in (0, 1], not '%s'\n",
 					argv[i]);
-				return EXIT_BAD_INPUT;
+				goto out;
 			}
 		} else if (!strcmp(a, "--phases") && i + 1 < argc) {
 			phases = argv[++i];
@@ -332,58 +335,58 @@ int cmd_run(int argc, char **argv)
 			if (!ram || ram % 4096) {
 				fprintf(stderr, "pcisim run: --ram takes a size of whole 4 KiB pages up to 1T, like 16G, not '%s'\n",
 					argv[i]);
-				return EXIT_BAD_INPUT;
+				goto out;
 			}
 		} else if (!strcmp(a, "--vf-policy") && i + 1 < argc) {
 			vf_policy = argv[++i];
 			if (strcmp(vf_policy, "core") && strcmp(vf_policy, "user")) {
 				fprintf(stderr, "pcisim run: --vf-policy is core or user, not '%s'\n",
 					vf_policy);
-				return EXIT_BAD_INPUT;
+				goto out;
 			}
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "pcisim run: unknown or incomplete option '%s'\n", a);
-			return EXIT_BAD_INPUT;
+			goto out;
 		} else if (!topo) {
 			topo = a;
 		} else {
 			fprintf(stderr, "pcisim run: more than one topology given ('%s')\n", a);
-			return EXIT_BAD_INPUT;
+			goto out;
 		}
 	}
 	for (i = 0; i < ncmdlines; i++) {
 		if (cmdlines[i].boot > kexecs) {
 			fprintf(stderr, "pcisim run: --cmdline %d:... names a boot after the last kexec (--kexec %d)\n",
 				cmdlines[i].boot, kexecs);
-			return EXIT_BAD_INPUT;
+			goto out;
 		}
 	}
 	boot_cmdline(cmdline, sizeof(cmdline), vf_policy, cmdlines, ncmdlines, 0);
 
 	if (np && fraction) {
 		fprintf(stderr, "pcisim run: --preserve and --preserve-fraction exclude each other\n");
-		return EXIT_BAD_INPUT;
+		goto out;
 	}
 	phase_init(NULL);
 	phase_begin("load");
 	m = cli_load_topology_marks(topo, &marks);
 	if (!m)
-		return EXIT_BAD_INPUT;
+		goto out;
 	if (np || fraction)
 		cli_marks_free(&marks);		/* the command line decides */
 	phase_init(m);
 	if (cli_size_ram(m, ram))
-		return EXIT_BAD_INPUT;
+		goto out;
 	if (log) {
 		logf = fopen(log, "w");
 		if (!logf) {
-			perror(log);
-			return EXIT_BAD_INPUT;
+			fprintf(stderr, "%s: error: %s\n", log, strerror(errno));
+			goto out;
 		}
 		host_set_log(logf, 7);
 	}
 	if (state_dir && state_dir_open(state_dir))
-		return EXIT_BAD_INPUT;
+		goto out;
 	ret = cli_boot_and_probe(m, cmdline);
 	if (!ret)
 		state_dir_phase(m, "boot", -1);
@@ -397,19 +400,20 @@ int cmd_run(int argc, char **argv)
 		cli_marks_free(&marks);
 		from_marks = true;
 		if (ret)
-			return EXIT_BAD_INPUT;
+			goto out;
 	}
 	if (!ret && fraction) {
 		ret = pick_fraction(fraction, &pd, &np);
 		if (!ret && !np) {
 			fprintf(stderr, "pcisim run: --preserve-fraction %g picks no device\n",
 				fraction);
-			return EXIT_BAD_INPUT;
+			goto out;
 		}
 	}
 	if (ret) {
 		fprintf(stderr, "pcisim run: boot failed (%d)\n", ret);
-		return EXIT_CHECK_FAILED;
+		bad = EXIT_CHECK_FAILED;
+		goto out;
 	}
 	before = snapshot();
 	if (run_check_preservable(pd, np, enable_vfs)) {
@@ -515,4 +519,11 @@ int cmd_run(int argc, char **argv)
 		return EXIT_BAD_INPUT;
 	printf("run: %d kexec(s), every check held\n", kexecs);
 	return EXIT_OK;
+out:
+	/* refused before the first kexec: what was taken so far */
+	free(pd);
+	cli_marks_free(&marks);
+	if (logf)
+		fclose(logf);
+	return bad;
 }

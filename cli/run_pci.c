@@ -201,7 +201,14 @@ int run_parse_preserve(const char *list, struct run_dev **out, size_t *n)
 	}
 	free(copy);
 	*out = v;
-	return *n ? 0 : -1;
+	if (!*n) {
+		fprintf(stderr, "pcisim run: --preserve: no BDF in '%s' (a list like 0000:03:00.0,0000:05:00.0)\n",
+			list);
+		free(v);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 static bool bus_master_on(struct machine *m, const struct sim_pci_info *d)

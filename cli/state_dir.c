@@ -16,9 +16,16 @@ static const char *state_dir;
 
 int state_dir_open(const char *dir)
 {
+	struct stat st;
+
 	if (mkdir(dir, 0777) && errno != EEXIST) {
-		fprintf(stderr, "pcisim run: --state-dir %s: %s\n", dir,
+		fprintf(stderr, "pcisim run: --state-dir %s: error: %s\n", dir,
 			strerror(errno));
+		return -1;
+	}
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "pcisim run: --state-dir %s: error: not a directory\n",
+			dir);
 		return -1;
 	}
 	state_dir = dir;
@@ -39,7 +46,7 @@ static FILE *open_or_exit(const char *path)
 	FILE *f = fopen(path, "w");
 
 	if (!f) {
-		fprintf(stderr, "pcisim run: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "pcisim run: %s: error: %s\n", path, strerror(errno));
 		exit(EXIT_BAD_INPUT);
 	}
 	return f;
