@@ -400,32 +400,40 @@ int cmd_draw(int argc, char **argv)
 			enable_vfs = true;
 		else if (!strcmp(a, "--preserve") && i + 1 < argc) {
 			if (parse_keep(argv[++i], &keep, &nk))
-				return EXIT_BAD_INPUT;
-		} else if (a[0] == '-' && a[1])
-			return usage_error("unknown or incomplete option", a);
-		else if (!topo)
+				goto bad;
+		} else if (a[0] == '-' && a[1]) {
+			ret = usage_error("unknown or incomplete option", a);
+			goto out;
+		} else if (!topo) {
 			topo = a;
-		else
-			return usage_error("more than one topology given:", a);
+		} else {
+			ret = usage_error("more than one topology given:", a);
+			goto out;
+		}
 	}
-	if (!out)
-		return usage_error("no output file (-o FILE.svg)", NULL);
+	if (!out) {
+		ret = usage_error("no output file (-o FILE.svg)", NULL);
+		goto out;
+	}
 	ext = strrchr(out, '.');
 	if (!ext || (strcmp(ext, ".dot") && strcmp(ext, ".svg") &&
-		     strcmp(ext, ".png") && strcmp(ext, ".pdf")))
-		return usage_error("the output file's name ends in .svg, .png, .pdf or .dot:", out);
-	m = cli_load_topology_marks(topo, &marks);
-	if (!m)
-		return EXIT_BAD_INPUT;
-	if (nk)
-		cli_marks_free(&marks);		/* --preserve decides */
+		     strcmp(ext, ".png") && strcmp(ext, ".pdf"))) {
+		ret = usage_error("the output file's name ends in .svg, .png, .pdf or .dot:", out);
+		goto out;
+	}
+	/* before the machine is built: nothing to undo when it fails */
 	if (log) {
 		logf = fopen(log, "w");
 		if (!logf) {
 			fprintf(stderr, "%s: error: %s\n", log, strerror(errno));
-			return EXIT_BAD_INPUT;
+			goto bad;
 		}
 	}
+	m = cli_load_topology_marks(topo, &marks);
+	if (!m)
+		goto bad;
+	if (nk)
+		cli_marks_free(&marks);		/* --preserve decides */
 	host_set_log(logf, logf ? 7 : KERN_CRIT);
 	ret = cli_boot_and_probe(m, cmdline);
 	if (!ret && enable_vfs)
@@ -457,5 +465,13 @@ int cmd_draw(int argc, char **argv)
 	free(text);
 	if (logf && cli_close_output(logf, log))
 		return EXIT_BAD_INPUT;
+	return ret;
+bad:
+	ret = EXIT_BAD_INPUT;
+out:
+	/* refused before the boot: what was taken so far */
+	free(keep);
+	if (logf)
+		fclose(logf);
 	return ret;
 }

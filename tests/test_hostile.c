@@ -293,7 +293,14 @@ int main(void)
 	else
 		snprintf(pcisim, sizeof(pcisim), "%s", PCISIM);
 	/* the SANITIZE=1 build: every early exit checked for leaks too */
-	setenv("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0", 0);
+	{
+		const char *o = getenv("ASAN_OPTIONS");
+		char opts[1024];
+
+		snprintf(opts, sizeof(opts), "%s%sdetect_leaks=1",
+			 o ? o : "", o && *o ? ":" : "");
+		setenv("ASAN_OPTIONS", opts, 1);
+	}
 	n = scandir(CASES_DIR, &names, is_cases, by_name);
 	if (n <= 0) {
 		fprintf(stderr, "no %s/*.cases (run from the repository)\n",
