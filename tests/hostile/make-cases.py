@@ -362,9 +362,27 @@ cap = {
     "domain-bad": "zzzz:00:02.0 Ethernet controller: Device 8086:10d3\n00: 86 80 d3 10 07 00 10 00 00 00 00 02 00 00 00 00\n",
     "hex-line-no-colon": hdr + "00 86 80 d3 10 07 00 10 00 00 00 00 02 00 00 00 00\n",
     "vendor-ffff-64-bytes": hdr + "00: ff ff ff ff 07 00 10 00 00 00 00 02 00 00 00 00\n" + "".join("%02x: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n" % o for o in (0x10, 0x20, 0x30)),
-    "sixty-five-bytes": hdr + "".join("%02x: 86 80 d3 10 07 00 10 00 00 00 00 02 00 00 00 00\n" % o for o in (0, 0x10, 0x20, 0x30)) + "40: 00\n",
     "header-type-7": hdr + "00: 86 80 d3 10 07 00 10 00 00 00 00 02 00 00 07 00\n" + "".join("%02x: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n" % o for o in (0x10, 0x20, 0x30)),
 }
+# -vvvxxxx captures: a function's -vvv lines, then its bytes
+EP64 = "".join("%02x: %s\n" % (o, b) for o, b in (
+    (0x00, "86 80 d3 10 07 00 10 00 00 00 00 02 00 00 00 00"),
+    (0x10, "00 00 00 10 00 00 00 00 00 00 00 00 00 00 00 00"),
+    (0x20, "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"),
+    (0x30, "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00")))
+VHDR = "00:02.0 Ethernet controller: Intel Corporation 82574L\n"
+vvv = {
+    "region-9": "\tRegion 9: Memory at 10000000 (32-bit, non-prefetchable) [size=128K]\n",
+    "region-no-colon": "\tRegion 0 Memory at 10000000 (32-bit, non-prefetchable) [size=128K]\n",
+    "size-bad-unit": "\tRegion 0: Memory at 10000000 (32-bit, non-prefetchable) [size=128Q]\n",
+    "size-empty": "\tRegion 0: Memory at 10000000 (32-bit, non-prefetchable) [size=]\n",
+    "size-not-number": "\tRegion 0: Memory at 10000000 (32-bit, non-prefetchable) [size=big]\n",
+    "size-wraps": "\tRegion 0: Memory at 10000000 (32-bit, non-prefetchable) [size=99999999999999999999G]\n",
+}
+for n, line in vvv.items():
+    cap["vvv-" + n] = VHDR + line + EP64
+cap["domain-past-ffff"] = "10000:00:02.0 Ethernet controller: Intel Corporation 82574L\n" + EP64
+
 for n, t in cap.items():
     add("lspci", "capture-" + n, "import-lspci @in.dump -o @dir/out.topo", {"in.dump": t})
 
@@ -449,8 +467,12 @@ def probe(pcisim):
 
 def message_line(err):
     """The line of stderr that names the problem (not the kernel's log)."""
-    for l in err.split("\n"):
-        if ": error: " in l or l.startswith(("pcisim", "@dir", "/dev/", "usage:")):
+    lines = err.split("\n")
+    for l in lines:
+        if ": error: " in l:
+            return l
+    for l in lines:
+        if l.startswith(("pcisim", "@dir", "/dev/", "usage:")) and "warning:" not in l:
             return l
     return None
 
