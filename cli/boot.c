@@ -210,6 +210,10 @@ int cli_size_ram(struct machine *m, unsigned long long ram)
 	if (!ram && need <= MACHINE_RAM_DEFAULT)
 		return 0;
 	need = (need + (1ULL << 30) - 1) & ~((1ULL << 30) - 1);
+	/* the machine's RAM comes in whole GiB: say so when --ram is not */
+	if (ram && need != ram)
+		fprintf(stderr, "note: --ram %llu KiB rounded up to %llu MiB (RAM comes in whole GiB)\n",
+			ram >> 10, need >> 20);
 	if (machine_set_ram(m, MACHINE_RAM_BASE, need, err, sizeof(err))) {
 		fprintf(stderr, "pcisim: RAM of %llu MiB: %s\n", need >> 20, err);
 		return -1;

@@ -70,6 +70,13 @@ static int command(int argc, char **argv)
 		return cmd_gen(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "-h")) {
+		/* there is one help text: "help run" would be a topic it lacks */
+		if (argc > 2) {
+			fprintf(stderr, "pcisim: help takes no topic ('%s'): its text covers every command (gen's shapes: pcisim gen --help)\n",
+				argv[2]);
+			usage(stderr);
+			return EXIT_BAD_INPUT;
+		}
 		usage(stdout);
 		return EXIT_OK;
 	}

@@ -71,6 +71,12 @@ static int fail(struct parser *p, uint32_t col, const char *fmt, ...)
 	return -1;
 }
 
+/* "an endpoint", "an rciep", "a root-port": as the kind's name is read */
+static const char *article(const char *kind)
+{
+	return strchr("aeiou", kind[0]) || !strncmp(kind, "rciep", 5) ? "an" : "a";
+}
+
 static int oom(struct parser *p)
 {
 	return fail(p, 1, "out of memory");
@@ -495,8 +501,9 @@ static int check_eff(struct parser *p, const struct teff *e, unsigned kind,
 	if (!(e->set & TK_BIT(TK_ID)))
 		return fail(p, kcol, "missing id=VVVV:DDDD");
 	if (!(e->set & TK_BIT(TK_CLASS)))
-		return fail(p, kcol, "missing class=CCSSPP (a %s has no default "
-			    "class)", topo_kind_name(kind));
+		return fail(p, kcol, "missing class=CCSSPP (%s %s has no default "
+			    "class)", article(topo_kind_name(kind)),
+			    topo_kind_name(kind));
 	if (d->total_vfs) {
 		if (!(e->set & TK_BIT(TK_VF_OFFSET)))
 			return fail(p, scol, "sriov needs vf-offset=N (First VF "
@@ -661,8 +668,9 @@ static int do_function(struct parser *p, int32_t indent)
 	}
 	if (!(allowed_below(pkind) & TK_KIND_BIT(kind))) {
 		topo_kind_list(allowed_below(pkind), list, sizeof(list));
-		return fail(p, k1->col, "a %s cannot sit %s (allowed there: %s)",
-			    topo_kind_name(kind), pkind == ROOT_BUS ?
+		return fail(p, k1->col, "%s %s cannot sit %s (allowed there: %s)",
+			    article(topo_kind_name(kind)), topo_kind_name(kind),
+			    pkind == ROOT_BUS ?
 			    "on a host's root bus" : pkind == MF_SWITCH_UP ?
 			    "below a switch-up" : pkind == MF_ROOT_PORT ?
 			    "below a root-port" : pkind == MF_SWITCH_DOWN ?

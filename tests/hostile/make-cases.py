@@ -220,6 +220,7 @@ add("topo", "draw-topology-missing", "draw @dir/nope.topo -o @dir/x.dot", {})
 T = "tests/topo/T3_switch.topo"
 opts = {
     "no-command": "", "unknown-command": "frobnicate", "command-typo": "enumrate",
+    "help-with-a-topic": "help frobnicate",
     "enumerate-unknown-option": "enumerate --bogus",
     "enumerate-two-topologies": "enumerate %s %s --quiet" % (T, T),
     "enumerate-dump-no-arg": "enumerate %s --dump" % T,
