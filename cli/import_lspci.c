@@ -12,6 +12,24 @@
 #include "cli.h"
 #include "lspci.h"
 
+/*
+ * A file name inside a comment line: a newline in it would end the comment
+ * and leave the rest as a line the topology parser refuses, so control
+ * characters (and backslashes, to keep it unambiguous) are written as C
+ * escapes.
+ */
+static void put_comment_name(FILE *o, const char *name)
+{
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if (*p == '\\')
+			fputs("\\\\", o);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(o, "\\x%02x", *p);
+		else
+			fputc(*p, o);
+	}
+}
+
 static int usage_error(const char *msg, const char *arg)
 {
 	fprintf(stderr, "pcisim import-lspci: %s%s%s\n"
@@ -108,11 +126,16 @@ static int import(const char *dump, const char *resources, const char *out)
 	o = open_memstream(&topo, &tlen);
 	if (!o)
 		goto out;
-	fprintf(o, "# Imported from %s%s%s by pcisim import-lspci: the hardware at power-on.\n"
-		"# A capture does not show host windows: the first host has QEMU arm64\n"
-		"# virt's (topo/FORMAT.md; with other hosts, only I/O 0-0x7fff of it),\n"
-		"# any other host made-up ones that overlap none.\n",
-		dump, resources ? " and " : "", resources ? resources : "");
+	fputs("# Imported from ", o);
+	put_comment_name(o, dump);
+	if (resources) {
+		fputs(" and ", o);
+		put_comment_name(o, resources);
+	}
+	fputs(" by pcisim import-lspci: the hardware at power-on.\n"
+	      "# A capture does not show host windows: the first host has QEMU arm64\n"
+	      "# virt's (topo/FORMAT.md; with other hosts, only I/O 0-0x7fff of it),\n"
+	      "# any other host made-up ones that overlap none.\n", o);
 	rc = pcicfg_to_topology(fns, n, o, &dg);
 	if (fclose(o))
 		rc = EXIT_BAD_INPUT;

@@ -550,6 +550,43 @@ static void test_thousands_of_root_buses_import_in_linear_time(void **state)
 	unlink(topo);
 }
 
+/*
+ * A capture whose file name has a space, a tab and a newline: the name
+ * goes into the topology's first comment, where a raw newline left the
+ * rest of the name as a line the parser refused (#14).
+ */
+static void test_odd_file_name_gives_a_topology_that_loads(void **state)
+{
+	char dir[256], dump[320], topo[320], *text, *out;
+	size_t len;
+	FILE *f;
+
+	(void)state;
+	tmpname(dir, sizeof(dir), "odd-names");
+	simtest_shell(NULL, "rm -rf %s && mkdir %s", dir, dir);
+	snprintf(dump, sizeof(dump), "%s/we ird\tna\nme.dump", dir);
+	snprintf(topo, sizeof(topo), "%s/o\nut.topo", dir);
+	text = simtest_slurp("tests/oracle/T3_switch/lspci-boot.dump");
+	assert_non_null(text);
+	len = strlen(text);
+	f = fopen(dump, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	free(text);
+	/* in double quotes the shell keeps the tab and the newline as they are */
+	if (simtest_shell(&out, PCISIM " import-lspci \"%s\" -o \"%s\" && "
+			  PCISIM " enumerate \"%s\" --quiet >/dev/null", dump, topo, topo))
+		fail_msg("a capture named with a newline did not give a topology that loads:\n%s", out);
+	free(out);
+	text = simtest_slurp(topo);
+	assert_non_null(text);
+	if (!strstr(text, "we ird\\x09na\\x0ame.dump"))
+		fail_msg("the name's control characters are not escaped: %.80s", text);
+	free(text);
+	simtest_shell(NULL, "rm -rf %s", dir);
+}
+
 /* Write text to a temporary file named after what. */
 static void write_tmp(char *path, size_t len, const char *what,
 		      const char *text)
@@ -701,6 +738,7 @@ int main(void)
 		cmocka_unit_test(test_guessed_sizes_use_what_the_capture_shows),
 		cmocka_unit_test(test_multi_domain_roundtrip),
 		cmocka_unit_test(test_thousands_of_root_buses_import_in_linear_time),
+		cmocka_unit_test(test_odd_file_name_gives_a_topology_that_loads),
 		cmocka_unit_test(test_malformed_dump_line_is_exit_2_at_line_col),
 		cmocka_unit_test(test_malformed_resources_is_exit_2_at_line_col),
 		cmocka_unit_test(test_bus_numbers_not_a_tree_is_exit_2),
