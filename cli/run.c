@@ -207,8 +207,11 @@ static int parse_cmdline_opt(const char *a, struct run_cmdline *c)
 		if (n > 1000)
 			return -1;
 	}
-	if (p == a || *p != ':')
+	if (p == a)
 		return 0;
+	/* no kernel parameter starts with a digit: "1x:..." is a typo */
+	if (*p != ':')
+		return -1;
 	c->boot = (int)n;
 	c->text = p + 1;
 	return 0;

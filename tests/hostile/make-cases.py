@@ -261,6 +261,7 @@ opts = {
     "run-vf-policy-no-arg": "run %s --vf-policy" % T,
     "run-cmdline-boot-past-last": "run %s --cmdline 5:pci=realloc" % T,
     "run-cmdline-no-arg": "run %s --cmdline" % T,
+    "run-cmdline-boot-typo": "run %s --cmdline 1x:pci=realloc" % T,
     "run-log-dir-missing": "run %s --log @dir/no/such/x" % T,
     "run-log-full": "run %s --log /dev/full" % T,
     "run-phases-dir-missing": "run %s --log /dev/null --phases @dir/no/such/x" % T,
