@@ -345,7 +345,9 @@ static size_t count_hosts(const struct tree *t)
  * Host h's windows (h > 0, or h == 0 of several): QEMU virt's for the
  * first (less I/O), made-up ones that overlap nothing for the others. A
  * capture shows no host window, so these are the only choice to make:
- * every host gets I/O space, as x86's host bridges do from their _CRS,
+ * every host gets I/O space while there is some to share (I/O space ends
+ * at 0xffff: the first 8 extra hosts get 4K or more, any further none),
+ * as x86's host bridges do from their _CRS,
  * the first host the lower half with the legacy ports, the others equal
  * 4K-aligned shares of the upper half (I/O space ends at 0xffff).
  */

@@ -207,11 +207,9 @@ static int parse_cmdline_opt(const char *a, struct run_cmdline *c)
 		if (n > 1000)
 			return -1;
 	}
-	if (p == a)
+	/* digits and no colon: a parameter for every boot (8250.nr_uarts=4) */
+	if (p == a || *p != ':')
 		return 0;
-	/* no kernel parameter starts with a digit: "1x:..." is a typo */
-	if (*p != ':')
-		return -1;
 	c->boot = (int)n;
 	c->text = p + 1;
 	return 0;
@@ -514,6 +512,7 @@ int cmd_run(int argc, char **argv)
 	/* both written even if one fails; a failed check outranks lost output */
 	lost = logf && cli_close_output(logf, log);
 	lost |= phase_write(phases, before.n) != 0;
+	lost |= state_dir_lost();
 	if (failures) {
 		printf("run: %d check(s) failed\n", failures);
 		return EXIT_CHECK_FAILED;

@@ -13,6 +13,17 @@
 #include "state_dir.h"
 
 static const char *state_dir;
+/*
+ * A file that could not be written: said at once, and the run goes on
+ * (a failed check outranks lost output); run then exits 2 if nothing
+ * failed (state_dir_lost()).
+ */
+static bool state_lost;
+
+bool state_dir_lost(void)
+{
+	return state_lost;
+}
 
 int state_dir_open(const char *dir)
 {
@@ -41,7 +52,7 @@ static void path_of(char *buf, size_t len, const char *fmt, const char *what,
 	snprintf(buf, len, "%s/%s", state_dir, name);
 }
 
-static FILE *open_or_exit(const char *path)
+static FILE *open_or_lose(const char *path)
 {
 	FILE *f = fopen(path, "w");
 
@@ -52,7 +63,7 @@ static FILE *open_or_exit(const char *path)
 	return f;
 }
 
-static void close_or_exit(FILE *f, const char *path)
+static void close_or_lose(FILE *f, const char *path)
 {
 	if (cli_close_output(f, path))
 		exit(EXIT_BAD_INPUT);
@@ -74,12 +85,14 @@ void state_dir_phase(struct machine *m, const char *phase, int n)
 	path_of(path, sizeof(path), n < 0 ? "lspci-%s.dump" : "lspci-%s%d.dump",
 		phase, n);
 	if (report_dump(path, m))
-		exit(EXIT_BAD_INPUT);
+		state_lost = true;
 	path_of(path, sizeof(path), n < 0 ? "drivers-%s.txt" : "drivers-%s%d.txt",
 		phase, n);
-	f = open_or_exit(path);
+	f = open_or_lose(path);
+	if (!f)
+		return;
 	sim_pci_visit_devs(driver_line, f);
-	close_or_exit(f, path);
+	close_or_lose(f, path);
 }
 
 static const char *const role_names[] = {
@@ -111,9 +124,11 @@ void state_dir_lulist(int which, const char *key, int n)
 	if (!state_dir)
 		return;
 	path_of(path, sizeof(path), "lulist-%s%d.txt", key, n);
-	f = open_or_exit(path);
+	f = open_or_lose(path);
+	if (!f)
+		return;
 	sim_lu_visit_list(which, lulist_line, f);
-	close_or_exit(f, path);
+	close_or_lose(f, path);
 }
 
 static uint32_t be32(const unsigned char *p)
@@ -121,24 +136,34 @@ static uint32_t be32(const unsigned char *p)
 	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
 }
 
+/* As oracle/lu/fdt_text.py's _value(): NUL-ended, printable, no empty pair. */
 static int printable_strings(const unsigned char *v, uint32_t len)
 {
 	if (!len || v[len - 1])
 		return 0;
 	for (uint32_t i = 0; i + 1 < len; i++) {
-		if (!v[i] && (!i || !v[i - 1]))
+		if (!v[i] && !v[i + 1])
 			return 0;
 		if (v[i] && (v[i] < 32 || v[i] >= 127))
 			return 0;
 	}
-	return !(len > 1 && !v[len - 2]);
+	return 1;
 }
 
 static void fdt_value(FILE *out, const unsigned char *v, uint32_t len)
 {
 	if (printable_strings(v, len)) {
-		for (uint32_t i = 0; i + 1 < len; i += (uint32_t)strlen((const char *)v + i) + 1)
-			fprintf(out, "%s\"%s\"", i ? ", " : "", (const char *)v + i);
+		const char *sep = "";
+		uint32_t start = 0;
+
+		for (uint32_t i = 0; i < len; i++) {
+			if (v[i])
+				continue;
+			fprintf(out, "%s\"%.*s\"", sep, (int)(i - start),
+				(const char *)v + start);
+			sep = ", ";
+			start = i + 1;
+		}
 	} else if (len && len % 4 == 0) {
 		fputc('<', out);
 		for (uint32_t i = 0; i < len; i += 4)
@@ -210,7 +235,9 @@ int state_dir_fdt_text(FILE *out, const char *name, const unsigned char *b,
 			vlen = be32(b + p);
 			nameoff = be32(b + p + 4);
 			p += 8;
-			if (nameoff >= size_strings || vlen > end - p)
+			if (nameoff >= size_strings || vlen > end - p ||
+			    strnlen((const char *)b + off_strings + nameoff,
+				    size_strings - nameoff) == size_strings - nameoff)
 				return -1;
 			indent(out, depth);
 			fprintf(out, "%s = ", (const char *)b + off_strings + nameoff);
@@ -235,11 +262,13 @@ void state_dir_handover(struct machine *m, const struct sim_handover *kho)
 	if (!state_dir)
 		return;
 	path_of(path, sizeof(path), "kho-%s-%d.txt", "in", ++n);
-	f = open_or_exit(path);
+	f = open_or_lose(path);
+	if (!f)
+		return;
 	if (!kho->fdt || kho->fdt < base || kho->fdt - base + 40 > size ||
 	    be32(ram + (kho->fdt - base) + 4) > size - (kho->fdt - base) ||
 	    state_dir_fdt_text(f, "fdt", ram + (kho->fdt - base),
 			       be32(ram + (kho->fdt - base) + 4)))
 		fprintf(f, "# fdt: not a whole FDT in RAM at %#llx\n", kho->fdt);
-	close_or_exit(f, path);
+	close_or_lose(f, path);
 }

@@ -12,11 +12,13 @@
  * PHASE is boot, preservedN (devices preserved, before kexec N+1),
  * kexecN (kernel N enumerated, nothing retrieved) and finishedN; KEY is
  * outgoing-N, incoming-N or incoming-finishedN. A file that cannot be
- * written ends the run with exit status 2, naming it.
+ * written is named at once; the run goes on and exits 2 at the end unless
+ * a check failed (state_dir_lost()).
  */
 #ifndef PCISIM_CLI_STATE_DIR_H
 #define PCISIM_CLI_STATE_DIR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -25,6 +27,8 @@ struct sim_handover;
 
 /* Use DIR (created if missing); 0, or -1 having said why. */
 int state_dir_open(const char *dir);
+/* Did a file of the directory fail to be written? */
+bool state_dir_lost(void);
 /* Nothing is written when no directory was opened. */
 void state_dir_phase(struct machine *m, const char *phase, int n);
 void state_dir_lulist(int which, const char *key, int n);

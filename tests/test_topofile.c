@@ -904,7 +904,6 @@ static void test_scale(void **state)
 	assert_int_equal(topo_nr_functions(t), lines);
 	print_message("parsed %u function lines (%zu MB) in %.2f s\n", lines,
 		      len >> 20, t1 - t0);
-	assert_true(t1 - t0 < 10.0);
 	topo_free(t);
 
 	/* Templates: 32 x 8 switches of 256 ports each from a few lines. */
@@ -960,7 +959,6 @@ static void test_build_many(void **state)
 	t1 = now();
 	print_message("built %zu functions in %.2f s\n", topo_nr_functions(t),
 		      t1 - t0);
-	assert_true(t1 - t0 < 10.0);
 	machine_free(m);
 	topo_free(t);
 	free(text);
@@ -1017,7 +1015,6 @@ static void test_template_bomb(void **state)
 	assert_null(t);
 	print_message("refused 67M functions from %zu KB in %.3f s: %s\n",
 		      len >> 10, t1 - t0, err.msg);
-	assert_true(t1 - t0 < 1.0);
 	/* the crossing host's "01.0 rp" line, at its DD.F */
 	assert_int_equal(err.line, rp_line + 2 * crossing);
 	assert_int_equal(err.col, 3);

@@ -251,7 +251,13 @@ struct mhost *machine_add_host(struct machine *m, uint16_t domain,
 		merr(err, errlen, "empty bus range %02x-%02x", bus_start, bus_end);
 		return NULL;
 	}
-	for (size_t j = 0; j < m->nr_hosts; j++) {
+	/*
+	 * Hosts are sorted by domain and first bus, and the ranges of one
+	 * domain never overlap: only the neighbours where this one goes can
+	 * (a scan of every host made 65,536 of them quadratic).
+	 */
+	i = host_index(m, domain, bus_start);
+	for (size_t j = i ? i - 1 : 0; j < m->nr_hosts && j <= i; j++) {
 		const struct mhost *o = m->hosts[j];
 
 		if (o->domain == domain && bus_start <= o->bus_end &&
@@ -398,7 +404,8 @@ const char *mfunc_unreachable(const struct mfunc *f)
 	if (!link || f == fn0)
 		return NULL;
 	if (fn0->ari && !f->ari)
-		return "not an ARI function beside an ARI function 0: the kernel "
+		return "not an ARI function beside an ARI function 0: with ARI on "
+		       "(the kernel's default; pci=noari aside) the kernel "
 		       "follows function 0's ARI Next Function chain, which only "
 		       "ARI functions are on";
 	if (!fn0->ari && f->devfn >= 8)

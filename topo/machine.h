@@ -141,15 +141,15 @@ int mhost_add_window(struct mhost *h, enum mwindow_kind kind,
  * Returns NULL with a message in err for a bad description (BAR size not a
  * power of two, devfn already taken, parent not a bridge, ...).
  */
+struct mfunc *machine_add_function(struct machine *m, struct mhost *h,
+				   struct mfunc *parent, uint8_t devfn,
+				   const struct mfunc_desc *d,
+				   char *err, size_t errlen);
 /*
  * Why the kernel would never enumerate f where it sits (no function 0
  * beside it; an ARI function number without ARI), or NULL.
  */
 const char *mfunc_unreachable(const struct mfunc *f);
-struct mfunc *machine_add_function(struct machine *m, struct mhost *h,
-				   struct mfunc *parent, uint8_t devfn,
-				   const struct mfunc_desc *d,
-				   char *err, size_t errlen);
 
 /*
  * Config cycles as a host bridge issues them: routed by the bus-number

@@ -610,7 +610,7 @@ static inline void le_put(uint8_t *p, int size, uint32_t v)
 /* where is naturally aligned and size 1, 2 or 4 (machine_cfg_write()). */
 void mfunc_write(struct mfunc *f, uint16_t where, int size, uint32_t val)
 {
-	uint16_t old_bctl, old_iov, old_numvf, old_pmcsr;
+	uint16_t old_bctl, old_iov, old_pmcsr;
 	uint32_t cur, wm, w1c, v;
 	int chunk = where / MCFG_CHUNK, off = where % MCFG_CHUNK;
 	uint8_t pm;
@@ -621,7 +621,6 @@ void mfunc_write(struct mfunc *f, uint16_t where, int size, uint32_t val)
 	old_pmcsr = pm ? cfg_get(f, pm + PCI_PM_CTRL, 2) : 0;
 	old_bctl = f->sec ? cfg_get(f, PCI_BRIDGE_CONTROL, 2) : 0;
 	old_iov = f->iov ? sriov_ctrl(f) : 0;
-	old_numvf = f->iov ? sriov_num_vfs(f) : 0;
 
 	/*
 	 * The register as a whole: RW bits take the value, W1C bits written
@@ -654,7 +653,7 @@ void mfunc_write(struct mfunc *f, uint16_t where, int size, uint32_t val)
 	if (f->sec)
 		bridge_written(f, old_bctl);
 	if (f->iov)
-		sriov_written(f, old_iov, old_numvf);
+		sriov_written(f, old_iov);
 	if (pm)
 		pm_written(f, pm, old_pmcsr);
 	/* Initiate FLR: only a write of Device Control's high byte sets it. */

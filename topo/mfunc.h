@@ -280,7 +280,7 @@ void sriov_latch(struct mfunc *f);
 /* f is a clone of proto (mfunc_clone()): the same SR-IOV, no VF yet. */
 int sriov_clone(struct mfunc *f, const struct mfunc *proto);
 uint16_t sriov_ctrl(const struct mfunc *f);
-void sriov_written(struct mfunc *f, uint16_t old_ctrl, uint16_t old_numvf);
+void sriov_written(struct mfunc *f, uint16_t old_ctrl);
 uint16_t sriov_num_vfs(const struct mfunc *f);
 void sriov_drop_vfs(struct mfunc *f);
 struct mfunc *sriov_find_vf(struct mfunc *pf, uint8_t bus, uint8_t devfn);

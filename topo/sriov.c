@@ -132,6 +132,8 @@ void sriov_drop_vfs(struct mfunc *f)
 		mfunc_destroy(iov->vf[i]);
 		iov->vf[i] = NULL;
 	}
+	/* no VFs until VF Enable is set again (a reset's image may have it) */
+	iov->latched = false;
 }
 
 void sriov_free(struct mfunc *f)
@@ -161,11 +163,10 @@ uint16_t sriov_num_vfs(const struct mfunc *f)
  * writes NumVFs under running VFs and then reads it to count them counts
  * wrong, as it would on QEMU (make oracle-lu found one: lu/patches/0020).
  */
-void sriov_written(struct mfunc *f, uint16_t old_ctrl, uint16_t old_numvf)
+void sriov_written(struct mfunc *f, uint16_t old_ctrl)
 {
 	struct msriov *iov = f->iov;
 
-	(void)old_numvf;
 	/* VFs answer from now on (built on their first cycle) */
 	if (!(old_ctrl & PCI_SRIOV_CTRL_VFE) &&
 	    (sriov_ctrl(f) & PCI_SRIOV_CTRL_VFE)) {
@@ -176,7 +177,6 @@ void sriov_written(struct mfunc *f, uint16_t old_ctrl, uint16_t old_numvf)
 	}
 	if ((old_ctrl & PCI_SRIOV_CTRL_VFE) &&
 	    !(sriov_ctrl(f) & PCI_SRIOV_CTRL_VFE)) {
-		iov->latched = false;
 		dma_reset_vfs(f, "VF gone: VF Enable cleared on PF", f);
 		sriov_drop_vfs(f);
 	}

@@ -265,15 +265,22 @@ size_t topo_preserved_paths(const struct topo *t, char (*paths)[TOPO_PATH_MAX],
 	uint32_t nr = 0, cap = 0;
 	size_t found = 0;
 
+	/* each domain's first root bus, once: a scan per host was quadratic */
+	uint16_t *first_bus = malloc(65536 * sizeof(*first_bus));
+
+	if (!first_bus)
+		goto nomem;
+	for (uint32_t d = 0; d < 65536; d++)
+		first_bus[d] = 0x100;
+	for (uint32_t hi = 0; hi < t->nr_hosts; hi++)
+		if (t->hosts[hi].bus_start < first_bus[t->hosts[hi].domain])
+			first_bus[t->hosts[hi].domain] = t->hosts[hi].bus_start;
 	for (uint32_t hi = 0; hi < t->nr_hosts; hi++) {
 		const struct thost *th = &t->hosts[hi];
 		char root[TOPO_PATH_MAX];
-		bool first = true;
-
 		/* as mfunc_path(): a domain's later hosts name their root bus */
-		for (uint32_t o = 0; o < t->nr_hosts && first; o++)
-			first = t->hosts[o].domain != th->domain ||
-				t->hosts[o].bus_start >= th->bus_start;
+		bool first = th->bus_start == first_bus[th->domain];
+
 		if (first)
 			snprintf(root, sizeof(root), "%04x", th->domain);
 		else
@@ -315,9 +322,11 @@ size_t topo_preserved_paths(const struct topo *t, char (*paths)[TOPO_PATH_MAX],
 		}
 	}
 	free(st);
+	free(first_bus);
 	return found;
 nomem:
 	free(st);
+	free(first_bus);
 	return SIZE_MAX;
 }
 

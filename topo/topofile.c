@@ -49,7 +49,9 @@ struct parser {
 	uint32_t nr_boxes, cap_boxes;
 	uint32_t *names;		/* template names: hash of 1 + index */
 	uint32_t names_cap;		/* power of two */
-	uint32_t *domains;		/* [65536]: 1 + host index */
+	uint32_t *domains;		/* [65536]: 1 + its last host's index */
+	uint32_t *dom_prev;		/* per host: 1 + the domain's host before */
+	uint32_t cap_dom_prev;
 	bool explicit_hosts;
 	/* The line being parsed: where each key was, and its raw= list. */
 	uint32_t keycol[TK_NR];
@@ -957,17 +959,19 @@ dup:
 	 * buses sit beside bus 00), each with a bus range of its own: a
 	 * config cycle goes to the one whose range holds its bus.
 	 */
-	if (p->domains[h->domain]) {
-		for (uint32_t i = 0; i < t->nr_hosts; i++) {
-			const struct thost *o = &t->hosts[i];
+	if (topo_grow((void **)&p->dom_prev, &p->cap_dom_prev, t->nr_hosts + 1,
+		      sizeof(*p->dom_prev)))
+		return oom(p);
+	p->dom_prev[t->nr_hosts] = p->domains[h->domain];
+	/* the domain's hosts only (at most 256: their bus ranges are apart) */
+	for (uint32_t i = p->domains[h->domain]; i; i = p->dom_prev[i - 1]) {
+		const struct thost *o = &t->hosts[i - 1];
 
-			if (o->domain != h->domain || o->bus_end < h->bus_start ||
-			    h->bus_start > o->bus_end || h->bus_end < o->bus_start)
-				continue;
-			return fail(p, bcol ? bcol : dcol, "domain %04x is already defined (line %u) with bus=%02x-%02x, which bus=%02x-%02x here overlaps (hosts of one domain need bus ranges apart)",
-				    h->domain, o->line, o->bus_start, o->bus_end,
-				    h->bus_start, h->bus_end);
-		}
+		if (o->bus_end < h->bus_start || h->bus_end < o->bus_start)
+			continue;
+		return fail(p, bcol ? bcol : dcol, "domain %04x is already defined (line %u) with bus=%02x-%02x, which bus=%02x-%02x here overlaps (hosts of one domain need bus ranges apart)",
+			    h->domain, o->line, o->bus_start, o->bus_end,
+			    h->bus_start, h->bus_end);
 	}
 	p->domains[h->domain] = ++t->nr_hosts;
 	return push_level(p, 0, LV_HOST, t->nr_hosts - 1);
@@ -1138,6 +1142,7 @@ static void parser_free(struct parser *p)
 	free(p->lv);
 	free(p->names);
 	free(p->domains);
+	free(p->dom_prev);
 	free(p->raws);
 	free(p->rawcols);
 }

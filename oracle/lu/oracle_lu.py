@@ -265,10 +265,11 @@ def run_one(name, args, host):
         with open(os.path.join(out, fname), "w") as f:
             f.write(text)
 
-    shown = [a.replace(args.kernel, "<kernel>").replace(work, "<work>")
+    # the work directory first: the kernel's is a prefix of it
+    shown = [a.replace(work, "<work>").replace(args.kernel, "<kernel>")
              for a in argv]
     write("qemu-cmd.txt", "# QEMU command for %s (<kernel> = build/oracle-lu,"
-          " <work> = build/oracle-lu/%s)\n%s\n" % (name, name, " ".join(
+          " <work> = build/oracle-lu/runs/%s)\n%s\n" % (name, name, " ".join(
               shlex.quote(a) if a == cmdline0 else a for a in shown)))
     write("pcisim-args.txt", "\n".join(pcisim_args(t)) + "\n")
     write("expect-exit.txt", "%d\n" % t["expect_exit"])
