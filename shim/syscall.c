@@ -27,6 +27,13 @@
  * the simulation does not model enters as an opaque "foreign" file,
  * which no ioctl and no LUO handler knows. The only regular files are
  * memfds (shim/memfd.c).
+ *
+ * read, write and lseek are ksys_read()/vfs_read() and the like, written
+ * again, not fs/read_write.c compiled: tried, it links (with splice and
+ * iov_iter stubs), but its vfs_write() takes a regular file's superblock
+ * freeze protection (file_start_write(), a percpu rwsem), and the memfds'
+ * inodes have no superblock; the kernel world stops on the first write.
+ * Compiling it needs a superblock for them first.
  */
 #include <linux/fs.h>
 #include <linux/file.h>
